@@ -1,0 +1,66 @@
+"""Calibration figures with their provenance, read from ``parameters/calibration.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+CALIBRATION_PATH = Path(__file__).parent / "parameters" / "calibration.toml"
+REQUIRED_KEYS = ("value", "unit", "year", "source", "confidence")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One calibration figure: the value and where it comes from."""
+
+    key: str
+    value: Any
+    unit: str
+    year: str
+    source: str
+    confidence: str
+    assumption: bool = False
+    note: str = ""
+
+
+class CalibrationError(ValueError):
+    """The calibration file is broken; the message names the key."""
+
+
+@cache
+def figures(path: Path = CALIBRATION_PATH) -> dict[str, Figure]:
+    """Every figure keyed by dotted name, e.g. ``income.per_capita_net_2022``."""
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)
+    out: dict[str, Figure] = {}
+    for group in ("population", "income", "programmes_2022"):
+        for name, entry in raw.get(group, {}).items():
+            key = f"{group}.{name}"
+            missing = [k for k in REQUIRED_KEYS if k not in entry]
+            if missing:
+                raise CalibrationError(f"{path.name}: {key} lacks {', '.join(missing)}")
+            if entry["confidence"] not in ("H", "M", "L"):
+                raise CalibrationError(f"{path.name}: {key} confidence must be H, M or L")
+            out[key] = Figure(key=key, **entry)
+    return out
+
+
+def value(key: str) -> Any:
+    """The value of one figure."""
+    return figures()[key].value
+
+
+@cache
+def generator_seed() -> int:
+    """The seed the embedded population is generated from."""
+    with CALIBRATION_PATH.open("rb") as fh:
+        return int(tomllib.load(fh)["generator"]["seed"])
+
+
+def seasonality(component: str) -> tuple[float, float, float, float]:
+    """Share of a component's annual amount arriving in Q1..Q4."""
+    shares = tuple(float(x) for x in value("income.seasonality")[component])
+    return shares  # type: ignore[return-value]

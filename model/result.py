@@ -1,0 +1,181 @@
+"""What a simulation returns, and the tables every front end reads from it.
+
+Raw arrays are county × quarter × draw sums in yuan; tables are tidy pandas frames with a unit column and
+mean / P10 / P50 / P90 over draws. "city" rows aggregate the nine counties (totals, then ratios).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from model.fieldspec import COUNTIES
+from model.population import INCOME_COMPONENTS
+
+HIST_BIN_YUAN = 500
+HIST_BINS = 100
+CITY = "全市"
+POINTS_PER_PP = 0.5
+PERCENTILES = (10, 50, 90)
+COMPONENT_UNITS = "元/人"
+
+
+def _stats(x: np.ndarray) -> dict[str, float]:
+    """Mean and P10/P50/P90 over the last axis (draws)."""
+    p10, p50, p90 = np.percentile(x, PERCENTILES, axis=-1)
+    return {"mean": float(np.mean(x)), "p10": float(p10), "p50": float(p50), "p90": float(p90)}
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationResult:
+    """Raw outputs of :func:`model.engine.simulate` (arrays are county × quarter × draw unless noted)."""
+
+    scenario: object
+    population_label: str
+    quarters: list[str]
+    years: list[int]
+    households: np.ndarray
+    persons: np.ndarray
+    willing: np.ndarray
+    income: dict[str, np.ndarray]
+    income_2022: dict[str, np.ndarray]
+    falling: np.ndarray
+    below: np.ndarray
+    hist: np.ndarray
+    household_pc_mean: np.ndarray
+    household_p_below: np.ndarray
+    contributions: dict[str, np.ndarray]
+    coverage: np.ndarray
+    coverage_2022: np.ndarray
+    linked_by_county: np.ndarray
+    allocation: np.ndarray
+
+    # ------------------------------------------------------------------------------------- helpers
+    @property
+    def draws(self) -> int:
+        """Number of Monte Carlo draws."""
+        return self.falling.shape[-1]
+
+    @property
+    def reported_quarters(self) -> list[str]:
+        """Quarters from the scenario's start quarter on (earlier ones are simulated but not reported)."""
+        start = self.scenario.simulation.start_quarter
+        return [q for q in self.quarters if q >= start]
+
+    def _q(self, quarter: str) -> int:
+        return self.quarters.index(quarter)
+
+    def annual_income(self, component: str, year: int) -> np.ndarray:
+        """County totals of a component in ``year``: shape (county, draw), yuan."""
+        idx = [i for i, q in enumerate(self.quarters) if q.startswith(str(year))]
+        return self.income[component][:, idx].sum(axis=1)
+
+    def growth(self, component: str, year: int, county: int | None = None) -> np.ndarray:
+        """Year-on-year growth of a component's total (share, per draw); ``county=None`` for the city."""
+        now = self.annual_income(component, year)
+        before = (np.repeat(self.income_2022[component][:, None], self.draws, axis=1) if year == 2023
+                  else self.annual_income(component, year - 1))
+        if county is None:
+            return now.sum(axis=0) / max(before.sum(axis=0).mean(), 1e-9) - 1 if year == 2023 else (
+                now.sum(axis=0) / before.sum(axis=0) - 1)
+        return now[county] / np.maximum(before[county], 1e-9) - 1
+
+    @cached_property
+    def city_falling(self) -> np.ndarray:
+        """City share of households whose YTD production income fell, shape (quarter, draw)."""
+        return self.falling.sum(axis=0) / self.households.sum()
+
+    @cached_property
+    def county_falling(self) -> np.ndarray:
+        """Per-county share of falling households, shape (county, quarter, draw)."""
+        return self.falling / self.households[:, None, None]
+
+    @cached_property
+    def points_lost(self) -> np.ndarray:
+        """Assessment points each county loses (N3), shape (county, quarter, draw)."""
+        excess_pp = (self.county_falling - self.city_falling[None]) * 100
+        return POINTS_PER_PP * np.maximum(excess_pp, 0)
+
+    @cached_property
+    def wudan(self) -> np.ndarray:
+        """True where a county would fall under "五单式" management (N4), shape (county, quarter, draw)."""
+        return self.points_lost >= self.scenario.targets.wudan_points_threshold
+
+    def coverage_city(self, quarter: str) -> float:
+        """City dual-binding coverage of willing households at the end of ``quarter`` (share 0–1)."""
+        return float((self.coverage[:, self._q(quarter)] * self.willing).sum() / self.willing.sum())
+
+    # ------------------------------------------------------------------------------------- tables
+    def quarterly_table(self) -> pd.DataFrame:
+        """Per quarter, county and city: per-capita income and components, falling share."""
+        rows = []
+        for scope, c in [(CITY, None)] + [(name, i) for i, name in enumerate(COUNTIES)]:
+            persons = self.persons.sum() if c is None else self.persons[c]
+            for q in self.reported_quarters:
+                i = self._q(q)
+                total = 0
+                for k in INCOME_COMPONENTS:
+                    arr = self.income[k][:, i]
+                    v = (arr.sum(axis=0) if c is None else arr[c]) / persons
+                    total = total + v
+                    rows.append({"scope": scope, "quarter": q, "metric": f"{k}_income_per_capita",
+                                 "unit": "元/人/季度", **_stats(v)})
+                rows.append({"scope": scope, "quarter": q, "metric": "net_income_per_capita",
+                             "unit": "元/人/季度", **_stats(total)})
+                share = self.city_falling[i] if c is None else self.county_falling[c, i]
+                rows.append({"scope": scope, "quarter": q, "metric": "falling_production_share",
+                             "unit": "share 0–1 of households", **_stats(share)})
+        return pd.DataFrame(rows)
+
+    def annual_table(self) -> pd.DataFrame:
+        """Per year, county and city: per-capita income by component, growth, share below the line."""
+        rows = []
+        for scope, c in [(CITY, None)] + [(name, i) for i, name in enumerate(COUNTIES)]:
+            persons = self.persons.sum() if c is None else self.persons[c]
+            households = self.households.sum() if c is None else self.households[c]
+            for y in self.years:
+                total = 0
+                for k in INCOME_COMPONENTS:
+                    arr = self.annual_income(k, y)
+                    v = (arr.sum(axis=0) if c is None else arr[c]) / persons
+                    total = total + v
+                    rows.append({"scope": scope, "year": y, "metric": f"{k}_income_per_capita",
+                                 "unit": "元/人/年", **_stats(v)})
+                rows.append({"scope": scope, "year": y, "metric": "net_income_per_capita",
+                             "unit": "元/人/年", **_stats(total)})
+                for k in ("production", "property"):
+                    rows.append({"scope": scope, "year": y, "metric": f"{k}_income_growth",
+                                 "unit": "share, year on year", **_stats(self.growth(k, y, c))})
+                yi = self.years.index(y)
+                b = self.below[:, yi].sum(axis=0) if c is None else self.below[c, yi]
+                rows.append({"scope": scope, "year": y, "metric": "below_monitoring_line_share",
+                             "unit": "share 0–1 of households", **_stats(b / households)})
+        return pd.DataFrame(rows)
+
+    def assessment_table(self) -> pd.DataFrame:
+        """The quarterly county assessment (N3, N4): share falling, excess, points lost, rank, 五单式."""
+        rows = []
+        for q in self.reported_quarters:
+            i = self._q(q)
+            city = self.city_falling[i]
+            mean_share = self.county_falling[:, i].mean(axis=-1)
+            rank = mean_share.argsort().argsort() + 1
+            for c, name in enumerate(COUNTIES):
+                share = self.county_falling[c, i]
+                rows.append({
+                    "quarter": q, "county": name,
+                    "falling_share": float(share.mean()),
+                    "falling_share_p10": float(np.percentile(share, 10)),
+                    "falling_share_p90": float(np.percentile(share, 90)),
+                    "city_share": float(city.mean()),
+                    "excess_pp": float(((share - city) * 100).mean()),
+                    "points_lost": float(self.points_lost[c, i].mean()),
+                    "points_lost_p90": float(np.percentile(self.points_lost[c, i], 90)),
+                    "rank": int(rank[c]),
+                    "wudan_probability": float(self.wudan[c, i].mean()),
+                    "wudan": bool(self.wudan[c, i].mean() >= 0.5),
+                })
+        return pd.DataFrame(rows)

@@ -1,0 +1,399 @@
+"""The validated, frozen scenario and its TOML / JSON files.
+
+The scenario type is built from the field table in :mod:`model.fieldspec`; validation is done by pydantic in
+strict mode (no bool for a number, no text for a number, no NaN), and every refusal is turned into a
+:class:`ScenarioError` whose lines name the field, the value and the allowed range in Chinese or English.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
+
+from model import fieldspec
+from model.fieldspec import COUNTIES, FieldSpec
+
+QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+MAX_NAME = 80
+MAX_DESCRIPTION = 2_000
+LINK_MODE_FIELDS = (
+    "share_industry_participation",
+    "share_land_transfer",
+    "share_contract_planting",
+    "share_contract_raising",
+)
+
+
+def quarter_index(text: str) -> int:
+    """``"2023Q1"`` → 2023 * 4 + 0: an integer that orders quarters."""
+    m = QUARTER_RE.match(text)
+    if not m:
+        raise ValueError(text)
+    return int(m.group(1)) * 4 + int(m.group(2)) - 1
+
+
+def quarter_label(index: int) -> str:
+    """Inverse of :func:`quarter_index`."""
+    return f"{index // 4}Q{index % 4 + 1}"
+
+
+# --------------------------------------------------------------------------------------------- errors
+@dataclass(frozen=True)
+class Problem:
+    """One reason a scenario was refused."""
+
+    field: str
+    value: Any
+    kind: str
+    detail: str = ""
+
+    def message(self, lang: str = "zh") -> str:
+        """The problem as one line in ``lang``."""
+        spec = fieldspec.by_path().get(self.field)
+        label = f"{self.field}（{spec.label(lang)}）" if spec and lang == "zh" else self.field
+        if spec and lang != "zh":
+            label = f"{self.field} ({spec.label_en})"
+        value = _show(self.value)
+        unit = (f"（{spec.unit}）" if zh_lang(lang) else f" ({spec.unit})") if spec else ""
+        allowed = spec.allowed() if spec else ""
+        zh = lang == "zh"
+        if self.kind == "unknown":
+            return f"未知字段 {self.field}（不在方案格式中，请检查拼写）" if zh else (
+                f"unknown field {self.field} (not part of the scenario format; check the spelling)"
+            )
+        if self.kind == "range":
+            return f"{label} 的值 {value} 超出允许范围 {allowed}{unit}" if zh else (
+                f"{label}: value {value} is outside the allowed range {allowed}{unit}"
+            )
+        if self.kind == "type":
+            return f"{label} 的值 {value} 类型不对，应为{_type_zh(spec)}" if zh else (
+                f"{label}: value {value} has the wrong type, expected {_type_en(spec)}"
+            )
+        if self.kind == "version":
+            return (
+                f"方案文件的格式版本 {value} 比本软件支持的版本 {fieldspec.schema_version()} 新，请升级软件"
+                if zh
+                else f"the file's schema_version {value} is newer than this program's "
+                f"{fieldspec.schema_version()}: update the program"
+            )
+        if self.kind == "syntax":
+            return f"文件无法读取：{self.detail}" if zh else f"the file cannot be read: {self.detail}"
+        zh_detail, _, en_detail = self.detail.partition("|")
+        return f"{label}：{zh_detail}" if zh else f"{label}: {en_detail or zh_detail}"
+
+
+class ScenarioError(ValueError):
+    """A scenario file or value was refused; ``problems`` says why, field by field."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "zh") -> str:
+        """All problems, one per line, in ``lang``."""
+        return "\n".join(p.message(lang) for p in self.problems)
+
+
+def zh_lang(lang: str) -> bool:
+    """True when messages should be in Chinese."""
+    return lang == "zh"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        return text if len(text) < 80 else text[:77] + "..."
+    return str(value)
+
+
+def _type_zh(spec: FieldSpec | None) -> str:
+    names = {"float": "数字", "int": "整数", "bool": "true 或 false", "quarter": "季度，如 \"2023Q4\"", "str": "文本"}
+    return names.get(spec.type if spec else "", "表（county = 比例）")
+
+
+def _type_en(spec: FieldSpec | None) -> str:
+    names = {"float": "a number", "int": "a whole number", "bool": "true or false",
+             "quarter": 'a quarter such as "2023Q4"', "str": "text"}
+    return names.get(spec.type if spec else "", "a table of county = share")
+
+
+# ---------------------------------------------------------------------------------------- the models
+_CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+def _python_type(spec: FieldSpec) -> Any:
+    return {"float": float, "int": int, "bool": bool, "quarter": str, "str": str}.get(spec.type, dict[str, float])
+
+
+def _field(spec: FieldSpec) -> Any:
+    kwargs: dict[str, Any] = {"description": f"{spec.label_en} [{spec.unit}]"}
+    if spec.type in ("float", "int"):
+        kwargs.update(ge=spec.min, le=spec.max)
+    if spec.type == "county_shares":
+        return Field(default_factory=dict, **kwargs)
+    default = float(spec.default) if spec.type == "float" else spec.default
+    return Field(default=default, **kwargs)
+
+
+def _quarter_validator(section_specs: tuple[FieldSpec, ...]):
+    names = [s.name for s in section_specs if s.type == "quarter"]
+    if not names:
+        return {}
+
+    def check(cls, value: str, info):
+        spec = fieldspec.by_path()[f"{cls.__name__}.{info.field_name}"]
+        if not QUARTER_RE.match(value):
+            raise ValueError("type")
+        if not quarter_index(spec.min) <= quarter_index(value) <= quarter_index(spec.max):
+            raise ValueError("range")
+        return value
+
+    return {"quarters": field_validator(*names)(check)}
+
+
+def _county_shares_validator(section_specs: tuple[FieldSpec, ...]):
+    if not any(s.type == "county_shares" for s in section_specs):
+        return {}
+
+    def check(cls, value: dict[str, float]):
+        unknown = [k for k in value if k not in COUNTIES]
+        if unknown:
+            raise ValueError(
+                f"未知县（市、区）{', '.join(unknown)}；可用：{'、'.join(COUNTIES)}"
+                f"|unknown county {', '.join(unknown)}; allowed: {', '.join(COUNTIES)}"
+            )
+        if any(not 0 <= v <= 1 for v in value.values()):
+            raise ValueError("range")
+        if value and abs(sum(value.values()) - 1) > 1e-6:
+            raise ValueError(
+                f"各县比例之和为 {sum(value.values()):.4f}，应为 1|the county shares add up to "
+                f"{sum(value.values()):.4f}, they must add up to 1"
+            )
+        return value
+
+    return {"county_shares_check": field_validator("county_shares")(check)}
+
+
+def _build_section(name: str) -> type[BaseModel]:
+    specs = fieldspec.section_fields(name)
+    validators = {**_quarter_validator(specs), **_county_shares_validator(specs)}
+    if name == "linking":
+        validators["modes_add_up"] = model_validator(mode="after")(_modes_add_up)
+    if name == "simulation":
+        validators["horizon_ordered"] = model_validator(mode="after")(_horizon_ordered)
+    model = create_model(
+        name,
+        __config__=_CONFIG,
+        __doc__=f"Scenario section [{name}].",
+        __validators__=validators,
+        **{s.name: (_python_type(s), _field(s)) for s in specs},
+    )
+    return model
+
+
+def _modes_add_up(self):
+    total = sum(getattr(self, n) for n in LINK_MODE_FIELDS)
+    if abs(total - 1) > 1e-6:
+        raise ValueError(
+            f"四种联结方式占比之和为 {total:.4f}，应为 1|the four linking shares add up to {total:.4f}, "
+            "they must add up to 1"
+        )
+    return self
+
+
+def _horizon_ordered(self):
+    if quarter_index(self.end_quarter) < quarter_index(self.start_quarter):
+        raise ValueError(
+            f"结束季度 {self.end_quarter} 早于起始季度 {self.start_quarter}|end_quarter {self.end_quarter} "
+            f"is before start_quarter {self.start_quarter}"
+        )
+    return self
+
+
+SECTION_MODELS: dict[str, type[BaseModel]] = {s.name: _build_section(s.name) for s in fieldspec.sections()}
+
+
+class _ScenarioBase(BaseModel):
+    model_config = _CONFIG
+
+    def value(self, path: str) -> Any:
+        """The value at a dotted path such as ``funds.industry_share_central``."""
+        section, name = path.split(".", 1)
+        return getattr(getattr(self, section), name)
+
+    def flat(self) -> dict[str, Any]:
+        """Every field by dotted path (name and description excluded)."""
+        return {f.path: self.value(f.path) for f in fieldspec.fields()}
+
+    def with_changes(self, changes: Mapping[str, Any]) -> Scenario:
+        """A new validated scenario with ``changes`` (dotted path → value) applied; ``self`` is untouched."""
+        data = self.model_dump()
+        for path, value in changes.items():
+            if path in ("name", "description"):
+                data[path] = value
+                continue
+            section, _, name = path.partition(".")
+            if section not in data or not isinstance(data[section], dict):
+                raise ScenarioError([Problem(path, value, "unknown")])
+            data[section][name] = value
+        return scenario_from_dict(data)
+
+    def changes_from(self, base: Scenario) -> dict[str, Any]:
+        """The dotted paths whose values differ from ``base`` (for share links)."""
+        mine, theirs = self.flat(), base.flat()
+        return {k: v for k, v in mine.items() if v != theirs[k]}
+
+    @property
+    def quarters(self) -> list[str]:
+        """The projected quarters, e.g. ``["2023Q1", ..., "2025Q4"]``."""
+        a = quarter_index(self.simulation.start_quarter)
+        b = quarter_index(self.simulation.end_quarter)
+        return [quarter_label(i) for i in range(a, b + 1)]
+
+
+Scenario = create_model(
+    "Scenario",
+    __base__=_ScenarioBase,
+    __doc__="A complete, validated, immutable scenario: levers, planner thresholds, settings and assumptions.",
+    schema_version=(int, Field(default=fieldspec.schema_version(), ge=1)),
+    name=(str, Field(default="方案", max_length=MAX_NAME)),
+    description=(str, Field(default="", max_length=MAX_DESCRIPTION)),
+    **{name: (model, Field(default_factory=model)) for name, model in SECTION_MODELS.items()},
+)
+
+
+# ------------------------------------------------------------------------------------------- parsing
+def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
+    """Validate a plain mapping (as read from TOML or JSON) into a :class:`Scenario`."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError([Problem("(file)", data, "syntax", "top level must be a table")])
+    version = data.get("schema_version", fieldspec.schema_version())
+    if isinstance(version, int) and not isinstance(version, bool) and version > fieldspec.schema_version():
+        raise ScenarioError([Problem("schema_version", version, "version")])
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError(_problems(exc, data)) from None
+
+
+def _lookup(data: Any, loc: tuple) -> Any:
+    for key in loc:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(str(x) for x in err["loc"])
+        path = ".".join(loc[:2]) if loc and loc[0] in SECTION_MODELS else ".".join(loc)
+        value = _lookup(data, err["loc"]) if err["type"] != "missing" else None
+        etype = err["type"]
+        if etype == "extra_forbidden":
+            out.append(Problem(".".join(loc), value, "unknown"))
+        elif etype in ("greater_than_equal", "less_than_equal", "finite_number", "greater_than", "less_than"):
+            out.append(Problem(path, value, "range"))
+        elif etype == "value_error":
+            msg = str(err["ctx"].get("error", "")) if err.get("ctx") else ""
+            kind = msg if msg in ("type", "range") else "custom"
+            out.append(Problem(path if len(loc) > 1 else loc[0] if loc else "(file)", value, kind, msg))
+        elif etype == "string_too_long":
+            out.append(Problem(path, value, "custom", "文本过长|text too long"))
+        elif etype == "model_type" and len(loc) == 1 and loc[0] in SECTION_MODELS:
+            out.append(Problem(loc[0], value, "custom", "应为一个表 [section]|must be a table [section]"))
+        else:
+            out.append(Problem(path, value, "type"))
+    return out
+
+
+def parse_scenario_text(text: str, fmt: str = "toml") -> Scenario:
+    """Parse TOML (default) or JSON text into a validated scenario."""
+    try:
+        data = json.loads(text) if fmt == "json" else tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise ScenarioError([Problem("(file)", None, "syntax", str(exc).splitlines()[0])]) from None
+    return scenario_from_dict(data)
+
+
+def parse_scenario_bytes(raw: bytes, filename: str = "scenario.toml") -> Scenario:
+    """Decode an uploaded or read file (UTF-8, with or without BOM) and parse it by its extension."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem("(file)", None, "syntax", f"not UTF-8 text (byte {exc.start})")]
+        ) from None
+    fmt = "json" if filename.lower().endswith(".json") else "toml"
+    return parse_scenario_text(text, fmt)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file (``.toml`` or ``.json``)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError([Problem("(file)", str(path), "syntax", exc.strerror or str(exc))]) from None
+    return parse_scenario_bytes(raw, path.name)
+
+
+# ------------------------------------------------------------------------------------------- writing
+def dump_scenario_toml(scenario: Scenario, header: str | None = None) -> str:
+    """The scenario as a commented TOML file; every field is written, with its unit, range and label."""
+    lines = []
+    head = header if header is not None else (scenario.description or scenario.name)
+    for line in head.splitlines():
+        lines.append(f"# {line}".rstrip())
+    lines.append("# 曲靖市脱贫人口增收模拟方案 / Qujing household-income scenario. Units and ranges in the comments.")
+    lines.append("")
+    lines.append(tomli_w.dumps({"schema_version": scenario.schema_version}).strip())
+    lines.append(tomli_w.dumps({"name": scenario.name}).strip())
+    lines.append(tomli_w.dumps({"description": scenario.description}).strip())
+    for section in fieldspec.sections():
+        lines.append("")
+        lines.append(f"[{section.name}]  # {section.label_zh} / {section.label_en}")
+        for spec in fieldspec.section_fields(section.name):
+            value = scenario.value(spec.path)
+            if spec.type == "county_shares":
+                continue
+            text = tomli_w.dumps({spec.name: value}).strip()
+            lines.append(f"{text}  # {spec.label_zh}; {spec.unit}; {spec.allowed()}")
+        for spec in fieldspec.section_fields(section.name):
+            if spec.type == "county_shares":
+                shares = scenario.value(spec.path)
+                lines.append("")
+                lines.append(f"[{section.name}.{spec.name}]  # {spec.label_zh}")
+                if shares:
+                    lines.append(tomli_w.dumps(dict(shares)).strip())
+    return "\n".join(lines) + "\n"
+
+
+def dump_scenario_json(scenario: Scenario) -> str:
+    """The scenario as JSON (same content as the TOML file)."""
+    return json.dumps(scenario.model_dump(), ensure_ascii=False, indent=2)
+
+
+def default_scenario() -> Scenario:
+    """The notice's 2023 settings with default assumptions (every field at its default)."""
+    return Scenario()
+
+
+def is_finite_number(value: Any) -> bool:
+    """True for an int or float that is not bool, NaN or infinite."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

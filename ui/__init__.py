@@ -1,0 +1,1 @@
+"""The Streamlit page's parts: translation, state, caching, widgets and panels (app.py wires them)."""
