@@ -118,7 +118,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(json.dumps({s.name: _json_checks(r.targets) for s, r in zip(scenarios, runs, strict=True)},
                          ensure_ascii=False, indent=2))
         return 0
-    head = ["目标" if args.lang == "zh" else "ID", "单位" if args.lang == "zh" else "unit", *[s.name for s in scenarios]]
+    zh = args.lang == "zh"
+    head = ["目标" if zh else "ID", "单位" if zh else "unit", *[s.name for s in scenarios]]
     rows = [head]
     for key in TABLE_KEYS:
         if key not in runs[0].targets:
