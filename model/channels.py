@@ -10,6 +10,7 @@ The equations are written out in docs/MODEL.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -69,16 +70,51 @@ def total_funds_10k_yuan(scenario: Scenario) -> float:
 def _positions(pop: Population, key: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     """Weighted number of eligible households ahead of each household in its county, ordered by ``key``.
 
-    Ineligible households get +inf, so that ``position < reach`` is never true for them.
+    Ineligible households get +inf, so that ``position < reach`` is never true for them. Rows are sorted by
+    county, so each county is sorted on its own (a loop over the nine counties, not over households).
     """
-    key = np.where(eligible, key, np.inf)
-    order = np.lexsort((key, pop.county))
-    w = np.where(eligible, pop.weight, 0.0)[order]
-    cum = np.cumsum(w) - w
-    county_start = np.concatenate(([0.0], np.cumsum(w)))[np.searchsorted(pop.county[order], pop.county[order])]
-    pos = np.empty(pop.n)
-    pos[order] = cum - county_start
+    pos = np.full(pop.n, np.inf)
+    w_all = np.where(eligible, pop.weight, 0.0)
+    for start, stop in pop.county_slices:
+        order = np.argsort(np.where(eligible[start:stop], key[start:stop], np.inf), kind="stable")
+        w = w_all[start:stop][order]
+        ahead = np.empty(stop - start)
+        ahead[order] = np.cumsum(w) - w
+        pos[start:stop] = ahead
     return np.where(eligible, pos, np.inf)
+
+
+@dataclass(frozen=True, eq=False)
+class Priorities:
+    """Each household's place in line for every channel; depends on the population and the seed only.
+
+    Drawn once per (population, seed) and shared by every scenario with that seed, which is part of what keeps
+    random numbers common across scenarios (and saves the page work when a slider moves).
+    """
+
+    link: np.ndarray
+    mode: np.ndarray
+    bind: np.ndarray
+    credit: np.ndarray
+    tourism: np.ndarray
+    training: np.ndarray
+
+
+@lru_cache(maxsize=8)
+def priorities(pop: Population, seed: int) -> Priorities:
+    """Queue positions per channel (weighted households ahead in the same county)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, STREAM_PRIORITIES]))
+    u_link, u_mode, u_bind, u_credit, u_tour, u_train = rng.random((6, pop.n))
+    everyone = np.ones(pop.n, dtype=bool)
+    willing = pop.industry_willing
+    return Priorities(
+        link=_positions(pop, u_link + (~willing), everyone),
+        mode=u_mode,
+        bind=_positions(pop, u_bind - pop.dual_bound, willing),
+        credit=_positions(pop, u_credit, willing),
+        tourism=_positions(pop, u_tour, everyone),
+        training=_positions(pop, u_train, pop.workers > 0),
+    )
 
 
 def _reached(position: np.ndarray, reach_by_county: np.ndarray, county: np.ndarray) -> np.ndarray:
@@ -117,8 +153,7 @@ class Channels:
     @classmethod
     def build(cls, pop: Population, scenario: Scenario) -> Channels:
         """Work out, once per scenario, who each channel reaches."""
-        rng = np.random.default_rng(np.random.SeedSequence([scenario.simulation.seed, STREAM_PRIORITIES]))
-        u_link, u_mode, u_bind, u_credit, u_tour, u_train = rng.random((6, pop.n))
+        prio = priorities(pop, scenario.simulation.seed)
         a = allocation_shares(pop, scenario)
         households = pop.households_by_county()
         programmes = {k.split(".", 1)[1]: f.value for k, f in cal.figures().items() if k.startswith("programmes_2022")}
@@ -126,20 +161,18 @@ class Channels:
         # Industry funds → linked households (N7): willing households first.
         funds_c = industry_funds_10k_yuan(scenario) * a
         linked_c = np.minimum(households, scenario.linking.households_per_million_yuan * funds_c / 100.0)
-        pos_link = _positions(pop, u_link + (~pop.industry_willing), np.ones(pop.n, dtype=bool))
-        linked = _reached(pos_link, linked_c, pop.county)
+        linked = _reached(prio.link, linked_c, pop.county)
         invest_c = np.divide(funds_c * WAN, linked_c, out=np.zeros(len(COUNTIES)), where=linked_c > 0)
         shares = np.cumsum([getattr(scenario.linking, f"share_{m}") for m in (
             "industry_participation", "land_transfer", "contract_planting", "contract_raising")])
-        link_mode = np.minimum(np.searchsorted(shares, u_mode * shares[-1], side="right"), 3)
+        link_mode = np.minimum(np.searchsorted(shares, prio.mode * shares[-1], side="right"), 3)
 
         # Dual binding (N11): among willing households, the already bound first, then by priority.
         willing = pop.industry_willing
         willing_c = np.bincount(pop.county, weights=pop.weight * willing, minlength=len(COUNTIES))
         bound_c = np.bincount(pop.county, weights=pop.weight * pop.dual_bound, minlength=len(COUNTIES))
         coverage_now = np.divide(bound_c, willing_c, out=np.ones(len(COUNTIES)), where=willing_c > 0)
-        pos_bind = _positions(pop, u_bind - pop.dual_bound, willing)
-        rank = np.divide(pos_bind, willing_c[pop.county], out=np.full(pop.n, np.inf), where=willing)
+        rank = np.divide(prio.bind, willing_c[pop.county], out=np.full(pop.n, np.inf), where=willing)
         target = np.maximum(scenario.dual_binding.coverage_target, coverage_now)[pop.county]
         now = coverage_now[pop.county]
         span = quarter_index(scenario.dual_binding.target_quarter) + 1 - FIRST_QUARTER
@@ -150,14 +183,12 @@ class Channels:
         # Microcredit (N9), tourism (N15): flows, acting through the change from their 2022 level.
         loan = scenario.microcredit.average_loan_yuan
         ref_loan = cal.value("population.microcredit_average_loan")
-        pos_credit = _positions(pop, u_credit, willing)
         borrowers = scenario.microcredit.new_lending_10k_yuan * WAN / loan * a
         ref_borrowers = programmes["microcredit_new_lending_10k_yuan"] * WAN / ref_loan * a
-        credit_delta = loan * _reached(pos_credit, borrowers, pop.county) - ref_loan * _reached(
-            pos_credit, ref_borrowers, pop.county)
-        pos_tour = _positions(pop, u_tour, np.ones(pop.n, dtype=bool))
-        tourism_delta = _reached(pos_tour, scenario.tourism.households_reached * a, pop.county) - _reached(
-            pos_tour, programmes["tourism_households"] * a, pop.county)
+        credit_delta = loan * _reached(prio.credit, borrowers, pop.county) - ref_loan * _reached(
+            prio.credit, ref_borrowers, pop.county)
+        tourism_delta = _reached(prio.tourism, scenario.tourism.households_reached * a, pop.county) - _reached(
+            prio.tourism, programmes["tourism_households"] * a, pop.county)
 
         # Consumption assistance (N13): extra purchases shared in proportion to 2022 production income.
         producing = np.where(willing, pop.income_2022["production"] * pop.weight, 0.0)
@@ -175,8 +206,7 @@ class Channels:
 
         # Training (N18): a stock; one person-time trains one worker, each year the next households in line.
         per_year = scenario.training.person_times * a
-        pos_train = _positions(pop, u_train, pop.workers > 0)
-        year_trained = np.divide(pos_train, per_year[pop.county], out=np.full(pop.n, np.inf),
+        year_trained = np.divide(prio.training, per_year[pop.county], out=np.full(pop.n, np.inf),
                                  where=per_year[pop.county] > 0)
         training_start = np.where(np.isfinite(year_trained), FIRST_QUARTER + 4 * np.floor(year_trained), np.inf)
 
@@ -198,9 +228,9 @@ class Channels:
         progress = np.clip((t + 1 - FIRST_QUARTER) / span, 0.0, 1.0)
         return self.coverage_now + (target - self.coverage_now) * progress
 
-    def bound(self, t: int, rows: slice) -> np.ndarray:
-        """1.0 for households dual-bound during quarter ``t``."""
-        return (self.bound_at_start[rows] | (self.bind_time[rows] < t + 1)).astype(np.float64)
+    def bound(self, t: int) -> np.ndarray:
+        """1.0 for households dual-bound during quarter ``t`` (float32)."""
+        return (self.bound_at_start | (self.bind_time < t + 1)).astype(np.float32)
 
     def industry_vintages(self, t: int) -> float:
         """Sum over yearly vintages of industry assets of how far each has ramped up by quarter ``t``."""
@@ -208,37 +238,43 @@ class Channels:
         years = np.arange((t - FIRST_QUARTER) // 4 + 1)
         return float(_ramp(t + 1 - (FIRST_QUARTER + 4 * years), ramp_q).sum())
 
-    def bases(self, t: int, rows: slice) -> dict[str, np.ndarray]:
-        """Per-household annual amounts × seasonality for quarter ``t``: component → (n, terms) in yuan."""
+    @cached_property
+    def static_bases(self) -> dict[str, np.ndarray]:
+        """The time-invariant part of every term, per household: component → (households, terms), yuan/year.
+
+        :meth:`bases` scales these columns by the quarter's seasonality, ramps and vintages.
+        """
+        inc = self.pop.income_2022
+        invest, mode = self.investment_per_linked, self.link_mode
+        columns = {
+            "production": [inc["production"], invest * (mode >= 2), inc["production"], self.credit_delta,
+                           self.tourism_delta, self.consumption_amount],
+            "wage": [inc["wage"], invest * (mode == 0), np.ones(self.pop.n)],
+            "property": [inc["property"], invest * (mode == 0), invest * (mode == 1), self.collective_amount],
+            "transfer": [inc["transfer"]],
+        }
+        return {k: np.stack(v, axis=1).astype(np.float32) for k, v in columns.items()}
+
+    def bases(self, t: int) -> dict[str, np.ndarray]:
+        """Per-household annual amounts × seasonality for quarter ``t``: component → (households, terms), yuan.
+
+        Column order is :data:`TERMS`; float32.
+        """
         a = self.scenario.assumptions
         q = t % 4
-        s = self.seasonality
-        inc = self.pop.income_2022
+        s = {k: float(v[q]) for k, v in self.seasonality.items()}
         flow = float(_ramp(t + 1 - FIRST_QUARTER, a.flow_ramp_quarters))
-        invest = self.investment_per_linked[rows] * self.industry_vintages(t)
-        mode = self.link_mode[rows]
-        bind_ramp = _ramp(t + 1 - self.bind_time[rows], a.dual_binding_ramp_quarters)
-        train_ramp = _ramp(t + 1 - self.training_start[rows], a.training_ramp_quarters)
-        production = np.stack(
-            [
-                inc["production"][rows],
-                invest * (mode >= 2),
-                inc["production"][rows] * bind_ramp,
-                self.credit_delta[rows] * flow,
-                self.tourism_delta[rows] * flow,
-                self.consumption_amount[rows] * flow,
-            ],
-            axis=1,
-        ) * s["production"][q]
-        wage = np.stack(
-            [inc["wage"][rows], invest * (mode == 0), train_ramp], axis=1
-        ) * s["wage"][q]
-        prop = np.stack(
-            [inc["property"][rows], invest * (mode == 0), invest * (mode == 1), self.collective_amount[rows] * flow],
-            axis=1,
-        ) * s["property"][q]
-        transfer = inc["transfer"][rows][:, None] * s["transfer"][q]
-        return {"production": production, "wage": wage, "property": prop, "transfer": transfer}
+        vintages = self.industry_vintages(t)
+        scale = {
+            "production": [s["production"], s["production"] * vintages, s["production"]] + [s["production"] * flow] * 3,
+            "wage": [s["wage"], s["wage"] * vintages, s["wage"]],
+            "property": [s["property"], s["property"] * vintages, s["property"] * vintages, s["property"] * flow],
+            "transfer": [s["transfer"]],
+        }
+        out = {k: self.static_bases[k] * np.asarray(scale[k], dtype=np.float32) for k in TERMS}
+        out["production"][:, 2] *= _ramp(t + 1 - self.bind_time, a.dual_binding_ramp_quarters).astype(np.float32)
+        out["wage"][:, 2] *= _ramp(t + 1 - self.training_start, a.training_ramp_quarters).astype(np.float32)
+        return out
 
 
 def thetas(t: int, assumption_values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

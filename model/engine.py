@@ -1,8 +1,11 @@
 """The simulation: every household × every draw, quarter by quarter.
 
-The work is split into blocks of rows inside one county (so each block's sums belong to one county and fit in
-the processor's cache) and blocks run on a small thread pool; numpy releases the GIL in the heavy parts.
-Only the loop over quarters is Python; everything inside it is array arithmetic over households × draws.
+Per quarter, the per-household terms of the income equations are computed once for the whole population
+(vectors over households); the households × draws work (shocks, year-to-date sums, falls, the monitoring line)
+then runs on blocks of rows inside one county, so that each block's sums belong to one county and its arrays
+stay in the processor's cache. Blocks run on a small thread pool: numpy releases the GIL in the heavy parts.
+BLAS is held to one thread meanwhile: its own spinning threads would otherwise take the cores the blocks need.
+Only the loop over quarters is Python.
 """
 
 from __future__ import annotations
@@ -10,9 +13,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from model.assumptions import assumption_draws
 from model.channels import FIRST_QUARTER, TERMS, Channels, channel_of, thetas
@@ -20,37 +23,125 @@ from model.fieldspec import COUNTIES
 from model.population import INCOME_COMPONENTS, Population
 from model.result import HIST_BIN_YUAN, HIST_BINS, SimulationResult
 from model.scenario import Scenario, quarter_index
-from model.shocks import common_shocks, household_normals, wage_shocks
+from model.shocks import common_shocks, household_bits, household_normals, household_table, wage_shocks
 
-BLOCK_ROWS = 32768
+BLOCK_ROWS = 8_192
 OTHER = ("wage", "property", "transfer")
 
 
-@dataclass(frozen=True)
 class _Block:
-    county: int
-    start: int
-    stop: int
+    """Households × draws state of one block of rows (one county) carried from quarter to quarter."""
+
+    def __init__(self, pop: Population, seed: int, county: int, start: int, stop: int, draws: int,
+                 n_quarters: int, n_years: int, cumulative_season: np.ndarray):
+        self.county, self.start, self.rows = county, start, slice(start, stop)
+        n = stop - start
+        self.weighted = not pop.unit_weights
+        self.w32 = pop.weight[self.rows].astype(np.float32)
+        self.size32 = pop.size[self.rows].astype(np.float32)[:, None]
+        self.village = pop.village[self.rows]
+        self.bits = household_bits(seed, start)
+        last_year = pop.income_2022["production"][self.rows].astype(np.float32)
+        self.prev_ytd = [np.repeat((last_year * np.float32(cumulative_season[q]))[:, None], draws, axis=1)
+                         for q in range(4)]
+        self.ytd = [np.zeros((n, draws), dtype=np.float32) for _ in range(4)]
+        self.other_ytd = np.zeros((n, draws), dtype=np.float32)
+        self.det = np.empty((n, draws), dtype=np.float32)
+        self.shock = np.empty((n, draws), dtype=np.float32)
+        self.scratch = np.empty((n, draws), dtype=np.float32)
+        self.flags = np.empty((n, draws), dtype=bool)
+        self.production = np.zeros((n_quarters, draws))
+        self.falling = np.zeros((n_quarters, draws))
+        self.below = np.zeros((n_years, draws))
+        self.pc_mean = np.zeros((n, n_years))
+        self.p_below = np.zeros((n, n_years))
+
+    def _sum(self, x: np.ndarray) -> np.ndarray:
+        """Weighted column sums over the block's households (a matrix-vector product: fast for few columns)."""
+        return (self.w32 @ x).astype(np.float64)
+
+    def quarter(self, i: int, t: int, q: Quarter) -> None:
+        """Shocks applied to this block's rows of ``q.production`` (in place), year-to-date sums and falls."""
+        rows = self.rows
+        det, shock, scratch = self.det, self.shock, self.scratch
+        np.matmul(q.production_base[rows], q.production_theta, out=det)
+        np.maximum(det, 0, out=det)
+        np.matmul(q.other_base[rows], q.other_theta, out=scratch)
+        if t % 4 == 0:
+            np.copyto(self.other_ytd, scratch)
+        else:
+            self.other_ytd += scratch
+        household_normals(self.bits, det.shape[0], det.shape[1], table=q.normal_table, out=shock)
+        np.take(q.common, self.village, axis=0, out=scratch)
+        shock += scratch
+        if q.damping.ndim:
+            np.multiply(q.bound[rows, None], q.damping, out=scratch)
+            np.subtract(1, scratch, out=scratch)
+            shock *= scratch
+        else:
+            shock *= (1 - q.bound[rows] * q.damping)[:, None]
+        shock += 1
+        np.maximum(shock, 0, out=shock)
+        det *= shock
+        quarter_of_year = t % 4
+        ytd = self.ytd[quarter_of_year]
+        if quarter_of_year == 0:
+            np.copyto(ytd, det)
+        else:
+            np.add(self.ytd[quarter_of_year - 1], det, out=ytd)
+        self.production[i] = self._sum(det)
+        np.less(ytd, self.prev_ytd[quarter_of_year], out=self.flags)
+        np.copyto(scratch, self.flags)
+        self.falling[i] = self._sum(scratch)
+        if quarter_of_year == 3:
+            self.ytd, self.prev_ytd = self.prev_ytd, self.ytd
+
+    def year_end(self, y: int, line: float) -> None:
+        """Annual per-capita net income: share below the monitoring line and per-household means over draws.
+
+        Called after the year's fourth quarter, when that year's year-to-date sums sit in ``prev_ytd``.
+        """
+        per_capita, flags = self.scratch, self.flags
+        np.add(self.other_ytd, self.prev_ytd[3], out=per_capita)
+        per_capita /= self.size32
+        np.less(per_capita, line, out=flags)
+        np.copyto(self.shock, flags)
+        self.below[y] = self._sum(self.shock)
+        self.pc_mean[:, y] = per_capita.mean(axis=1)
+        self.p_below[:, y] = self.shock.mean(axis=1)
 
 
-@dataclass
-class _BlockOut:
-    county: int
-    rows: slice
-    production: np.ndarray
-    other: np.ndarray
-    falling: np.ndarray
-    below: np.ndarray
-    hist: np.ndarray
-    pc_mean: np.ndarray
-    p_below: np.ndarray
-    base_sums: dict[str, np.ndarray]
+class Quarter:
+    """Everything the blocks share in one quarter (read-only for them)."""
+
+    def __init__(self, **fields: object):
+        self.__dict__.update(fields)
+
+    production_base: np.ndarray
+    production_theta: np.ndarray
+    other_base: np.ndarray
+    other_theta: np.ndarray
+    bound: np.ndarray
+    common: np.ndarray
+    normal_table: np.ndarray
+    damping: np.ndarray
 
 
-def _blocks(pop: Population) -> list[_Block]:
+def _blocks(pop: Population, seed: int, draws: int, n_quarters: int, n_years: int,
+            cum_season: np.ndarray) -> list[_Block]:
     out = []
     for c, (a, b) in enumerate(pop.county_slices):
-        out += [_Block(c, s, min(s + BLOCK_ROWS, b)) for s in range(a, b, BLOCK_ROWS)]
+        out += [_Block(pop, seed, c, s, min(s + BLOCK_ROWS, b), draws, n_quarters, n_years, cum_season)
+                for s in range(a, b, BLOCK_ROWS)]
+    return out
+
+
+def county_sums(pop: Population, values: np.ndarray) -> np.ndarray:
+    """Weighted sums of the rows of ``values`` (households × k) by county, shape (9, k)."""
+    out = np.zeros((len(COUNTIES), values.shape[1]))
+    for c, (start, stop) in enumerate(pop.county_slices):
+        if stop > start:
+            out[c] = pop.weight[start:stop] @ values[start:stop]
     return out
 
 
@@ -71,125 +162,61 @@ def simulate(
     years = sorted({t // 4 for t in quarters if t % 4 == 3})
     channels = Channels.build(pop, scenario)
     a = assumption_draws(scenario, draws)
-    theta = [thetas(t, a) for t in quarters]
     common = common_shocks(
         sim.seed, quarters, draws, pop.village_county, a["price_shock_sd"], a["price_shock_persistence"],
         a["county_shock_sd"], a["village_shock_sd"],
     )
     wage_factor = 1 + wage_shocks(sim.seed, quarters, draws, a["wage_shock_sd"])
-    household_sd = a["household_shock_sd"].astype(np.float32)
-    theta32 = [th["production"].astype(np.float32) for th in theta]
-    damping = a["dual_binding_damping"].astype(np.float32)
+    blocks = _blocks(pop, sim.seed, draws, len(quarters), len(years), np.cumsum(channels.seasonality["production"]))
+    n_c = len(COUNTIES)
+    base_sums = {k: np.zeros((n_c, len(quarters), len(terms))) for k, terms in TERMS.items()}
+    other_income = np.zeros((len(OTHER), n_c, len(quarters), draws))
+    damping = a["dual_binding_damping"]
+    damping = np.float32(damping[0]) if np.all(damping == damping[0]) else damping.astype(np.float32)
+    table = household_table(a["household_shock_sd"])
     line = sim.monitoring_line_yuan
-
-    def run_block(block: _Block) -> _BlockOut:
-        rows = slice(block.start, block.stop)
-        n = block.stop - block.start
-        w = pop.weight[rows]
-        w32 = w.astype(np.float32)
-        size32 = pop.size[rows].astype(np.float32)[:, None]
-        village = pop.village[rows]
-        cum_season = np.cumsum(channels.seasonality["production"])
-        prev_ytd = [np.repeat((pop.income_2022["production"][rows] * cum_season[q])[:, None].astype(np.float32),
-                              draws, axis=1) for q in range(4)]
-        ytd = np.zeros((n, draws), dtype=np.float32)
-        det = np.empty((n, draws), dtype=np.float32)
-        shock = np.empty((n, draws), dtype=np.float32)
-        scratch = np.empty((n, draws), dtype=np.float32)
-        flags = np.empty((n, draws), dtype=bool)
-        year_bases: list[np.ndarray] = []
-        year_thetas: list[np.ndarray] = []
-        hist_weights = None if pop.unit_weights else np.repeat(w, draws)
-        out = _BlockOut(
-            county=block.county, rows=rows,
-            production=np.zeros((len(quarters), draws)),
-            other=np.zeros((len(quarters), len(OTHER), draws)),
-            falling=np.zeros((len(quarters), draws)),
-            below=np.zeros((len(years), draws)),
-            hist=np.zeros((len(years), HIST_BINS + 1)),
-            pc_mean=np.zeros((n, len(years))),
-            p_below=np.zeros((n, len(years))),
-            base_sums={k: np.zeros((len(quarters), len(terms))) for k, terms in TERMS.items()},
-        )
+    with ThreadPoolExecutor(max_workers=threads or _worker_count()) as pool, threadpool_limits(1, user_api="blas"):
         for i, t in enumerate(quarters):
-            q = t % 4
-            base = channels.bases(t, rows)
-            for k in TERMS:
-                out.base_sums[k][i] = w @ base[k]
-            np.matmul(base["production"].astype(np.float32), theta32[i], out=det)
-            np.maximum(det, 0, out=det)
-            household_normals(sim.seed, block.start, t, n, draws, out=shock)
-            shock *= household_sd
-            np.take(common[i], village, axis=0, out=scratch)
-            shock += scratch
-            np.multiply.outer(channels.bound(t, rows).astype(np.float32), damping, out=scratch)
-            np.subtract(1, scratch, out=scratch)
-            shock *= scratch
-            shock += 1
-            np.maximum(shock, 0, out=shock)
-            det *= shock
-            if q == 0:
-                ytd[...] = 0
-                year_bases.clear()
-                year_thetas.clear()
-            ytd += det
-            out.production[i] = w32 @ det
-            np.less(ytd, prev_ytd[q], out=flags)
-            np.copyto(scratch, flags)
-            out.falling[i] = w32 @ scratch
-            np.copyto(prev_ytd[q], ytd)
+            base = channels.bases(t)
+            theta = thetas(t, a)
+            for k, b in base.items():
+                base_sums[k][:, i] = county_sums(pop, b)
+            other_thetas = []
             for j, k in enumerate(OTHER):
-                th = theta[i][k] * wage_factor[i] if k == "wage" else theta[i][k]
-                out.other[i, j] = out.base_sums[k][i] @ th
-                year_bases.append(base[k])
-                year_thetas.append(th)
-            if q == 3:
+                th = theta[k] * wage_factor[i] if k == "wage" else theta[k]
+                other_income[j, :, i] = base_sums[k][:, i] @ th
+                other_thetas.append(th)
+            shared = Quarter(
+                production_base=base["production"], production_theta=theta["production"].astype(np.float32),
+                other_base=np.concatenate([base[k] for k in OTHER], axis=1),
+                other_theta=np.concatenate(other_thetas).astype(np.float32),
+                bound=channels.bound(t), common=common[i], normal_table=table, damping=damping,
+            )
+            list(pool.map(lambda blk, i=i, t=t, shared=shared: blk.quarter(i, t, shared), blocks))
+            if t % 4 == 3:
                 y = years.index(t // 4)
-                per_capita = scratch
-                np.matmul(np.concatenate(year_bases, axis=1).astype(np.float32),
-                          np.concatenate(year_thetas).astype(np.float32), out=per_capita)
-                per_capita += ytd
-                per_capita /= size32
-                np.less(per_capita, line, out=flags)
-                np.copyto(shock, flags)
-                out.below[y] = w32 @ shock
-                out.pc_mean[:, y] = per_capita.mean(axis=1)
-                out.p_below[:, y] = shock.mean(axis=1)
-                per_capita *= 1 / HIST_BIN_YUAN
-                np.minimum(per_capita, HIST_BINS, out=per_capita)
-                out.hist[y] = np.bincount(per_capita.astype(np.int32).ravel(), weights=hist_weights,
-                                          minlength=HIST_BINS + 1)
-        return out
-
-    blocks = _blocks(pop)
-    n_threads = threads or _worker_count()
-    outs: list[_BlockOut] = []
-    with ThreadPoolExecutor(max_workers=n_threads) as pool:
-        for done, block_out in enumerate(pool.map(run_block, blocks), start=1):
-            outs.append(block_out)
+                list(pool.map(lambda blk, y=y: blk.year_end(y, line), blocks))
             if progress is not None:
-                progress(done / len(blocks))
-    return _collect(pop, scenario, channels, a, quarters, years, outs, theta)
+                progress((i + 1) / len(quarters))
+    return _collect(pop, scenario, channels, a, quarters, years, blocks, base_sums, other_income)
 
 
-def _collect(pop, scenario, channels, a, quarters, years, outs, theta) -> SimulationResult:
+def _collect(pop, scenario, channels, a, quarters, years, blocks, base_sums, other_income) -> SimulationResult:
     draws = scenario.simulation.draws
     n_c = len(COUNTIES)
     income = {k: np.zeros((n_c, len(quarters), draws)) for k in INCOME_COMPONENTS}
+    for j, k in enumerate(OTHER):
+        income[k] = other_income[j]
     falling = np.zeros((n_c, len(quarters), draws))
     below = np.zeros((n_c, len(years), draws))
-    hist = np.zeros((len(years), HIST_BINS + 1))
     pc_mean = np.zeros((pop.n, len(years)))
     p_below = np.zeros((pop.n, len(years)))
-    for o in outs:
-        income["production"][o.county] += o.production
-        for j, k in enumerate(OTHER):
-            income[k][o.county] += o.other[:, j]
-        falling[o.county] += o.falling
-        below[o.county] += o.below
-        hist += o.hist / draws
-        pc_mean[o.rows] = o.pc_mean
-        p_below[o.rows] = o.p_below
+    for blk in blocks:
+        income["production"][blk.county] += blk.production
+        falling[blk.county] += blk.falling
+        below[blk.county] += blk.below
+        pc_mean[blk.rows] = blk.pc_mean
+        p_below[blk.rows] = blk.p_below
     return SimulationResult(
         scenario=scenario,
         population_label=pop.label,
@@ -203,10 +230,10 @@ def _collect(pop, scenario, channels, a, quarters, years, outs, theta) -> Simula
                      for k, v in pop.income_2022.items()},
         falling=falling,
         below=below,
-        hist=hist,
+        hist=_expected_income_histogram(pop, pc_mean),
         household_pc_mean=pc_mean,
         household_p_below=p_below,
-        contributions=_contributions(outs, a, quarters),
+        contributions=_contributions(base_sums, a, quarters),
         coverage=np.stack([channels.coverage(t) for t in quarters], axis=1),
         coverage_2022=channels.coverage_now,
         linked_by_county=channels.linked_by_county,
@@ -214,17 +241,20 @@ def _collect(pop, scenario, channels, a, quarters, years, outs, theta) -> Simula
     )
 
 
-def _contributions(outs: list[_BlockOut], a: dict, quarters: list[int]) -> dict[str, np.ndarray]:
+def _expected_income_histogram(pop: Population, pc_mean: np.ndarray) -> np.ndarray:
+    """Weighted households by bin of expected (mean over draws) per-capita income, shape (year, bins)."""
+    bins = np.minimum(pc_mean / HIST_BIN_YUAN, HIST_BINS).astype(np.int64)
+    return np.stack([np.bincount(bins[:, y], weights=pop.weight, minlength=HIST_BINS + 1)
+                     for y in range(pc_mean.shape[1])])
+
+
+def _contributions(base_sums: dict[str, np.ndarray], a: dict, quarters: list[int]) -> dict[str, np.ndarray]:
     """Expected yuan per county and quarter that each channel adds, at the mean assumption values.
 
     Shocks are mean-one, so a term's expectation is its (weighted, county-summed) base times its mean
     multiplier; the organic trend's contribution is its growth over 2022.
     """
     mean_a = {k: v.mean(keepdims=True) for k, v in a.items()}
-    sums = {k: np.zeros((len(COUNTIES), len(quarters), len(terms))) for k, terms in TERMS.items()}
-    for o in outs:
-        for k in TERMS:
-            sums[k][o.county] += o.base_sums[k]
     out: dict[str, np.ndarray] = {}
     for i, t in enumerate(quarters):
         th = thetas(t, mean_a)
@@ -233,5 +263,5 @@ def _contributions(outs: list[_BlockOut], a: dict, quarters: list[int]) -> dict[
                 name = "organic" if term == "trend" else channel_of(term)
                 multiplier = th[k][j, 0] - 1 if term == "trend" else th[k][j, 0]
                 arr = out.setdefault(name, np.zeros((len(COUNTIES), len(quarters))))
-                arr[:, i] += sums[k][:, i, j] * multiplier
+                arr[:, i] += base_sums[k][:, i, j] * multiplier
     return out

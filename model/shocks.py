@@ -31,17 +31,41 @@ def normal_table() -> np.ndarray:
     return np.array([inv((i + 0.5) / n) for i in range(n)], dtype=np.float32)
 
 
-def household_normals(
-    seed: int, block_start: int, quarter: int, rows: int, draws: int, out: np.ndarray | None = None
-) -> np.ndarray:
-    """Standard normal shocks of shape (rows, draws), float32, for one block of households and one quarter.
+def household_table(household_sd: np.ndarray) -> np.ndarray:
+    """The normal table scaled by the household shock's standard deviation.
 
-    SFC64 is numpy's fastest bit generator; four 16-bit table indices come out of each 64-bit word.
+    Shape (2**16,) when the deviation is the same in every draw, else (2**16, draws).
     """
-    bits = np.random.SFC64(np.random.SeedSequence([seed, STREAM_HOUSEHOLD, block_start, quarter]))
+    if np.all(household_sd == household_sd[0]):
+        return normal_table() * np.float32(household_sd[0])
+    return normal_table()[:, None] * household_sd.astype(np.float32)[None, :]
+
+
+def household_bits(seed: int, block_start: int) -> np.random.SFC64:
+    """The bit stream of one block of households, keyed by the seed and the block's first row.
+
+    Each block draws its quarters in order from its own stream, so results do not depend on threading, and two
+    scenarios with the same seed and population see the same household shocks.
+    """
+    return np.random.SFC64(np.random.SeedSequence([seed, STREAM_HOUSEHOLD, block_start]))
+
+
+def household_normals(
+    bits: np.random.SFC64, rows: int, draws: int, table: np.ndarray | None = None, out: np.ndarray | None = None,
+) -> np.ndarray:
+    """Normal shocks of shape (rows, draws), float32: the next quarter of one block's stream.
+
+    ``table`` is :func:`household_table` (default: standard normal). SFC64 is numpy's fastest bit generator;
+    four 16-bit table indices come out of each 64-bit word.
+    """
+    table = normal_table() if table is None else table
     words = -(-rows * draws // 4)
     index = bits.random_raw(words).view(np.uint16)[: rows * draws].reshape(rows, draws)
-    return np.take(normal_table(), index, out=out)
+    if table.ndim == 1:
+        return np.take(table, index, out=out)
+    out = np.empty((rows, draws), dtype=np.float32) if out is None else out
+    out[...] = table[index, np.arange(draws)]
+    return out
 
 
 def common_shocks(
