@@ -12,9 +12,11 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from model import calibration
 from model.fieldspec import COUNTIES
 from model.population import INCOME_COMPONENTS
 
+BASE_YEAR = 2022
 HIST_BIN_YUAN = 500
 HIST_BINS = 100
 CITY = "全市"
@@ -75,12 +77,26 @@ class SimulationResult:
 
     def growth(self, component: str, year: int, county: int | None = None) -> np.ndarray:
         """Year-on-year growth of a component's total (share, per draw); ``county=None`` for the city."""
-        now = self.annual_income(component, year)
-        before = (np.repeat(self.income_2022[component][:, None], self.draws, axis=1) if year == 2023
-                  else self.annual_income(component, year - 1))
+        return self.ytd_growth(component, f"{year}Q4", county)
+
+    def ytd_income(self, component: str, quarter: str) -> np.ndarray:
+        """County totals of a component from Q1 to ``quarter`` of its year: (county, draw), yuan.
+
+        For 2022 (before the projection) the observed annual totals are spread by the calibrated seasonality.
+        """
+        year, q = int(quarter[:4]), int(quarter[-1])
+        if year == BASE_YEAR:
+            share = float(np.sum(calibration.seasonality(component)[:q]))
+            return np.repeat(self.income_2022[component][:, None] * share, self.draws, axis=1)
+        idx = [self._q(f"{year}Q{k}") for k in range(1, q + 1)]
+        return self.income[component][:, idx].sum(axis=1)
+
+    def ytd_growth(self, component: str, quarter: str, county: int | None = None) -> np.ndarray:
+        """Year-to-date growth against the same period a year earlier (share, per draw)."""
+        now = self.ytd_income(component, quarter)
+        before = self.ytd_income(component, f"{int(quarter[:4]) - 1}{quarter[4:]}")
         if county is None:
-            return now.sum(axis=0) / max(before.sum(axis=0).mean(), 1e-9) - 1 if year == 2023 else (
-                now.sum(axis=0) / before.sum(axis=0) - 1)
+            return now.sum(axis=0) / np.maximum(before.sum(axis=0), 1e-9) - 1
         return now[county] / np.maximum(before[county], 1e-9) - 1
 
     @cached_property
@@ -125,6 +141,9 @@ class SimulationResult:
                                  "unit": "元/人/季度", **_stats(v)})
                 rows.append({"scope": scope, "quarter": q, "metric": "net_income_per_capita",
                              "unit": "元/人/季度", **_stats(total)})
+                growth = self.ytd_growth("production", q, c)
+                rows.append({"scope": scope, "quarter": q, "metric": "production_income_growth_ytd",
+                             "unit": "share, year to date on a year earlier", **_stats(growth)})
                 share = self.city_falling[i] if c is None else self.county_falling[c, i]
                 rows.append({"scope": scope, "quarter": q, "metric": "falling_production_share",
                              "unit": "share 0–1 of households", **_stats(share)})
