@@ -18,6 +18,7 @@ from model import calibration as cal
 from model.fieldspec import COUNTIES
 from model.population import Population
 from model.scenario import Scenario, quarter_index
+from model.synth import county_household_counts
 
 FIRST_QUARTER = quarter_index("2023Q1")
 BASE_YEAR = 2022
@@ -42,12 +43,18 @@ def channel_of(term: str) -> str:
     return term.split("/", 1)[0]
 
 
-def allocation_shares(pop: Population, scenario: Scenario) -> np.ndarray:
-    """Share of every programme going to each county: the scenario's table, or by (weighted) households."""
+def allocation_shares(scenario: Scenario) -> np.ndarray:
+    """Share of every city-wide programme going to each county.
+
+    The scenario's own table, or else in proportion to each county's calibrated number of poverty-alleviated
+    and monitored households. Taken from the calibration, not from the household table in use, so that a table
+    covering only some counties receives only those counties' shares of the city's money and targets.
+    """
     table = scenario.funds.county_shares
     if table:
         return np.array([table.get(c, 0.0) for c in COUNTIES])
-    households = pop.households_by_county()
+    counts = county_household_counts()
+    households = np.array([sum(counts[c].values()) for c in COUNTIES], dtype=float)
     return households / households.sum()
 
 
@@ -154,7 +161,7 @@ class Channels:
     def build(cls, pop: Population, scenario: Scenario) -> Channels:
         """Work out, once per scenario, who each channel reaches."""
         prio = priorities(pop, scenario.simulation.seed)
-        a = allocation_shares(pop, scenario)
+        a = allocation_shares(scenario)
         households = pop.households_by_county()
         programmes = {k.split(".", 1)[1]: f.value for k, f in cal.figures().items() if k.startswith("programmes_2022")}
 

@@ -21,6 +21,7 @@ HIST_BIN_YUAN = 500
 HIST_BINS = 100
 CITY = "全市"
 POINTS_PER_PP = 0.5
+POINTS_TOLERANCE = 1e-9  # points computed from shares carry rounding; 2.0 pp must cost exactly 1 point
 PERCENTILES = (10, 50, 90)
 COMPONENT_UNITS = "元/人"
 
@@ -106,8 +107,9 @@ class SimulationResult:
 
     @cached_property
     def county_falling(self) -> np.ndarray:
-        """Per-county share of falling households, shape (county, quarter, draw)."""
-        return self.falling / self.households[:, None, None]
+        """Per-county share of falling households, shape (county, quarter, draw); 0 for a county without any."""
+        households = np.broadcast_to(self.households[:, None, None], self.falling.shape)
+        return np.divide(self.falling, households, out=np.zeros_like(self.falling), where=households > 0)
 
     @cached_property
     def points_lost(self) -> np.ndarray:
@@ -118,17 +120,28 @@ class SimulationResult:
     @cached_property
     def wudan(self) -> np.ndarray:
         """True where a county would fall under "五单式" management (N4), shape (county, quarter, draw)."""
-        return self.points_lost >= self.scenario.targets.wudan_points_threshold
+        return self.points_lost >= self.scenario.targets.wudan_points_threshold - POINTS_TOLERANCE
 
     def coverage_city(self, quarter: str) -> float:
-        """City dual-binding coverage of willing households at the end of ``quarter`` (share 0–1)."""
-        return float((self.coverage[:, self._q(quarter)] * self.willing).sum() / self.willing.sum())
+        """City dual-binding coverage of willing households at the end of ``quarter`` (share 0–1).
+
+        1.0 when no household is willing: nobody is left to bind (as :mod:`model.channels` counts it).
+        """
+        willing = self.willing.sum()
+        return float((self.coverage[:, self._q(quarter)] * self.willing).sum() / willing) if willing > 0 else 1.0
 
     # ------------------------------------------------------------------------------------- tables
+    def _counties(self) -> list[tuple[str, int]]:
+        """(name, index) of the counties that have households.
+
+        A household table covering fewer counties gets no rows (and no rank) for the others, not rows of 0 / 0.
+        """
+        return [(name, i) for i, name in enumerate(COUNTIES) if self.households[i] > 0]
+
     def quarterly_table(self) -> pd.DataFrame:
         """Per quarter, county and city: per-capita income and components, falling share."""
         rows = []
-        for scope, c in [(CITY, None)] + [(name, i) for i, name in enumerate(COUNTIES)]:
+        for scope, c in [(CITY, None), *self._counties()]:
             persons = self.persons.sum() if c is None else self.persons[c]
             for q in self.reported_quarters:
                 i = self._q(q)
@@ -152,7 +165,7 @@ class SimulationResult:
     def annual_table(self) -> pd.DataFrame:
         """Per year, county and city: per-capita income by component, growth, share below the line."""
         rows = []
-        for scope, c in [(CITY, None)] + [(name, i) for i, name in enumerate(COUNTIES)]:
+        for scope, c in [(CITY, None), *self._counties()]:
             persons = self.persons.sum() if c is None else self.persons[c]
             households = self.households.sum() if c is None else self.households[c]
             for y in self.years:
@@ -180,9 +193,10 @@ class SimulationResult:
         for q in self.reported_quarters:
             i = self._q(q)
             city = self.city_falling[i]
-            mean_share = self.county_falling[:, i].mean(axis=-1)
-            rank = mean_share.argsort().argsort() + 1
-            for c, name in enumerate(COUNTIES):
+            present = [c for _, c in self._counties()]
+            mean_share = self.county_falling[present, i].mean(axis=-1)
+            rank = dict(zip(present, mean_share.argsort().argsort() + 1, strict=True))
+            for name, c in self._counties():
                 share = self.county_falling[c, i]
                 rows.append({
                     "quarter": q, "county": name,

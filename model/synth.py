@@ -19,6 +19,7 @@ DEFAULT_LABEL = "内置默认人口（合成，2022年校准）/ Embedded defaul
 MAX_HOUSEHOLD_SIZE = 9
 
 
+@cache
 def county_household_counts() -> dict[str, dict[str, int]]:
     """Households per county and type: calibrated poverty-alleviated counts plus the added monitored types."""
     alleviated = cal.value("population.county_households")

@@ -14,7 +14,7 @@ import pandas as pd
 from model import fieldspec
 from model.channels import CHANNELS, industry_funds_10k_yuan, total_funds_10k_yuan
 from model.fieldspec import COUNTIES
-from model.result import SimulationResult
+from model.result import POINTS_TOLERANCE, SimulationResult
 
 ASSESSMENT_YEAR = 2023
 OUTCOME_KEYS = ("N1", "N2", "N3", "N4", "below_line")
@@ -95,7 +95,7 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
         )
         quarters_2023 = [result.quarters.index(f"{year}Q{k}") for k in range(1, 5)]
         mean_points = result.points_lost[:, quarters_2023].mean(axis=1)  # county × draw
-        flagged_draws = mean_points >= s.targets.wudan_points_threshold
+        flagged_draws = mean_points >= s.targets.wudan_points_threshold - POINTS_TOLERANCE
         flag_probability = flagged_draws.mean(axis=1)
         flagged = [c for k, c in enumerate(COUNTIES) if flag_probability[k] >= 0.5]
         none_flagged = ~flagged_draws.any(axis=0)
@@ -128,7 +128,8 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
     n11 = _rule("N11", "dual_binding.coverage_target", result.coverage_city(coverage_q))
     out["N11"] = TargetCheck(**{**asdict(n11), "kind": "result", "period": coverage_q,
                                 "detail": {"coverage_2022": float(
-                                    (result.coverage_2022 * result.willing).sum() / result.willing.sum())}})
+                                    (result.coverage_2022 * result.willing).sum() / result.willing.sum())
+                                    if result.willing.sum() > 0 else 1.0}})
     out["N9"] = _rule("N9", "microcredit.new_lending_10k_yuan", s.microcredit.new_lending_10k_yuan)
     out["N15"] = _rule("N15", "tourism.households_reached", s.tourism.households_reached)
     out["N18"] = _rule("N18", "training.person_times", s.training.person_times)
