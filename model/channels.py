@@ -262,10 +262,10 @@ class Channels:
         }
         return {k: np.stack(v, axis=1).astype(np.float32) for k, v in columns.items()}
 
-    def bases(self, t: int) -> dict[str, np.ndarray]:
+    def bases(self, t: int, out: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
         """Per-household annual amounts × seasonality for quarter ``t``: component → (households, terms), yuan.
 
-        Column order is :data:`TERMS`; float32.
+        Column order is :data:`TERMS`; float32. ``out`` (a previous quarter's result) is reused when given.
         """
         a = self.scenario.assumptions
         q = t % 4
@@ -278,7 +278,9 @@ class Channels:
             "property": [s["property"], s["property"] * vintages, s["property"] * vintages, s["property"] * flow],
             "transfer": [s["transfer"]],
         }
-        out = {k: self.static_bases[k] * np.asarray(scale[k], dtype=np.float32) for k in TERMS}
+        out = out if out is not None else {k: np.empty_like(v) for k, v in self.static_bases.items()}
+        for k in TERMS:
+            np.multiply(self.static_bases[k], np.asarray(scale[k], dtype=np.float32), out=out[k])
         out["production"][:, 2] *= _ramp(t + 1 - self.bind_time, a.dual_binding_ramp_quarters).astype(np.float32)
         out["wage"][:, 2] *= _ramp(t + 1 - self.training_start, a.training_ramp_quarters).astype(np.float32)
         return out

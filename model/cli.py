@@ -25,6 +25,10 @@ class BadInput(Exception):
     """An input the user must fix; the message is printed as one line."""
 
 
+class BadInputReport(BadInput):
+    """An input refused with a row-by-row report; the message is printed line by line."""
+
+
 def format_value(value: float | None, unit: str) -> str:
     """A value as a planner reads it: shares as percentages, counts and money with thousands separators."""
     if value is None:
@@ -89,9 +93,9 @@ def _population(args: argparse.Namespace):
     from model.households_io import load_household_file  # imported lazily: only this path needs it
 
     try:
-        return load_household_file(households)
+        return load_household_file(households, lang=getattr(args, "lang", "zh"))
     except PopulationError as exc:
-        raise BadInput(f"{households}: {exc}") from None
+        raise BadInputReport(str(exc)) from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -159,6 +163,36 @@ def write_tables(run: Run, out: Path, lang: str) -> list[Path]:
 COMMANDS: dict[str, Callable[[argparse.ArgumentParser], None]] = {}
 
 
+def cmd_households_template(args: argparse.Namespace) -> int:
+    """``households-template FILE``: write the empty household template (.csv or .xlsx) with one example row."""
+    from model.households_io import write_template
+
+    try:
+        path = write_template(args.file)
+    except (PopulationError, OSError) as exc:
+        raise BadInput(f"{args.file}: {exc}") from None
+    print(path)
+    return 0
+
+
+def _register_households_template(sub) -> None:
+    template = sub.add_parser("households-template", help="write the household import template (.csv or .xlsx)")
+    template.add_argument("file", help="where to write it; the suffix .csv or .xlsx chooses the format")
+    template.set_defaults(func=cmd_households_template)
+
+
+COMMANDS["households-template"] = _register_households_template
+
+
+def _register_seek(sub) -> None:
+    from model.seek_cli import register  # imported lazily: seek_cli imports this module
+
+    register(sub)
+
+
+COMMANDS["seek"] = _register_seek
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command."""
     parser = argparse.ArgumentParser(prog="python -m model", description="Qujing household-income simulator")
@@ -187,5 +221,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BadInput as exc:
-        print(f"error: {exc}".replace("\n", "; "), file=sys.stderr)
+        text = str(exc) if isinstance(exc, BadInputReport) else str(exc).replace("\n", "; ")
+        print(f"error: {text}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -26,6 +26,7 @@ from model.scenario import Scenario, quarter_index
 from model.shocks import common_shocks, household_bits, household_normals, household_table, wage_shocks
 
 BLOCK_ROWS = 8_192
+FALL_TOLERANCE = 1e-5  # a year-to-date fall smaller than this share of last year's is float32 rounding, not a fall
 OTHER = ("wage", "property", "transfer")
 
 
@@ -41,8 +42,8 @@ class _Block:
         self.size32 = pop.size[self.rows].astype(np.float32)[:, None]
         self.village = pop.village[self.rows]
         self.bits = household_bits(seed, start)
-        last_year = pop.income_2022["production"][self.rows].astype(np.float32)
-        self.prev_ytd = [np.repeat((last_year * np.float32(cumulative_season[q]))[:, None], draws, axis=1)
+        last_year = pop.income_2022["production"][self.rows] * (1 - FALL_TOLERANCE)
+        self.prev_ytd = [np.repeat((last_year * cumulative_season[q]).astype(np.float32)[:, None], draws, axis=1)
                          for q in range(4)]
         self.ytd = [np.zeros((n, draws), dtype=np.float32) for _ in range(4)]
         self.other_ytd = np.zeros((n, draws), dtype=np.float32)
@@ -99,10 +100,13 @@ class _Block:
     def year_end(self, y: int, line: float) -> None:
         """Annual per-capita net income: share below the monitoring line and per-household means over draws.
 
-        Called after the year's fourth quarter, when that year's year-to-date sums sit in ``prev_ytd``.
+        Called after the year's fourth quarter, when that year's year-to-date sums sit in ``prev_ytd``; lowers
+        them by :data:`FALL_TOLERANCE` afterwards, ready to be next year's comparison.
         """
         per_capita, flags = self.scratch, self.flags
         np.add(self.other_ytd, self.prev_ytd[3], out=per_capita)
+        for ytd in self.prev_ytd:
+            ytd *= np.float32(1 - FALL_TOLERANCE)
         per_capita /= self.size32
         np.less(per_capita, line, out=flags)
         np.copyto(self.shock, flags)
@@ -175,9 +179,10 @@ def simulate(
     damping = np.float32(damping[0]) if np.all(damping == damping[0]) else damping.astype(np.float32)
     table = household_table(a["household_shock_sd"])
     line = sim.monitoring_line_yuan
+    base = None
     with ThreadPoolExecutor(max_workers=threads or _worker_count()) as pool, threadpool_limits(1, user_api="blas"):
         for i, t in enumerate(quarters):
-            base = channels.bases(t)
+            base = channels.bases(t, out=base)
             theta = thetas(t, a)
             for k, b in base.items():
                 base_sums[k][:, i] = county_sums(pop, b)
@@ -244,8 +249,10 @@ def _collect(pop, scenario, channels, a, quarters, years, blocks, base_sums, oth
 def _expected_income_histogram(pop: Population, pc_mean: np.ndarray) -> np.ndarray:
     """Weighted households by bin of expected (mean over draws) per-capita income, shape (year, bins)."""
     bins = np.minimum(pc_mean / HIST_BIN_YUAN, HIST_BINS).astype(np.int64)
-    return np.stack([np.bincount(bins[:, y], weights=pop.weight, minlength=HIST_BINS + 1)
-                     for y in range(pc_mean.shape[1])])
+    out = np.zeros((pc_mean.shape[1], HIST_BINS + 1))
+    for y in range(pc_mean.shape[1]):
+        out[y] = np.bincount(bins[:, y], weights=pop.weight, minlength=HIST_BINS + 1)
+    return out
 
 
 def _contributions(base_sums: dict[str, np.ndarray], a: dict, quarters: list[int]) -> dict[str, np.ndarray]:

@@ -25,6 +25,12 @@ from model.fieldspec import COUNTIES, FieldSpec
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 MAX_NAME = 80
 MAX_DESCRIPTION = 2_000
+# Top-level keys outside the field table: (type, allowed values as text, the same in both languages).
+_TOP_LEVEL = {
+    "schema_version": ("int", f"1 – {fieldspec.schema_version()}"),
+    "name": ("str", f"≤ {MAX_NAME} characters"),
+    "description": ("str", f"≤ {MAX_DESCRIPTION:,} characters"),
+}
 LINK_MODE_FIELDS = (
     "share_industry_participation",
     "share_land_transfer",
@@ -64,7 +70,8 @@ class Problem:
             label = f"{self.field} ({spec.label_en})"
         value = _show(self.value)
         unit = (f"（{spec.unit}）" if zh_lang(lang) else f" ({spec.unit})") if spec else ""
-        allowed = spec.allowed() if spec else ""
+        allowed = spec.allowed() if spec else _TOP_LEVEL.get(self.field, ("", ""))[1]
+        kind = spec.type if spec else _TOP_LEVEL.get(self.field, ("", ""))[0]
         zh = lang == "zh"
         if self.kind == "unknown":
             return f"未知字段 {self.field}（不在方案格式中，请检查拼写）" if zh else (
@@ -75,8 +82,8 @@ class Problem:
                 f"{label}: value {value} is outside the allowed range {allowed}{unit}"
             )
         if self.kind == "type":
-            return f"{label} 的值 {value} 类型不对，应为{_type_zh(spec)}" if zh else (
-                f"{label}: value {value} has the wrong type, expected {_type_en(spec)}"
+            return f"{label} 的值 {value} 类型不对，应为{_type_zh(kind)}" if zh else (
+                f"{label}: value {value} has the wrong type, expected {_type_en(kind)}"
             )
         if self.kind == "version":
             return (
@@ -119,15 +126,15 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _type_zh(spec: FieldSpec | None) -> str:
+def _type_zh(kind: str) -> str:
     names = {"float": "数字", "int": "整数", "bool": "true 或 false", "quarter": "季度，如 \"2023Q4\"", "str": "文本"}
-    return names.get(spec.type if spec else "", "表（county = 比例）")
+    return names.get(kind, "表（county = 比例）")
 
 
-def _type_en(spec: FieldSpec | None) -> str:
+def _type_en(kind: str) -> str:
     names = {"float": "a number", "int": "a whole number", "bool": "true or false",
              "quarter": 'a quarter such as "2023Q4"', "str": "text"}
-    return names.get(spec.type if spec else "", "a table of county = share")
+    return names.get(kind, "a table of county = share")
 
 
 # ---------------------------------------------------------------------------------------- the models
@@ -314,7 +321,9 @@ def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[Problem]:
             kind = msg if msg in ("type", "range") else "custom"
             out.append(Problem(path if len(loc) > 1 else loc[0] if loc else "(file)", value, kind, msg))
         elif etype == "string_too_long":
-            out.append(Problem(path, value, "custom", "文本过长|text too long"))
+            limit = (err.get("ctx") or {}).get("max_length", "?")
+            out.append(Problem(path, value, "custom",
+                               f"文本过长，最多 {limit} 个字符|text too long: at most {limit} characters"))
         elif etype == "model_type" and len(loc) == 1 and loc[0] in SECTION_MODELS:
             out.append(Problem(loc[0], value, "custom", "应为一个表 [section]|must be a table [section]"))
         else:

@@ -9,4 +9,6 @@ TEXTS = {
     "kind.result": ("结果", "result"),
     "met.yes": ("达标", "met"),
     "met.no": ("未达标", "not met"),
+    "common.yes": ("是", "yes"),
+    "common.no": ("否", "no"),
 }

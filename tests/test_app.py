@@ -1,0 +1,167 @@
+"""The comparison page driven through Streamlit's AppTest (full default population; a handful of reruns each)."""
+
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from model.scenario import parse_scenario_bytes
+from ui import share
+from ui.files import scenario_file_bytes
+from ui.scenarios import shipped
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+CARDS_PER_SLOT = 6
+N7_CARD = 3
+ACTIVE = 3  # the default page edits the fourth slot
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def _app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=240)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _number(text: str) -> float:
+    return float(re.search(r"-?[\d,]+(\.\d+)?", text).group(0).replace(",", ""))
+
+
+def _card(at: AppTest, slot: int, card: int):
+    return at.metric[slot * CARDS_PER_SLOT + card]
+
+
+def _active(at: AppTest):
+    return at.session_state["slots"][at.session_state["active_slot"]].scenario
+
+
+def test_page_shows_four_scenarios_with_cards_and_the_population():
+    at = _app()
+    assert [s.name for s in at.session_state["slots"]] == ["基线", "政策底线", "2023年通知", "我的方案"]
+    assert len(at.metric) == 4 * CARDS_PER_SLOT
+    assert _card(at, 0, 0).label.startswith("N1 ")
+    assert "%" in _card(at, 0, 0).value
+    assert "户/百万元" in _card(at, 0, N7_CARD).value
+    assert any("252,514" in c.value and "指纹" in c.value for c in at.caption)
+    assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
+    assert at.query_params["base"] == "notice_2023"
+
+
+def test_moved_slider_changes_a_target_card_and_the_link():
+    at = _app()
+    before = _number(_card(at, ACTIVE, N7_CARD).value)
+    at.slider(key="lever:linking.households_per_million_yuan").set_value(15.0).run()
+    assert not at.exception
+    assert before == 10
+    assert _number(_card(at, ACTIVE, N7_CARD).value) == 15
+    assert _number(_card(at, 2, N7_CARD).value) == 10  # the notice's slot is untouched
+    assert _active(at).linking.households_per_million_yuan == 15.0
+    assert at.query_params["linking.households_per_million_yuan"] == "15.0"
+
+
+def test_value_below_the_notice_floor_is_applied_and_shown_as_a_breach():
+    at = _app()
+    assert not any("N5" in w.value for w in at.warning)
+    at.slider(key="lever:funds.industry_share_central").set_value(45.0).run()
+    assert not at.exception
+    assert _active(at).funds.industry_share_central == 0.45
+    breach = [w.value for w in at.warning if "N5" in w.value]
+    assert breach and "低于通知底线" in breach[0] and "60.0%" in breach[0] and "45.0%" in breach[0]
+
+
+def test_bad_upload_names_the_field_and_range_and_keeps_the_scenario():
+    at = _app()
+    at.slider(key="lever:funds.industry_share_central").set_value(70.0).run()
+    kept = _active(at)
+    bad = scenario_file_bytes(kept).replace(b"industry_share_central = 0.7", b"industry_share_central = 1.5")
+    at.file_uploader(key="scenario_upload").set_value(("bad.toml", bad, "application/toml")).run()
+    assert not at.exception
+    assert _active(at) == kept
+    assert at.slider(key="lever:funds.industry_share_central").value == 70.0
+    message = " ".join(e.value for e in at.error)
+    assert "funds.industry_share_central" in message and "0 – 1" in message and "1.5" in message
+    assert "屏幕上的方案保持不变" in message
+
+
+def test_downloaded_scenario_loads_back_identical():
+    at = _app()
+    at.slider(key="lever:funds.industry_share_central").set_value(73.0).run()
+    at.number_input(key="lever:simulation.draws").set_value(8).run()
+    edited = _active(at)
+    raw = scenario_file_bytes(edited)
+    assert parse_scenario_bytes(raw, "x.toml") == edited
+    at.slider(key="lever:funds.industry_share_central").set_value(40.0).run()
+    at.file_uploader(key="scenario_upload").set_value(("我的方案.toml", raw, "application/toml")).run()
+    assert not at.exception and not at.error
+    assert _active(at) == edited
+    assert at.slider(key="lever:funds.industry_share_central").value == 73.0
+
+
+def test_share_link_reproduces_the_scenario_and_a_tampered_one_is_refused():
+    wanted = shipped()["policy_floor"].with_changes(
+        {"name": "链接方案", "funds.industry_share_central": 0.66, "simulation.draws": 8}
+    )
+    at = _app(**share.encode(wanted, "policy_floor"))
+    assert _active(at) == wanted
+    assert at.slider(key="lever:funds.industry_share_central").value == 66.0
+    assert [s.name for s in at.session_state["slots"]][-1] == "链接方案"
+
+    tampered = _app(**{"base": "notice_2023", "funds.industry_share_central": "7", "lang": "en"})
+    message = " ".join(e.value for e in tampered.error)
+    assert "funds.industry_share_central" in message and "0 – 1" in message and "link" in message
+    assert _active(tampered) == shipped()["notice_2023"].with_changes({"name": "My scenario"})
+
+
+def test_english_switch_changes_the_labels():
+    at = _app()
+    assert at.title[0].value == "曲靖市脱贫人口增收情景模拟"
+    at.toggle(key="lang_en").set_value(True).run()
+    assert not at.exception
+    assert at.title[0].value == "Qujing household-income scenario simulator"
+    assert _card(at, 0, 0).label == "N1 2023 growth of production/operating income"
+    assert at.slider(key="lever:funds.industry_share_central").label == "Industry share of central funds (%)"
+    assert "households per million yuan" in _card(at, 0, N7_CARD).value
+    assert at.query_params["lang"] == "en"
+
+
+def test_every_result_view_renders_and_slots_can_be_added_and_removed():
+    at = _app()
+    for view in ("counties", "channels", "distribution", "income"):
+        at.segmented_control(key="results_view").set_value(view).run()
+        assert not at.exception, view
+    assert at.button(key="add_slot").disabled  # four slots at most
+    at.button(key="remove_slot").click().run()
+    assert [s.name for s in at.session_state["slots"]] == ["基线", "政策底线", "2023年通知"]
+    at.button(key="add_slot").click().run()
+    assert [s.name for s in at.session_state["slots"]][-1] == "2023年通知 (2)"
+    assert not at.exception
+
+
+def test_moving_a_linking_share_rebalances_the_other_three_and_says_so():
+    at = _app()
+    at.slider(key="lever:linking.share_land_transfer").set_value(40.0).run()
+    assert not at.exception and not at.error
+    linking = _active(at).linking
+    assert linking.share_land_transfer == 0.4
+    total = (
+        linking.share_industry_participation
+        + linking.share_land_transfer
+        + linking.share_contract_planting
+        + linking.share_contract_raising
+    )
+    assert total == pytest.approx(1, abs=1e-9)
+    assert at.slider(key="lever:linking.share_contract_planting").value == round(
+        linking.share_contract_planting * 100, 9
+    )
+    assert any("合计须为100%" in s.value for s in at.success)

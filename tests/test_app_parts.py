@@ -1,0 +1,178 @@
+"""The page's pure parts: share links, percent widgets, file names, value formatting (no Streamlit run)."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import fieldspec
+from model.scenario import ScenarioError, parse_scenario_bytes
+from ui import linking, share, widgets
+from ui.files import scenario_file_bytes, scenario_file_name
+from ui.formats import field_value, with_unit
+from ui.scenarios import SHIPPED, shipped
+
+NUMERIC = [s for s in fieldspec.fields() if s.type in ("float", "int")]
+
+
+@st.composite
+def edited_scenarios(draw):
+    base = draw(st.sampled_from(SHIPPED))
+    changes = {}
+    for spec in draw(st.lists(st.sampled_from(NUMERIC), max_size=4, unique_by=lambda s: s.path)):
+        if spec.type == "int":
+            changes[spec.path] = draw(st.integers(int(spec.min), int(spec.max)))
+        else:
+            changes[spec.path] = draw(st.floats(float(spec.min), float(spec.max), allow_nan=False))
+    try:
+        scenario = shipped()[base].with_changes(changes)
+    except ScenarioError:  # a cross-field rule (e.g. link modes adding up) refused the combination
+        scenario = shipped()[base]
+    return base, scenario
+
+
+@settings(max_examples=60, deadline=None)
+@given(edited_scenarios())
+def test_share_link_round_trips_any_valid_scenario_exactly(case):
+    base, scenario = case
+    params = share.encode(scenario, base)
+    assert all(isinstance(v, str) for v in params.values())
+    assert share.decode(params) == (base, scenario)
+
+
+def test_share_link_of_an_unchanged_scenario_names_only_the_base():
+    assert share.encode(shipped()["baseline"], "baseline") == {"base": "baseline"}
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "lang", "words"),
+    [
+        (
+            {"funds.industry_share_central": "1.2"},
+            "funds.industry_share_central",
+            "en",
+            "outside the allowed range 0 – 1",
+        ),
+        ({"simulation.draws": "many"}, "simulation.draws", "zh", "类型不对"),
+        ({"simulation.draws": "0"}, "simulation.draws", "en", "1 – 1,000"),
+        ({"funds.nonsense": "1"}, "funds.nonsense", "en", "unknown field"),
+        ({"base": "nope"}, "base", "en", "must be one of"),
+        ({"simulation.draw_assumptions": "yes"}, "simulation.draw_assumptions", "en", "true or false"),
+        ({"funds.industry_share_central": "inf"}, "funds.industry_share_central", "en", "wrong type"),
+    ],
+)
+def test_tampered_links_are_refused_naming_the_field(params, field, lang, words):
+    with pytest.raises(ScenarioError) as refused:
+        share.decode(params)
+    message = refused.value.message(lang)
+    assert field in message and words in message
+
+
+def test_parameters_of_other_page_parts_are_ignored():
+    assert not share.has_scenario({"tab": "x"})
+    assert share.decode({"base": "baseline", "tab": "x"}) == ("baseline", shipped()["baseline"])
+
+
+@given(st.integers(0, 100))
+def test_percent_widgets_write_back_the_exact_share(percent):
+    spec = fieldspec.by_path()["funds.industry_share_central"]
+    assert widgets.from_widget(spec, float(percent)) == float(f"0.{percent:02d}") if percent < 100 else 1.0
+    assert widgets.to_widget(spec, widgets.from_widget(spec, float(percent))) == percent
+
+
+def test_breach_is_below_the_floor_or_target_only():
+    floor = fieldspec.by_path()["funds.industry_share_central"]
+    target = fieldspec.by_path()["training.person_times"]
+    assert widgets.breached(floor, 0.59) and not widgets.breached(floor, 0.60)
+    assert widgets.breached(target, 27_999.0) and not widgets.breached(target, 28_000.0)
+    assert widgets.requirement(fieldspec.by_path()["funds.central_10k_yuan"]) is None
+
+
+def test_every_editable_field_gets_a_widget_kind_and_label_with_unit():
+    for spec in fieldspec.fields():
+        if widgets.editable(spec):
+            assert spec.label("en") in widgets.label(spec, "en")
+            assert "(" in widgets.label(spec, "en")
+
+
+def test_downloaded_file_loads_back_identical_for_every_shipped_scenario():
+    for scenario in shipped().values():
+        edited = scenario.with_changes({"name": "a/b: c", "funds.industry_share_central": 0.61})
+        assert parse_scenario_bytes(scenario_file_bytes(edited), scenario_file_name(edited)) == edited
+    assert scenario_file_name(shipped()["baseline"]) == "基线.toml"
+    assert scenario_file_name(shipped()["baseline"].with_changes({"name": "a/b: c"})) == "a_b_c.toml"
+
+
+def test_values_carry_their_units_in_both_languages():
+    assert with_unit(0.1234, "share 0–1 of households", "zh") == "12.3%"
+    assert with_unit(10.0, "户/百万元", "zh") == "10 户/百万元"
+    assert with_unit(10.0, "户/百万元", "en") == "10 households per million yuan"
+    assert with_unit(55_000.0, "万元/年", "en") == "55,000 10,000 yuan per year"
+    assert field_value(fieldspec.by_path()["simulation.draw_assumptions"], True, "en") == "yes"
+
+
+@given(st.integers(0, 100), st.sampled_from(linking.PATHS), st.sampled_from(SHIPPED))
+def test_moving_one_linking_share_rebalances_the_others_to_a_valid_scenario(percent, path, base):
+    scenario = shipped()[base]
+    changes = linking.rebalanced(scenario, path, percent / 100)
+    edited = scenario.with_changes(changes)  # would raise if the four did not add up to 1
+    assert edited.value(path) == percent / 100
+    assert set(changes) == set(linking.PATHS)
+    assert all(0 <= edited.value(p) <= 1 for p in linking.PATHS)
+
+
+def test_rebalancing_keeps_the_other_shares_in_proportion():
+    scenario = shipped()["notice_2023"].with_changes(
+        {
+            "linking.share_industry_participation": 0.4,
+            "linking.share_land_transfer": 0.2,
+            "linking.share_contract_planting": 0.2,
+            "linking.share_contract_raising": 0.2,
+        }
+    )
+    changes = linking.rebalanced(scenario, "linking.share_industry_participation", 0.7)
+    assert changes == {
+        "linking.share_industry_participation": 0.7,
+        "linking.share_land_transfer": 0.1,
+        "linking.share_contract_planting": 0.1,
+        "linking.share_contract_raising": 0.1,
+    }
+
+
+def test_run_cache_simulates_a_content_once_and_keeps_each_name(small_population, monkeypatch):
+    import streamlit
+
+    from ui import cache
+
+    streamlit.cache_resource.clear()
+    calls = []
+    real = cache.run_scenario
+    monkeypatch.setattr(cache, "run_scenario", lambda pop, s, progress=None: calls.append(s.name) or real(pop, s))
+    first = shipped()["notice_2023"].with_changes({"simulation.draws": 2})
+    renamed = first.with_changes({"name": "copy"})
+    a = cache.run_cached(small_population, first)
+    b = cache.run_cached(small_population, renamed)
+    assert calls == [first.name]
+    assert a.scenario == first and b.scenario == renamed
+    assert b.result.income is a.result.income
+    assert cache.run_cached(small_population, renamed) is b
+    assert cache.is_cached(small_population, renamed)
+    streamlit.cache_resource.clear()
+
+
+def test_other_panels_can_apply_changes_to_the_edited_scenario_or_be_refused():
+    import streamlit
+
+    from ui import state
+
+    streamlit.session_state.clear()
+    try:
+        streamlit.session_state[state.SLOTS] = [state.Slot(shipped()["baseline"], "baseline")]
+        streamlit.session_state[state.ACTIVE] = 0
+        applied = state.apply_to_active({"funds.industry_share_central": 0.8})
+        assert state.active_slot().scenario == applied and applied.funds.industry_share_central == 0.8
+        assert streamlit.session_state[widgets.key("funds.industry_share_central")] == 80.0
+        with pytest.raises(ScenarioError):
+            state.apply_to_active({"funds.industry_share_central": 1.8})
+        assert state.active_slot().scenario == applied
+    finally:
+        streamlit.session_state.clear()

@@ -1,0 +1,49 @@
+"""How a scenario value or a result is written on the page: shares as percentages, units in the page's language."""
+
+from __future__ import annotations
+
+from model.fieldspec import FieldSpec
+from ui.i18n import catalogue, t
+
+SHARE_UNIT_PREFIXES = ("share 0–1", "probability 0–1", "share, year on year")
+PERCENT = 100
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A model unit as the page shows it (unknown units are shown as written in the model)."""
+    key = f"units.{unit}"
+    return t(key, lang) if key in catalogue() else unit
+
+
+def is_share_unit(unit: str) -> bool:
+    """True for units the page shows as percentages."""
+    return unit.startswith(SHARE_UNIT_PREFIXES)
+
+
+def is_share(spec: FieldSpec) -> bool:
+    """True for share fields, which the page shows as percentages (0.6 ↔ 60)."""
+    return spec.type == "float" and is_share_unit(spec.unit)
+
+
+def number(value: float, unit: str, digits: int | None = None) -> str:
+    """A value in its unit's display form, without the unit: ``0.172`` → ``17.2%`` for shares, else grouped."""
+    if is_share_unit(unit):
+        return f"{value * PERCENT:.{1 if digits is None else digits}f}%"
+    if digits is None:
+        digits = 0 if abs(value) >= 1000 or float(value).is_integer() else 1 if abs(value) >= 10 else 2
+    return f"{value:,.{digits}f}"
+
+
+def with_unit(value: float, unit: str, lang: str, digits: int | None = None) -> str:
+    """A value with its unit in ``lang``; shares carry the % sign (what they are a share of is in the label)."""
+    shown = number(value, unit, digits)
+    return shown if is_share_unit(unit) else f"{shown} {unit_text(unit, lang)}"
+
+
+def field_value(spec: FieldSpec, value: object, lang: str) -> str:
+    """A scenario field's value for display (booleans and quarters as they are)."""
+    if spec.type == "bool":
+        return t("common.yes" if value else "common.no", lang)
+    if spec.type in ("quarter", "str", "county_shares"):
+        return str(value)
+    return with_unit(float(value), spec.unit, lang)

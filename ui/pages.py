@@ -1,0 +1,47 @@
+"""The page's parts as Streamlit pages (st.navigation)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from ui import compare
+from ui.context import PageContext
+from ui.panels import assessment, brief, households, seek
+
+RENDERS: dict[str, Callable[[PageContext], None]] = {
+    "compare": compare.render,
+    "assessment": assessment.render,
+    "seek": seek.render,
+    "households": households.render,
+    "brief": brief.render,
+}
+ICONS = {
+    "compare": ":material/compare:",
+    "assessment": ":material/leaderboard:",
+    "seek": ":material/target:",
+    "households": ":material/upload_file:",
+    "brief": ":material/description:",
+}
+
+
+def population_caption(ctx: PageContext) -> str:
+    """The line every page shows: which population the results are for."""
+    pop = ctx.population
+    return ctx.t("page.population", label=pop.label, households=f"{pop.households_by_county().sum():,.0f}",
+                 fingerprint=pop.fingerprint)
+
+
+def build_pages(ctx: PageContext) -> list[st.Page]:
+    """The comparison first (default), then the county assessment, goal seeking, import and the brief."""
+    return [
+        st.Page(
+            lambda render=render: render(ctx),
+            title=ctx.t(f"page.nav.{name}"),
+            icon=ICONS[name],
+            url_path=name,
+            default=name == "compare",
+        )
+        for name, render in RENDERS.items()
+    ]

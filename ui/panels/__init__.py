@@ -1,0 +1,1 @@
+"""Panels other parts of the page add (each exports ``render(ctx: PageContext) -> None``)."""

@@ -1,0 +1,99 @@
+"""The quarterly county assessment panel: pick a scenario and a quarter, see the county table and charts (N3, N4)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from model.api import Run
+from model.fieldspec import COUNTIES
+from model.targets import ASSESSMENT_YEAR
+from reports import assessment
+from reports.chart_text import place
+from reports.export import frame_csv
+from ui.context import PageContext
+
+SCENARIO_KEY = "assessment.scenario"
+QUARTER_KEY = "assessment.quarter"
+VIEW_KEY = "assessment.view"
+VIEWS = ("quarter", "all")
+
+
+def default_quarter(quarters: list[str]) -> str:
+    """The fourth quarter of the notice's year when reported (the year-end assessment), else the first."""
+    wanted = f"{ASSESSMENT_YEAR}Q4"
+    return wanted if wanted in quarters else quarters[0]
+
+
+def choose(key: str, options: list[str], default: str) -> None:
+    """Keep a selector's state valid before it is drawn (slots can be renamed, horizons can change)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+def _column_config(table_columns: list[str], lang: str) -> dict:
+    """Number formats of the page table, keyed by the translated headers."""
+    formats = {"share": "%.1f%%", "pp": "%.2f", "points": "%.2f", "count": "%,.0f", "rank": "%d"}
+    config = {}
+    for key in assessment.PAGE_COLUMNS:
+        how = assessment.COLUMNS[key][2]
+        header = assessment.label(key, lang)
+        if how in formats and header in table_columns:
+            config[header] = st.column_config.NumberColumn(header, format=formats[how])
+    return config
+
+
+def _year_summary(ctx: PageContext, run: Run, quarter: str) -> None:
+    """N4 over the quarter's year: counties whose average points per quarter reach the threshold."""
+    result = run.result
+    year = quarter[:4]
+    threshold = result.scenario.targets.wudan_points_threshold
+    summary = assessment.period_points(result, [f"{year}Q{k}" for k in range(1, 5)])
+    flagged = summary[summary["flag_probability"] >= 0.5]
+    sep = "、" if ctx.lang == "zh" else ", "
+    if flagged.empty:
+        st.caption(ctx.t("assessment.year_none", year=year, threshold=threshold))
+        return
+    counties = sep.join(f"{place(c, ctx.lang)} ({p:.2f}, {q * 100:.0f}%)" for c, p, q in
+                        zip(flagged["county"], flagged["mean_points"], flagged["flag_probability"], strict=True))
+    st.warning(ctx.t("assessment.year_list", year=year, counties=counties))
+
+
+def render(ctx: PageContext) -> None:
+    """Draw the panel."""
+    lang = ctx.lang
+    st.subheader(ctx.t("assessment.title"))
+    names = list(ctx.runs)
+    choose(SCENARIO_KEY, names, ctx.active)
+    left, middle, right = st.columns([2, 1, 1])
+    with left:
+        name = st.selectbox(ctx.t("assessment.scenario"), names, key=SCENARIO_KEY)
+    run = ctx.runs[name]
+    result = run.result
+    quarters = result.reported_quarters
+    choose(QUARTER_KEY, quarters, default_quarter(quarters))
+    with middle:
+        quarter = st.selectbox(ctx.t("assessment.quarter"), quarters, key=QUARTER_KEY)
+    choose(VIEW_KEY, list(VIEWS), VIEWS[0])
+    with right:
+        view = st.radio(ctx.t("assessment.view"), VIEWS, key=VIEW_KEY, horizontal=True,
+                        format_func=lambda v: ctx.t(f"assessment.view.{v}"))
+    st.caption(ctx.t("assessment.intro", draws=result.draws))
+
+    table = assessment.quarter_assessment(result, quarter)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(ctx.t("assessment.city_share", quarter=quarter), f"{table['city_share'].iloc[0] * 100:.1f}%")
+    c2.metric(ctx.t("assessment.flagged"), f"{int(table['wudan'].sum())} {ctx.t('assessment.counties_unit')}")
+    c3.metric(ctx.t("assessment.points_total"), f"{table['points_lost'].sum():.2f} {ctx.t('assessment.points_unit')}")
+    _year_summary(ctx, run, quarter)
+
+    shown = assessment.display_table(table, lang)
+    st.markdown(f"**{ctx.t('assessment.table', quarter=quarter)}**")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=_column_config(list(shown.columns), lang))
+    missing = [place(c, lang) for c, n in zip(COUNTIES, result.households, strict=True) if n <= 0]
+    if missing:
+        st.caption(ctx.t("assessment.missing", counties=("、" if lang == "zh" else ", ").join(missing)))
+    st.altair_chart(assessment.assessment_chart(result, lang, quarter if view == "quarter" else None))
+    every_quarter = assessment.display_table(assessment.county_assessment(result), lang,
+                                             ("quarter", *assessment.PAGE_COLUMNS))
+    st.download_button(ctx.t("assessment.download"), frame_csv(every_quarter), file_name=f"assessment_{name}.csv",
+                       mime="text/csv", key="assessment.download", on_click="ignore")

@@ -1,0 +1,134 @@
+"""The sidebar: which scenarios are on screen, the one being edited, its file and link, and its levers."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from ui import share, state, widgets
+from ui.files import scenario_file_bytes, scenario_file_name
+from ui.i18n import t
+from ui.scenarios import SHIPPED, shipped
+
+CHOICE_KEY = "active_slot_choice"
+
+
+def _on_choice() -> None:
+    st.session_state[state.ACTIVE] = st.session_state[CHOICE_KEY]
+    state.on_select_slot()
+
+
+def show_error(place: str, lang: str) -> None:
+    """The pending error of ``place`` (link, upload, lever, name) in ``lang``, naming fields and ranges."""
+    entry = state.errors().get(place)
+    if entry is None:
+        return
+    key, problem = entry
+    detail = problem.message(lang) if problem is not None else ""
+    st.error(t(key, lang) + ("\n\n" + detail.replace("\n", "\n\n") if detail else ""))
+
+
+def show_notice(place: str, lang: str) -> None:
+    """A one-time success note."""
+    key = state.notices().pop(place, None)
+    if key is not None:
+        st.success(t(key, lang))
+
+
+def draw_slots(lang: str) -> None:
+    """Slot picker, name, add/remove and starting scenario."""
+    slots = state.slots()
+    st.session_state[CHOICE_KEY] = state.active_index()
+    st.radio(
+        t("page.slots", lang, count=len(slots), max=state.MAX_SLOTS),
+        list(range(len(slots))),
+        format_func=lambda i: slots[i].name,
+        key=CHOICE_KEY,
+        on_change=_on_choice,
+    )
+    st.text_input(t("page.slot_name", lang), key=state.NAME_KEY, on_change=state.on_rename, max_chars=80)
+    show_error("name", lang)
+    add, remove = st.columns(2)
+    add.button(
+        t("page.add_slot", lang),
+        on_click=state.on_add_slot,
+        disabled=len(slots) >= state.MAX_SLOTS,
+        help=t("page.add_slot_help", lang, max=state.MAX_SLOTS),
+        width="stretch",
+        key="add_slot",
+    )
+    remove.button(
+        t("page.remove_slot", lang),
+        on_click=state.on_remove_slot,
+        disabled=len(slots) <= 1,
+        width="stretch",
+        key="remove_slot",
+    )
+    st.session_state.setdefault(state.START_KEY, state.active_slot().base)
+    st.selectbox(
+        t("page.start_from", lang),
+        list(SHIPPED),
+        key=state.START_KEY,
+        format_func=lambda stem: shipped()[stem].name,
+        on_change=state.on_start_from_shipped,
+        help=t("page.start_from_help", lang),
+    )
+
+
+def draw_files(lang: str) -> None:
+    """Download and upload the edited scenario; the share link."""
+    slot = state.active_slot()
+    st.download_button(
+        t("page.download_scenario", lang),
+        data=scenario_file_bytes(slot.scenario),
+        file_name=scenario_file_name(slot.scenario),
+        mime="application/toml",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+        key="download_scenario",
+    )
+    st.file_uploader(
+        t("page.upload_scenario", lang),
+        type=["toml", "json"],
+        key=state.UPLOAD_KEY,
+        on_change=state.on_upload,
+        max_upload_size=state.MAX_UPLOAD_MB,
+        help=t("page.upload_help", lang, mb=state.MAX_UPLOAD_MB),
+    )
+    show_error("upload", lang)
+    show_notice("upload", lang)
+    with st.expander(t("page.share", lang)):
+        st.caption(t("page.share_help", lang))
+        st.code("?" + urlencode(link_params(lang)), language=None, wrap_lines=True)
+
+
+def link_params(lang: str) -> dict[str, str]:
+    """Query parameters reproducing the edited scenario (and the language when it is English)."""
+    slot = state.active_slot()
+    params = share.encode(slot.scenario, slot.base)
+    if lang == "en":
+        params[share.LANG_PARAM] = "en"
+    return params
+
+
+def sync_url(lang: str) -> None:
+    """Keep the address bar a share link of the edited scenario (other parts' parameters are kept)."""
+    wanted = link_params(lang)
+    current = st.query_params.to_dict()
+    foreign = {k: v for k, v in current.items() if "." not in k and k not in share.OWN_PARAMS}
+    if current != {**foreign, **wanted}:
+        st.query_params.from_dict({**foreign, **wanted})
+
+
+def draw_sidebar(lang: str) -> None:
+    """Everything in the sidebar, in order."""
+    with st.sidebar:
+        st.toggle(t("lang.switch", lang), key=state.LANG_SWITCH)
+        draw_slots(lang)
+        draw_files(lang)
+        st.divider()
+        show_error("lever", lang)
+        show_notice("lever", lang)
+        widgets.draw_levers(state.active_slot().scenario, lang, state.on_lever)

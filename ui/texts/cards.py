@@ -1,0 +1,20 @@
+"""Target cards."""
+
+TEXTS = {
+    "cards.heading": ("#### :green-badge[结果] 通知目标达成情况", "#### :green-badge[result] Targets of the notice"),
+    "cards.draws": ("{draws} 次抽样的平均值", "mean over {draws} draws"),
+    "cards.label": ("{notice}{label}", "{notice}{label}"),
+    "cards.period": ("时期 {period}", "period {period}"),
+    "cards.target": ("目标 {comparison} {target}", "target {comparison} {target}"),
+    "cards.met": (":green[**达标**]", ":green[**met**]"),
+    "cards.not_met": (":red[**未达标**]", ":red[**not met**]"),
+    "cards.probability": ("达标概率 {probability}", "probability of meeting it {probability}"),
+    "cards.range": ("P10–P90：{p10}–{p90} {unit}", "P10–P90: {p10}–{p90} {unit}"),
+    "cards.unit": ("单位：{unit}", "unit: {unit}"),
+    "cards.editing": (":violet-badge[编辑中]", ":violet-badge[being edited]"),
+    "cards.help": (
+        "结果：多次抽样的平均值；达标指达标概率不低于“要求的达标概率”。对应通知 {notice}。",
+        "Result: mean over the draws; met means the probability of meeting the target is at least "
+        "the required probability. Notice requirement {notice}.",
+    ),
+}
