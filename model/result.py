@@ -122,6 +122,14 @@ class SimulationResult:
         """True where a county would fall under "五单式" management (N4), shape (county, quarter, draw)."""
         return self.points_lost >= self.scenario.targets.wudan_points_threshold - POINTS_TOLERANCE
 
+    def mean_points(self, quarters: list[str]) -> np.ndarray:
+        """Average points lost per quarter over ``quarters``, shape (county, draw)."""
+        return self.points_lost[:, [self._q(q) for q in quarters]].mean(axis=1)
+
+    def wudan_over(self, quarters: list[str]) -> np.ndarray:
+        """N4's rule: the average points lost over ``quarters`` reach the "五单式" threshold, (county, draw)."""
+        return self.mean_points(quarters) >= self.scenario.targets.wudan_points_threshold - POINTS_TOLERANCE
+
     def coverage_city(self, quarter: str) -> float:
         """City dual-binding coverage of willing households at the end of ``quarter`` (share 0–1).
 
@@ -188,27 +196,37 @@ class SimulationResult:
         return pd.DataFrame(rows)
 
     def assessment_table(self) -> pd.DataFrame:
-        """The quarterly county assessment (N3, N4): share falling, excess, points lost, rank, 五单式."""
-        rows = []
-        for q in self.reported_quarters:
-            i = self._q(q)
-            city = self.city_falling[i]
-            present = [c for _, c in self._counties()]
-            mean_share = self.county_falling[present, i].mean(axis=-1)
-            rank = dict(zip(present, mean_share.argsort().argsort() + 1, strict=True))
-            for name, c in self._counties():
-                share = self.county_falling[c, i]
-                rows.append({
-                    "quarter": q, "county": name,
-                    "falling_share": float(share.mean()),
-                    "falling_share_p10": float(np.percentile(share, 10)),
-                    "falling_share_p90": float(np.percentile(share, 90)),
-                    "city_share": float(city.mean()),
-                    "excess_pp": float(((share - city) * 100).mean()),
-                    "points_lost": float(self.points_lost[c, i].mean()),
-                    "points_lost_p90": float(np.percentile(self.points_lost[c, i], 90)),
-                    "rank": int(rank[c]),
-                    "wudan_probability": float(self.wudan[c, i].mean()),
-                    "wudan": bool(self.wudan[c, i].mean() >= 0.5),
-                })
-        return pd.DataFrame(rows)
+        """The quarterly county assessment (N3, N4), one row per reported quarter and county with households.
+
+        Shares 0–1, excess in percentage points, points per quarter; means and P10/P90 over draws. Ranks are
+        competition ranks (ties share the better rank), 1 = the lowest share falling; rows come quarter by
+        quarter, best-ranked county first. Counties without households (a partial table) get no row.
+        """
+        present = np.array([c for _, c in self._counties()], dtype=int)
+        idx = [self._q(q) for q in self.reported_quarters]
+        shares = self.county_falling[np.ix_(present, idx)].transpose(1, 0, 2)  # quarter × county × draw
+        city = self.city_falling[idx]
+        points = self.points_lost[np.ix_(present, idx)].transpose(1, 0, 2)
+        wudan = self.wudan[np.ix_(present, idx)].transpose(1, 0, 2).mean(axis=-1)
+        falling = self.falling[np.ix_(present, idx)].transpose(1, 0, 2).mean(axis=-1)
+        mean_share = shares.mean(axis=-1)
+        rank = pd.DataFrame(mean_share).rank(axis=1, method="min").to_numpy(int)
+        n_q, n_c = mean_share.shape
+        frame = pd.DataFrame({
+            "quarter": np.repeat(self.reported_quarters, n_c),
+            "county": np.tile(np.asarray(COUNTIES, dtype=object)[present], n_q),
+            "households": np.tile(self.households[present], n_q),
+            "falling_households": falling.ravel(),
+            "falling_share": mean_share.ravel(),
+            "falling_share_p10": np.percentile(shares, 10, axis=-1).ravel(),
+            "falling_share_p90": np.percentile(shares, 90, axis=-1).ravel(),
+            "city_share": np.repeat(city.mean(axis=-1), n_c),
+            "excess_pp": ((shares - city[:, None]) * 100).mean(axis=-1).ravel(),
+            "points_lost": points.mean(axis=-1).ravel(),
+            "points_lost_p90": np.percentile(points, 90, axis=-1).ravel(),
+            "rank": rank.ravel(),
+            "wudan_probability": wudan.ravel(),
+            "wudan": (wudan >= 0.5).ravel(),
+        })
+        order = np.lexsort((frame["rank"].to_numpy(), np.repeat(np.arange(n_q), n_c)))
+        return frame.iloc[order].reset_index(drop=True)

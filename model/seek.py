@@ -65,7 +65,7 @@ def _quarters_2023(result: SimulationResult) -> list[int]:
 
 def mean_points_2023(result: SimulationResult) -> np.ndarray:
     """Average points lost per quarter in 2023, county × draw (the N4 rule's measure)."""
-    return result.points_lost[:, _quarters_2023(result)].mean(axis=1)
+    return result.mean_points([f"{ASSESSMENT_YEAR}Q{k}" for k in range(1, 5)])
 
 
 @dataclass(frozen=True)
@@ -483,10 +483,10 @@ def county_table(result: SimulationResult, shares: np.ndarray) -> pd.DataFrame:
     q = _quarters_2023(result)
     excess_pp = ((result.county_falling[:, q] - result.city_falling[None, q]) * 100).mean(axis=(1, 2))
     i = result.quarters.index(Q4)
-    threshold = result.scenario.targets.wudan_points_threshold
+    flags = result.wudan_over([f"{ASSESSMENT_YEAR}Q{k}" for k in range(1, 5)])
     rows = []
     for c, name in enumerate(COUNTIES):
-        flagged = points[c] >= threshold
+        flagged = flags[c]
         rows.append({
             "county": name, "county_en": fieldspec.COUNTY_NAMES_EN[name], "share": float(shares[c]),
             "production_growth_2023": float(result.growth("production", ASSESSMENT_YEAR, c).mean()),

@@ -14,7 +14,7 @@ import pandas as pd
 from model import fieldspec
 from model.channels import CHANNELS, industry_funds_10k_yuan, total_funds_10k_yuan
 from model.fieldspec import COUNTIES
-from model.result import POINTS_TOLERANCE, SimulationResult
+from model.result import SimulationResult
 
 ASSESSMENT_YEAR = 2023
 OUTCOME_KEYS = ("N1", "N2", "N3", "N4", "below_line")
@@ -93,9 +93,7 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
             detail={"points_lost_by_county": {c: float(points[k].mean()) for k, c in enumerate(COUNTIES)},
                     "points_per_percentage_point": 0.5},
         )
-        quarters_2023 = [result.quarters.index(f"{year}Q{k}") for k in range(1, 5)]
-        mean_points = result.points_lost[:, quarters_2023].mean(axis=1)  # county × draw
-        flagged_draws = mean_points >= s.targets.wudan_points_threshold - POINTS_TOLERANCE
+        flagged_draws = result.wudan_over([f"{year}Q{k}" for k in range(1, 5)])  # county × draw
         flag_probability = flagged_draws.mean(axis=1)
         flagged = [c for k, c in enumerate(COUNTIES) if flag_probability[k] >= 0.5]
         none_flagged = ~flagged_draws.any(axis=0)

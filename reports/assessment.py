@@ -71,54 +71,12 @@ def label(key: str, lang: str, **values: object) -> str:
     return chosen.format(**values) if values else chosen
 
 
-def present_counties(result: SimulationResult) -> np.ndarray:
-    """Indices of the counties that have households in the simulated population."""
-    return np.flatnonzero(result.households > 0)
-
-
-def county_assessment(result: SimulationResult) -> pd.DataFrame:
-    """Per reported quarter and county with households: every column of :data:`COLUMNS` (raw values).
-
-    Shares are 0–1, excess in percentage points, points per quarter; means and percentiles over draws.
-    """
-    present = present_counties(result)
-    idx = [result.quarters.index(q) for q in result.reported_quarters]
-    # quarter × county × draw, so that the rows come out quarter by quarter
-    shares = result.county_falling[np.ix_(present, idx)].transpose(1, 0, 2)
-    city = result.city_falling[idx]  # quarter × draw
-    points = result.points_lost[np.ix_(present, idx)].transpose(1, 0, 2)
-    wudan = result.wudan[np.ix_(present, idx)].transpose(1, 0, 2).mean(axis=-1)
-    falling = result.falling[np.ix_(present, idx)].transpose(1, 0, 2).mean(axis=-1)
-    mean_share = shares.mean(axis=-1)
-    rank = pd.DataFrame(mean_share).rank(axis=1, method="min").to_numpy(int)
-    n_q, n_c = mean_share.shape
-    frame = pd.DataFrame({
-        "quarter": np.repeat(result.reported_quarters, n_c),
-        "county": np.tile(np.asarray(COUNTIES, dtype=object)[present], n_q),
-        "households": np.tile(result.households[present], n_q),
-        "falling_households": falling.ravel(),
-        "falling_share": mean_share.ravel(),
-        "falling_share_p10": np.percentile(shares, 10, axis=-1).ravel(),
-        "falling_share_p90": np.percentile(shares, 90, axis=-1).ravel(),
-        "city_share": np.repeat(city.mean(axis=-1), n_c),
-        "excess_pp": ((shares - city[:, None]) * 100).mean(axis=-1).ravel(),
-        "points_lost": points.mean(axis=-1).ravel(),
-        "points_lost_p90": np.percentile(points, 90, axis=-1).ravel(),
-        "rank": rank.ravel(),
-        "wudan_probability": wudan.ravel(),
-        "wudan": (wudan >= 0.5).ravel(),
-    })
-    quarter_order = np.repeat(np.arange(n_q), n_c)
-    order = np.lexsort((frame["rank"].to_numpy(), quarter_order))
-    return frame.iloc[order].reset_index(drop=True)
-
-
 def quarter_assessment(result: SimulationResult, quarter: str) -> pd.DataFrame:
     """The assessment of one reported quarter, best-ranked county first (raw values)."""
     if quarter not in result.reported_quarters:
         raise ValueError(f"quarter {quarter} is not among the reported quarters "
                          f"{result.reported_quarters[0]}–{result.reported_quarters[-1]}")
-    table = county_assessment(result)
+    table = result.assessment_table()
     return table[table["quarter"] == quarter].reset_index(drop=True)
 
 
@@ -176,17 +134,15 @@ def period_points(result: SimulationResult, quarters: list[str]) -> pd.DataFrame
     ``flag_probability`` is the share of draws in which that average reaches the scenario's “五单式” threshold —
     the rule N4 applies to a year. Empty when none of ``quarters`` was simulated and reported.
     """
-    idx = [result.quarters.index(q) for q in quarters if q in result.reported_quarters]
-    if not idx:
+    shown = [q for q in quarters if q in result.reported_quarters]
+    if not shown:
         return pd.DataFrame(columns=["county", "quarters", "mean_points", "flag_probability"])
-    present = present_counties(result)
-    mean_points = result.points_lost[np.ix_(present, idx)].mean(axis=1)  # county × draw
-    flagged = mean_points >= result.scenario.targets.wudan_points_threshold
+    present = np.flatnonzero(result.households > 0)
     return pd.DataFrame({
         "county": np.asarray(COUNTIES, dtype=object)[present],
-        "quarters": f"{result.quarters[idx[0]]}–{result.quarters[idx[-1]]}",
-        "mean_points": mean_points.mean(axis=1),
-        "flag_probability": flagged.mean(axis=1),
+        "quarters": f"{shown[0]}–{shown[-1]}",
+        "mean_points": result.mean_points(shown)[present].mean(axis=1),
+        "flag_probability": result.wudan_over(shown)[present].mean(axis=1),
     })
 
 
@@ -228,7 +184,7 @@ def _quarter_chart(result: SimulationResult, quarter: str, lang: str) -> alt.VCo
 
 def _trend_chart(result: SimulationResult, lang: str) -> alt.VConcatChart:
     """Falling share per county across quarters with the city share, and points lost per quarter."""
-    table = county_assessment(result)
+    table = result.assessment_table()
     data = table.assign(place=table["county"].map(lambda c: place(c, lang)))
     order = [place(c, lang) for c in COUNTIES if c in set(table["county"])]
     city = data.drop_duplicates("quarter")[["quarter", "city_share"]]

@@ -221,7 +221,7 @@ def _assumptions_frame(run: Run, lang: str) -> pd.DataFrame:
 
 
 def _assessment_frame(run: Run, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
-    table = assessment.county_assessment(run.result)
+    table = run.result.assessment_table()
     out = pd.DataFrame({assessment.label(k, lang): table[k] for k in assessment.COLUMNS})
     out[assessment.label("county", lang)] = table["county"].map(lambda c: place(c, lang))
     out[assessment.label("wudan", lang)] = table["wudan"].map(lambda w: text("yes" if w else "no", lang))

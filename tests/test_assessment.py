@@ -86,7 +86,7 @@ def tiny_run():
 def tiny_table(tiny_run):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return assessment.county_assessment(tiny_run.result)
+        return tiny_run.result.assessment_table()
 
 
 # ------------------------------------------------------------------------------------- hand-computed
@@ -183,7 +183,7 @@ def test_points_are_the_mean_over_draws_of_the_points_of_each_draw(tiny_run):
     # Excess of A: +3 pp and −3 pp → mean excess 0, but points (1.5 + 0) / 2 = 0.75 per quarter.
     result = _with_falls(tiny_run.result, {"麒麟区": [[13.0, 7.0]] * 4, "沾益区": [[7.0, 13.0]] * 4},
                          {"麒麟区": 100, "沾益区": 100})
-    table = assessment.county_assessment(result)
+    table = result.assessment_table()
     q1 = table[table["quarter"] == "2023Q1"].set_index("county")
     assert q1.loc["麒麟区", "excess_pp"] == pytest.approx(0)
     assert q1.loc["麒麟区", "points_lost"] == pytest.approx(0.75)
@@ -205,7 +205,7 @@ def test_assessment_invariants(tiny_run, households, shares):
     counties = COUNTIES[: len(households)]
     falls = {c: [[round(n * shares[k])]] * 4 for k, (c, n) in enumerate(zip(counties, households, strict=True))}
     result = _with_falls(tiny_run.result, falls, dict(zip(counties, households, strict=True)))
-    table = assessment.county_assessment(result)
+    table = result.assessment_table()
     q = table[table["quarter"] == "2023Q1"]
     weights = q["households"] / q["households"].sum()
     assert (q["falling_share"] * weights).sum() == pytest.approx(q["city_share"].iloc[0])

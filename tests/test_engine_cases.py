@@ -345,9 +345,6 @@ def test_falling_share_points_lost_and_wudan_by_hand():
     assert row["excess_pp"] == pytest.approx((0.75 - city) * 100)
 
 
-@pytest.mark.xfail(strict=True, reason="engine compares float32 year-to-date sums with float32(2022 × cumulative "
-                                       "season) exactly: rounding counts ≈ 12% of households as falling in 2023Q3 "
-                                       "when nothing changes; reported to the lead")
 def test_equal_income_is_not_a_fall():
     """With no growth, no shocks and no policy change, year-to-date production equals 2022's: nobody falls."""
     from model.synth import generate_frame
@@ -452,8 +449,6 @@ def test_one_county_without_willing_households_gives_no_nan():
         assert not table.select_dtypes("number").isna().any().any()
 
 
-@pytest.mark.xfail(strict=True, reason="engine._expected_income_histogram stacks an empty list when no year is "
-                                       "complete (end_quarter before 2023Q4); reported to the lead")
 def test_horizon_ending_before_the_first_full_year_runs():
     r = run(tiny(household(0)), simulation__end_quarter="2023Q2")
     assert r.result.years == [] and "N1" not in r.targets and r.targets["N5"].value == 0.6

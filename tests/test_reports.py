@@ -225,7 +225,7 @@ def test_quarterly_and_annual_values_match_the_models_tables(book, notice_run):
 
 
 def test_assessment_and_targets_sheets_match(book, notice_run):
-    table = assessment.county_assessment(notice_run.result)
+    table = notice_run.result.assessment_table()
     rows = _rows(book[workbook.sheet_name("assessment", "zh")])
     assert len(rows) == len(table)
     for row, expected in zip(rows, table.itertuples(), strict=True):

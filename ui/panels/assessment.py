@@ -93,7 +93,7 @@ def render(ctx: PageContext) -> None:
     if missing:
         st.caption(ctx.t("assessment.missing", counties=("、" if lang == "zh" else ", ").join(missing)))
     st.altair_chart(assessment.assessment_chart(result, lang, quarter if view == "quarter" else None))
-    every_quarter = assessment.display_table(assessment.county_assessment(result), lang,
+    every_quarter = assessment.display_table(result.assessment_table(), lang,
                                              ("quarter", *assessment.PAGE_COLUMNS))
     st.download_button(ctx.t("assessment.download"), frame_csv(every_quarter), file_name=f"assessment_{name}.csv",
                        mime="text/csv", key="assessment.download", on_click="ignore")
