@@ -21,6 +21,7 @@ from model import calibration, fieldspec
 from model.api import Run
 from model.fieldspec import FieldSpec
 from model.targets import TargetCheck
+from model.units import is_share_unit, unit_text
 from reports import assessment, charts
 from reports.chart_text import place
 from reports.export import chart_png, chart_svg
@@ -28,46 +29,8 @@ from reports.export import chart_png, chart_svg
 LEVER_SECTIONS = ("funds", "linking", "dual_binding", "microcredit", "tourism", "training", "collective",
                   "consumption")
 SETTING_SECTIONS = ("targets", "simulation")
-SHARE_PREFIXES = ("share 0–1", "probability 0–1", "share, year on year", "share, year to date")
 IMAGE_FORMATS = ("png", "svg")
 
-# model unit → (Chinese, English) as printed; shares are printed as % and keep only their qualifier
-UNITS: dict[str, tuple[str, str]] = {
-    "share 0–1": ("%", "%"),
-    "share 0–1 of households": ("% 农户", "% of households"),
-    "share 0–1 of linked households": ("% 联结户", "% of linked households"),
-    "share 0–1 of willing households": ("% 有意愿有条件户", "% of willing households"),
-    "share 0–1 per year": ("%/年", "% per year"),
-    "share 0–1 per year of the amount invested": ("占投资额 %/年", "% of the amount invested per year"),
-    "share 0–1 of the household's production income": ("占该户生产经营收入 %",
-                                                        "% of the household's production income"),
-    "share 0–1 of price and output shocks absorbed": ("吸收价格和产量波动 %", "% of price and output shocks absorbed"),
-    "share 0–1 per year of the loan": ("占贷款额 %/年", "% of the loan per year"),
-    "share 0–1 of loans per year": ("占贷款 %/年", "% of loans per year"),
-    "share 0–1 of purchase value": ("占采购额 %", "% of purchase value"),
-    "share 0–1 of a defaulted loan borne by the household": ("违约贷款中农户承担 %",
-                                                            "% of a defaulted loan borne by the household"),
-    "share 0–1 of each fund going to each county": ("各项资金分到各县的比例", "share of each fund per county"),
-    "probability 0–1": ("概率 %", "probability %"),
-    "share, year on year": ("同比增幅 %", "% growth, year on year"),
-    "万元/年": ("万元/年", "10,000 yuan per year"),
-    "户/百万元": ("户/百万元", "households per million yuan"),
-    "元/户": ("元/户", "yuan per household"),
-    "户/年": ("户/年", "households per year"),
-    "人次/年": ("人次/年", "person-times per year"),
-    "元/人/年": ("元/人/年", "yuan per person per year"),
-    "元/户/年": ("元/户/年", "yuan per household per year"),
-    "元/人/季度": ("元/人/季度", "yuan per person per quarter"),
-    "分/季度": ("分/季度", "points per quarter"),
-    "quarter": ("季度", "quarter"),
-    "quarters": ("季度数", "quarters"),
-    "draws": ("次", "draws"),
-    "integer": ("整数", "integer"),
-    "yes/no": ("是/否", "yes/no"),
-    "relative, per quarter": ("相对值/季度", "relative, per quarter"),
-    "quarter-to-quarter correlation": ("季度间相关系数", "quarter-to-quarter correlation"),
-    "counties": ("个县", "counties"),
-}
 
 TEXTS: dict[str, tuple[str, str]] = {
     "title": ("曲靖市脱贫人口增收调度会简报", "Qujing household-income dispatch-meeting brief"),
@@ -182,17 +145,6 @@ def text(key: str, lang: str, **values: object) -> str:
     zh, en = TEXTS[key]
     chosen = zh if lang == "zh" else en
     return chosen.format(**values) if values else chosen
-
-
-def is_share_unit(unit: str) -> bool:
-    """True for units printed as percentages (values are 0–1 in the model)."""
-    return unit.startswith(SHARE_PREFIXES)
-
-
-def unit_text(unit: str, lang: str) -> str:
-    """A model unit as printed in ``lang`` (unknown units as written in the model)."""
-    pair = UNITS.get(unit)
-    return unit if pair is None else (pair[0] if lang == "zh" else pair[1])
 
 
 def number(value: object, unit: str = "") -> str:

@@ -17,6 +17,7 @@ from model import calibration, fieldspec
 from model.api import run_scenario
 from model.fieldspec import COUNTIES
 from model.result import CITY
+from model.units import unit_text
 from reports import assessment, brief, workbook
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -238,7 +239,7 @@ def test_assessment_and_targets_sheets_match(book, notice_run):
     assert [r["编号"] for r in targets] == list(notice_run.targets)
     n3 = next(r for r in targets if r["编号"] == "N3")
     assert n3["数值（单位见“单位”列）"] == pytest.approx(notice_run.targets["N3"].value)
-    assert n3["单位"] == "% 农户"
+    assert n3["单位"] == unit_text("share 0–1 of households", "zh") == "占农户 %"
 
 
 def test_scenario_and_assumption_sheets_hold_every_field(book, notice_run):

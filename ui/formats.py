@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 from model.fieldspec import FieldSpec
-from ui.i18n import catalogue, t
+from model.units import is_share_unit, unit_text
+from ui.i18n import t
 
-SHARE_UNIT_PREFIXES = ("share 0–1", "probability 0–1", "share, year on year")
 PERCENT = 100
-
-
-def unit_text(unit: str, lang: str) -> str:
-    """A model unit as the page shows it (unknown units are shown as written in the model)."""
-    key = f"units.{unit}"
-    return t(key, lang) if key in catalogue() else unit
-
-
-def is_share_unit(unit: str) -> bool:
-    """True for units the page shows as percentages."""
-    return unit.startswith(SHARE_UNIT_PREFIXES)
 
 
 def is_share(spec: FieldSpec) -> bool:

@@ -1,0 +1,61 @@
+"""Units as people read them: every unit string the model uses, in Chinese and English.
+
+The model writes units in one canonical form (``"share 0–1 of households"``, ``"万元/年"``); the page, the brief
+and the workbook show them through this one table. Shares are 0–1 in the model and shown as percentages.
+"""
+
+from __future__ import annotations
+
+SHARE_PREFIXES = ("share 0–1", "probability 0–1", "share, year on year", "share, year to date")
+
+UNITS: dict[str, tuple[str, str]] = {
+    "万元/年": ("万元/年", "10,000 yuan per year"),
+    "share 0–1": ("%", "%"),
+    "share 0–1 of each fund going to each county": ("各项资金分到各县的比例", "share of each fund per county"),
+    "户/百万元": ("户/百万元", "households per million yuan"),
+    "share 0–1 of linked households": ("占联结户 %", "% of linked households"),
+    "share 0–1 of willing households": ("占有意愿有条件户 %", "% of willing households"),
+    "quarter": ("季度", "quarter"),
+    "元/户": ("元/户", "yuan per household"),
+    "户/年": ("户/年", "households per year"),
+    "人次/年": ("人次/年", "person-times per year"),
+    "share 0–1 of households": ("占农户 %", "% of households"),
+    "分/季度": ("分/季度", "points per quarter"),
+    "probability 0–1": ("概率 %", "probability %"),
+    "draws": ("次", "draws"),
+    "integer": ("整数", "integer"),
+    "元/人/年": ("元/人/年", "yuan per person per year"),
+    "yes/no": ("是/否", "yes/no"),
+    "share 0–1 per year": ("%/年", "% per year"),
+    "share 0–1 per year of the amount invested": ("占投资额 %/年", "% of the amount invested per year"),
+    "quarters": ("季度数", "quarters"),
+    "share 0–1 of the household's production income": (
+        "占该户生产经营收入 %",
+        "% of the household's production income",
+    ),
+    "share 0–1 of price and output shocks absorbed": ("吸收价格和产量波动 %", "% of price and output shocks absorbed"),
+    "share 0–1 per year of the loan": ("占贷款额 %/年", "% of the loan per year"),
+    "share 0–1 of loans per year": ("占贷款 %/年", "% of loans per year"),
+    "元/户/年": ("元/户/年", "yuan per household per year"),
+    "share 0–1 of purchase value": ("占采购额 %", "% of purchase value"),
+    "relative, per quarter": ("相对值/季度", "relative, per quarter"),
+    "quarter-to-quarter correlation": ("季度间相关系数", "quarter-to-quarter correlation"),
+    "share 0–1 of a defaulted loan borne by the household": (
+        "违约贷款中农户承担 %",
+        "% of a defaulted loan borne by the household",
+    ),
+    "share, year on year": ("同比增幅 %", "% growth, year on year"),
+    "counties": ("个县", "counties"),
+    "元/人/季度": ("元/人/季度", "yuan per person per quarter"),
+}
+
+
+def is_share_unit(unit: str) -> bool:
+    """True for units shown as percentages (values are 0–1 in the model)."""
+    return unit.startswith(SHARE_PREFIXES)
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A model unit as shown in ``lang`` (a unit missing from the table is shown as written in the model)."""
+    pair = UNITS.get(unit)
+    return unit if pair is None else (pair[0] if lang == "zh" else pair[1])
