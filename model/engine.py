@@ -73,6 +73,8 @@ class _Block:
         else:
             self.other_ytd += scratch
         household_normals(self.bits, det.shape[0], det.shape[1], table=q.normal_table, out=shock)
+        if q.household_sd is not None:
+            shock *= q.household_sd
         np.take(q.common, self.village, axis=0, out=scratch)
         shock += scratch
         if q.damping.ndim:
@@ -128,6 +130,7 @@ class Quarter:
     bound: np.ndarray
     common: np.ndarray
     normal_table: np.ndarray
+    household_sd: np.ndarray | None
     damping: np.ndarray
 
 
@@ -177,7 +180,7 @@ def simulate(
     other_income = np.zeros((len(OTHER), n_c, len(quarters), draws))
     damping = a["dual_binding_damping"]
     damping = np.float32(damping[0]) if np.all(damping == damping[0]) else damping.astype(np.float32)
-    table = household_table(a["household_shock_sd"])
+    table, household_sd = household_table(a["household_shock_sd"])
     line = sim.monitoring_line_yuan
     base = None
     with ThreadPoolExecutor(max_workers=threads or _worker_count()) as pool, threadpool_limits(1, user_api="blas"):
@@ -195,7 +198,8 @@ def simulate(
                 production_base=base["production"], production_theta=theta["production"].astype(np.float32),
                 other_base=np.concatenate([base[k] for k in OTHER], axis=1),
                 other_theta=np.concatenate(other_thetas).astype(np.float32),
-                bound=channels.bound(t), common=common[i], normal_table=table, damping=damping,
+                bound=channels.bound(t), common=common[i], normal_table=table, household_sd=household_sd,
+                damping=damping,
             )
             list(pool.map(lambda blk, i=i, t=t, shared=shared: blk.quarter(i, t, shared), blocks))
             if t % 4 == 3:

@@ -31,14 +31,15 @@ def normal_table() -> np.ndarray:
     return np.array([inv((i + 0.5) / n) for i in range(n)], dtype=np.float32)
 
 
-def household_table(household_sd: np.ndarray) -> np.ndarray:
-    """The normal table scaled by the household shock's standard deviation.
+def household_table(household_sd: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The normal table for household shocks, and the per-draw scale still to apply (None when none).
 
-    Shape (2**16,) when the deviation is the same in every draw, else (2**16, draws).
+    When the deviation is the same in every draw it is folded into the table (one multiplication saved per
+    quarter); when assumptions are drawn the standard table is returned with the per-draw deviations.
     """
     if np.all(household_sd == household_sd[0]):
-        return normal_table() * np.float32(household_sd[0])
-    return normal_table()[:, None] * household_sd.astype(np.float32)[None, :]
+        return normal_table() * np.float32(household_sd[0]), None
+    return normal_table(), household_sd.astype(np.float32)
 
 
 def household_bits(seed: int, block_start: int) -> np.random.SFC64:
@@ -55,17 +56,13 @@ def household_normals(
 ) -> np.ndarray:
     """Normal shocks of shape (rows, draws), float32: the next quarter of one block's stream.
 
-    ``table`` is :func:`household_table` (default: standard normal). SFC64 is numpy's fastest bit generator;
-    four 16-bit table indices come out of each 64-bit word.
+    ``table`` is the first part of :func:`household_table` (default: standard normal). SFC64 is numpy's
+    fastest bit generator; four 16-bit table indices come out of each 64-bit word.
     """
     table = normal_table() if table is None else table
     words = -(-rows * draws // 4)
     index = bits.random_raw(words).view(np.uint16)[: rows * draws].reshape(rows, draws)
-    if table.ndim == 1:
-        return np.take(table, index, out=out)
-    out = np.empty((rows, draws), dtype=np.float32) if out is None else out
-    out[...] = table[index, np.arange(draws)]
-    return out
+    return np.take(table, index, out=out)
 
 
 def common_shocks(
