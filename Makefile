@@ -20,5 +20,7 @@ lint:
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 
-bench: setup
+bench: setup-test
 	$(PYTHON) bench/bench_model.py
+	$(PYTHON) bench/bench_page.py
+	$(PYTHON) bench/bench_import.py

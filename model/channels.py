@@ -209,7 +209,9 @@ class Channels:
         c = scenario.collective
         delta_dividends = (c.dividends_10k_yuan * c.share_first_to_poverty_alleviated
                            - programmes["collective_dividends_10k_yuan"] * programmes["collective_share_first"])
-        collective_amount = delta_dividends * WAN * a[pop.county] / households[pop.county]
+        # A cut below 2022's payout takes away at most what the household had as property income.
+        collective_amount = np.maximum(delta_dividends * WAN * a[pop.county] / households[pop.county],
+                                       -pop.income_2022["property"])
 
         # Training (N18): a stock; one person-time trains one worker, each year the next households in line.
         per_year = scenario.training.person_times * a

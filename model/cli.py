@@ -79,11 +79,11 @@ def _json_checks(checks: dict[str, TargetCheck]) -> dict:
     return {k: c.as_dict() for k, c in checks.items()}
 
 
-def _load(path: str) -> Scenario:
+def _load(path: str, lang: str = "zh") -> Scenario:
     try:
         return load_scenario(path)
     except ScenarioError as exc:
-        raise BadInput(f"{path}: " + "; ".join(p.message("en") for p in exc.problems)) from None
+        raise BadInput(f"{path}: " + "; ".join(p.message(lang) for p in exc.problems)) from None
 
 
 def _population(args: argparse.Namespace):
@@ -100,7 +100,7 @@ def _population(args: argparse.Namespace):
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``run FILE``: every target of one scenario."""
-    scenario = _load(args.file)
+    scenario = _load(args.file, args.lang)
     run = run_scenario(_population(args), scenario)
     if args.out:
         write_tables(run, Path(args.out), args.lang)
@@ -115,7 +115,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """``compare A B ...``: the same targets side by side."""
-    scenarios = [_load(f) for f in args.files]
+    scenarios = [_load(f, args.lang) for f in args.files]
     pop = _population(args)
     runs = [run_scenario(pop, s) for s in scenarios]
     if args.json:

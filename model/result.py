@@ -68,6 +68,11 @@ class SimulationResult:
         start = self.scenario.simulation.start_quarter
         return [q for q in self.quarters if q >= start]
 
+    @property
+    def reported_years(self) -> list[int]:
+        """Complete years from the year of the scenario's start quarter on."""
+        return [y for y in self.years if y >= int(self.scenario.simulation.start_quarter[:4])]
+
     def _q(self, quarter: str) -> int:
         return self.quarters.index(quarter)
 
@@ -176,7 +181,7 @@ class SimulationResult:
         for scope, c in [(CITY, None), *self._counties()]:
             persons = self.persons.sum() if c is None else self.persons[c]
             households = self.households.sum() if c is None else self.households[c]
-            for y in self.years:
+            for y in self.reported_years:
                 total = 0
                 for k in INCOME_COMPONENTS:
                     arr = self.annual_income(k, y)

@@ -52,7 +52,7 @@ def cmd_seek(args: argparse.Namespace) -> int:
     _check_names(args.target, args.lever, args.frontier)
     if args.probability is not None and not 0 <= args.probability <= 1:
         raise BadInput(f"--probability {args.probability} is outside the allowed range 0–1")
-    scenario = _load(args.file)
+    scenario = _load(args.file, args.lang)
     for name, value in (("--search-draws", args.search_draws), ("--frontier-draws", args.frontier_draws)):
         if value is not None and not 1 <= value <= scenario.simulation.draws:
             raise BadInput(f"{name} {value} is outside the allowed range 1–{scenario.simulation.draws} "
@@ -86,7 +86,7 @@ def cmd_seek(args: argparse.Namespace) -> int:
 
 def cmd_allocate(args: argparse.Namespace) -> int:
     """``allocate``: proportional vs proposed county split of the funds."""
-    scenario = _load(args.file)
+    scenario = _load(args.file, args.lang)
     pop = _population(args)
     alloc = sk.propose_county_split(pop, scenario)
     table = alloc.comparison()

@@ -95,14 +95,12 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
         )
         flagged_draws = result.wudan_over([f"{year}Q{k}" for k in range(1, 5)])  # county × draw
         flag_probability = flagged_draws.mean(axis=1)
-        flagged = [c for k, c in enumerate(COUNTIES) if flag_probability[k] >= 0.5]
-        none_flagged = ~flagged_draws.any(axis=0)
-        out["N4"] = TargetCheck(
-            key="N4", label_zh="纳入“五单式”管理的县数", label_en="Counties under “five-list” management",
-            kind="result", value=float(len(flagged)), target=0.0, comparison="<=", unit="counties",
-            met=float(none_flagged.mean()) >= required, probability=float(none_flagged.mean()), period=str(year),
-            detail={"rule": "average points lost per quarter in the year ≥ targets.wudan_points_threshold",
-                    "counties": flagged,
+        out["N4"] = _outcome(
+            "N4", "纳入“五单式”管理的县数（期望值）", "Counties under “five-list” management (expected number)",
+            flagged_draws.sum(axis=0).astype(float), 0.0, "<=", "counties", required, str(year),
+            detail={"rule": "average points lost per quarter in the year ≥ targets.wudan_points_threshold; "
+                            "counties: flagged in at least half of the draws",
+                    "counties": [c for k, c in enumerate(COUNTIES) if flag_probability[k] >= 0.5],
                     "probability_by_county": {c: float(flag_probability[k]) for k, c in enumerate(COUNTIES)}},
         )
         yi = result.years.index(year)

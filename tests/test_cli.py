@@ -151,12 +151,18 @@ def _assert_refused(proc: subprocess.CompletedProcess, *fragments: str) -> None:
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
 def test_run_refuses_a_bad_file_with_one_line(case):
     name, fragment = BAD_FILES[case]
-    proc = _python_m_model("run", str(FIXTURES / name))
+    proc = _python_m_model("--lang", "en", "run", str(FIXTURES / name))
     _assert_refused(proc, fragment)
 
 
+def test_the_message_is_in_chinese_by_default():
+    proc = _python_m_model("run", str(FIXTURES / "out_of_range.toml"))
+    _assert_refused(proc, "funds.industry_share_central", "超出允许范围", "0 – 1")
+
+
 def test_compare_refuses_if_any_file_is_bad():
-    proc = _python_m_model("compare", str(ROOT / "scenarios" / "baseline.toml"), str(FIXTURES / "out_of_range.toml"))
+    proc = _python_m_model("--lang", "en", "compare", str(ROOT / "scenarios" / "baseline.toml"),
+                           str(FIXTURES / "out_of_range.toml"))
     _assert_refused(proc, "out_of_range.toml", "funds.industry_share_central", "0 – 1")
 
 
