@@ -51,8 +51,15 @@ def machine() -> dict:
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or str(os.cpu_count())
     import numpy
 
-    return {"cpu": cpu, "nproc": nproc, "cpu_count": os.cpu_count(), "memory_gb": memory_gb,
-            "python": platform.python_version(), "numpy": numpy.__version__, "platform": platform.platform()}
+    return {
+        "cpu": cpu,
+        "nproc": nproc,
+        "cpu_count": os.cpu_count(),
+        "memory_gb": memory_gb,
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "platform": platform.platform(),
+    }
 
 
 def child(name: str, runs: int) -> dict:
@@ -67,8 +74,14 @@ def child(name: str, runs: int) -> dict:
     pop = default_population()
     population_seconds = time.perf_counter() - t0
     rss_population_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    scenario = Scenario().with_changes({"simulation.draws": 32, "simulation.start_quarter": "2023Q1",
-                                        "simulation.end_quarter": "2025Q4", **config["changes"]})
+    scenario = Scenario().with_changes(
+        {
+            "simulation.draws": 32,
+            "simulation.start_quarter": "2023Q1",
+            "simulation.end_quarter": "2025Q4",
+            **config["changes"],
+        }
+    )
     t0 = time.perf_counter()
     result = simulate(pop, scenario, threads=config["threads"])
     cold = time.perf_counter() - t0
@@ -80,10 +93,18 @@ def child(name: str, runs: int) -> dict:
     quarters = len(result.quarters)
     median = statistics.median(times)
     return {
-        "config": name, "households": pop.n, "quarters": quarters, "draws": result.draws,
-        "threads": config["threads"] or _worker_count(), "population_seconds": population_seconds,
-        "cold_seconds": cold, "median_seconds": median, "min_seconds": min(times), "max_seconds": max(times),
-        "runs": runs, "throughput": pop.n * quarters * result.draws / median,
+        "config": name,
+        "households": pop.n,
+        "quarters": quarters,
+        "draws": result.draws,
+        "threads": config["threads"] or _worker_count(),
+        "population_seconds": population_seconds,
+        "cold_seconds": cold,
+        "median_seconds": median,
+        "min_seconds": min(times),
+        "max_seconds": max(times),
+        "runs": runs,
+        "throughput": pop.n * quarters * result.draws / median,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "population_rss_mb": rss_population_mb,
     }
@@ -102,26 +123,52 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = []
     for name in CONFIGS:
-        proc = subprocess.run([sys.executable, __file__, "--child", name, "--runs", str(args.runs)],
-                              capture_output=True, text=True, cwd=ROOT, check=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", name, "--runs", str(args.runs)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     info = machine()
     if args.json:
         print(json.dumps({"machine": info, "results": rows}, indent=2))
         return 0
-    print(f"machine: {info['cpu']}; nproc {info['nproc']} (cpu_count {info['cpu_count']}); "
-          f"{info['memory_gb']} GB; Python {info['python']}, numpy {info['numpy']}")
+    print(
+        f"machine: {info['cpu']}; nproc {info['nproc']} (cpu_count {info['cpu_count']}); "
+        f"{info['memory_gb']} GB; Python {info['python']}, numpy {info['numpy']}"
+    )
     r0 = rows[0]
-    print(f"population: {r0['households']:,} households, built in {r0['population_seconds']:.2f} s "
-          f"(RSS {r0['population_rss_mb']:.0f} MB); {r0['quarters']} quarters × {r0['draws']} draws; "
-          f"median of {args.runs} warm runs")
-    head = ("configuration", "threads", "cold s", "median s", "min–max s", "hh·q·draws/s", "peak RSS MB",
-            f"< {TARGET_SECONDS:g} s")
+    print(
+        f"population: {r0['households']:,} households, built in {r0['population_seconds']:.2f} s "
+        f"(RSS {r0['population_rss_mb']:.0f} MB); {r0['quarters']} quarters × {r0['draws']} draws; "
+        f"median of {args.runs} warm runs"
+    )
+    head = (
+        "configuration",
+        "threads",
+        "cold s",
+        "median s",
+        "min–max s",
+        "hh·q·draws/s",
+        "peak RSS MB",
+        f"< {TARGET_SECONDS:g} s",
+    )
     lines = [head]
     for r in rows:
-        lines.append((r["config"], str(r["threads"]), f"{r['cold_seconds']:.3f}", f"{r['median_seconds']:.3f}",
-                      f"{r['min_seconds']:.3f}–{r['max_seconds']:.3f}", f"{r['throughput'] / 1e6:.1f} M",
-                      f"{r['peak_rss_mb']:.0f}", "yes" if r["median_seconds"] < TARGET_SECONDS else "NO"))
+        lines.append(
+            (
+                r["config"],
+                str(r["threads"]),
+                f"{r['cold_seconds']:.3f}",
+                f"{r['median_seconds']:.3f}",
+                f"{r['min_seconds']:.3f}–{r['max_seconds']:.3f}",
+                f"{r['throughput'] / 1e6:.1f} M",
+                f"{r['peak_rss_mb']:.0f}",
+                "yes" if r["median_seconds"] < TARGET_SECONDS else "NO",
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     for k, line in enumerate(lines):
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)))

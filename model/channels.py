@@ -33,7 +33,13 @@ TERMS: dict[str, tuple[str, ...]] = {
     "transfer": ("trend",),
 }
 CHANNELS: tuple[str, ...] = (
-    "industry", "dual_binding", "microcredit", "tourism", "consumption", "training", "collective",
+    "industry",
+    "dual_binding",
+    "microcredit",
+    "tourism",
+    "consumption",
+    "training",
+    "collective",
 )
 LINK_MODES: tuple[str, ...] = ("participation", "land_transfer", "contract_planting", "contract_raising")
 
@@ -170,8 +176,12 @@ class Channels:
         linked_c = np.minimum(households, scenario.linking.households_per_million_yuan * funds_c / 100.0)
         linked = _reached(prio.link, linked_c, pop.county)
         invest_c = np.divide(funds_c * WAN, linked_c, out=np.zeros(len(COUNTIES)), where=linked_c > 0)
-        shares = np.cumsum([getattr(scenario.linking, f"share_{m}") for m in (
-            "industry_participation", "land_transfer", "contract_planting", "contract_raising")])
+        shares = np.cumsum(
+            [
+                getattr(scenario.linking, f"share_{m}")
+                for m in ("industry_participation", "land_transfer", "contract_planting", "contract_raising")
+            ]
+        )
         link_mode = np.minimum(np.searchsorted(shares, prio.mode * shares[-1], side="right"), 3)
 
         # Dual binding (N11): among willing households, the already bound first, then by priority.
@@ -193,39 +203,59 @@ class Channels:
         borrowers = scenario.microcredit.new_lending_10k_yuan * WAN / loan * a
         ref_borrowers = programmes["microcredit_new_lending_10k_yuan"] * WAN / ref_loan * a
         credit_delta = loan * _reached(prio.credit, borrowers, pop.county) - ref_loan * _reached(
-            prio.credit, ref_borrowers, pop.county)
+            prio.credit, ref_borrowers, pop.county
+        )
         tourism_delta = _reached(prio.tourism, scenario.tourism.households_reached * a, pop.county) - _reached(
-            prio.tourism, programmes["tourism_households"] * a, pop.county)
+            prio.tourism, programmes["tourism_households"] * a, pop.county
+        )
 
         # Consumption assistance (N13): extra purchases shared in proportion to 2022 production income.
         producing = np.where(willing, pop.income_2022["production"] * pop.weight, 0.0)
         production_c = np.bincount(pop.county, weights=producing, minlength=len(COUNTIES))
-        delta_purchases = (scenario.consumption.purchases_10k_yuan - programmes["consumption_purchases_10k_yuan"])
+        delta_purchases = scenario.consumption.purchases_10k_yuan - programmes["consumption_purchases_10k_yuan"]
         consumption_amount = np.divide(
             delta_purchases * WAN * a[pop.county] * np.where(willing, pop.income_2022["production"], 0.0),
-            production_c[pop.county], out=np.zeros(pop.n), where=production_c[pop.county] > 0)
+            production_c[pop.county],
+            out=np.zeros(pop.n),
+            where=production_c[pop.county] > 0,
+        )
 
         # Collective economy (N17): proceeds paid first to poverty-alleviated members, equal per household.
         c = scenario.collective
-        delta_dividends = (c.dividends_10k_yuan * c.share_first_to_poverty_alleviated
-                           - programmes["collective_dividends_10k_yuan"] * programmes["collective_share_first"])
+        delta_dividends = (
+            c.dividends_10k_yuan * c.share_first_to_poverty_alleviated
+            - programmes["collective_dividends_10k_yuan"] * programmes["collective_share_first"]
+        )
         # A cut below 2022's payout takes away at most what the household had as property income.
-        collective_amount = np.maximum(delta_dividends * WAN * a[pop.county] / households[pop.county],
-                                       -pop.income_2022["property"])
+        collective_amount = np.maximum(
+            delta_dividends * WAN * a[pop.county] / households[pop.county], -pop.income_2022["property"]
+        )
 
         # Training (N18): a stock; one person-time trains one worker, each year the next households in line.
         per_year = scenario.training.person_times * a
-        year_trained = np.divide(prio.training, per_year[pop.county], out=np.full(pop.n, np.inf),
-                                 where=per_year[pop.county] > 0)
+        year_trained = np.divide(
+            prio.training, per_year[pop.county], out=np.full(pop.n, np.inf), where=per_year[pop.county] > 0
+        )
         training_start = np.where(np.isfinite(year_trained), FIRST_QUARTER + 4 * np.floor(year_trained), np.inf)
 
         seasonality = {k: np.asarray(cal.seasonality(k)) for k in ("wage", "production", "property", "transfer")}
         return cls(
-            pop=pop, scenario=scenario, seasonality=seasonality, allocation=a, linked_by_county=linked_c,
-            investment_per_linked=invest_c[pop.county] * linked, link_mode=link_mode, linked=linked,
-            bind_time=bind_time, bound_at_start=pop.dual_bound.copy(), coverage_now=coverage_now,
-            bind_rank=rank, credit_delta=credit_delta, tourism_delta=tourism_delta,
-            consumption_amount=consumption_amount, collective_amount=collective_amount,
+            pop=pop,
+            scenario=scenario,
+            seasonality=seasonality,
+            allocation=a,
+            linked_by_county=linked_c,
+            investment_per_linked=invest_c[pop.county] * linked,
+            link_mode=link_mode,
+            linked=linked,
+            bind_time=bind_time,
+            bound_at_start=pop.dual_bound.copy(),
+            coverage_now=coverage_now,
+            bind_rank=rank,
+            credit_delta=credit_delta,
+            tourism_delta=tourism_delta,
+            consumption_amount=consumption_amount,
+            collective_amount=collective_amount,
             training_start=training_start,
         )
 
@@ -256,8 +286,14 @@ class Channels:
         inc = self.pop.income_2022
         invest, mode = self.investment_per_linked, self.link_mode
         columns = {
-            "production": [inc["production"], invest * (mode >= 2), inc["production"], self.credit_delta,
-                           self.tourism_delta, self.consumption_amount],
+            "production": [
+                inc["production"],
+                invest * (mode >= 2),
+                inc["production"],
+                self.credit_delta,
+                self.tourism_delta,
+                self.consumption_amount,
+            ],
             "wage": [inc["wage"], invest * (mode == 0), np.ones(self.pop.n)],
             "property": [inc["property"], invest * (mode == 0), invest * (mode == 1), self.collective_amount],
             "transfer": [inc["transfer"]],
@@ -293,15 +329,22 @@ def thetas(t: int, assumption_values: dict[str, np.ndarray]) -> dict[str, np.nda
     a = assumption_values
     years = t // 4 - BASE_YEAR
     grow = {k: (1 + a[f"organic_growth_{k}"]) ** years for k in ("production", "wage", "property", "transfer")}
-    credit = (1 - a["microcredit_default_rate"]) * (a["microcredit_return_rate"] - a["microcredit_net_interest_rate"]) \
-        - a["microcredit_default_rate"] * a["microcredit_default_loss_share"]
+    credit = (1 - a["microcredit_default_rate"]) * (
+        a["microcredit_return_rate"] - a["microcredit_net_interest_rate"]
+    ) - a["microcredit_default_rate"] * a["microcredit_default_loss_share"]
     r = a["industry_return_rate"]
     ones = np.ones_like(r)
     return {
-        "production": np.stack([
-            grow["production"], r, a["dual_binding_premium"] * grow["production"], credit,
-            a["tourism_gain_yuan"], a["consumption_margin"],
-        ]),
+        "production": np.stack(
+            [
+                grow["production"],
+                r,
+                a["dual_binding_premium"] * grow["production"],
+                credit,
+                a["tourism_gain_yuan"],
+                a["consumption_margin"],
+            ]
+        ),
         "wage": np.stack([grow["wage"], r * a["participation_wage_share"], a["training_wage_gain_yuan"]]),
         "property": np.stack([grow["property"], r * (1 - a["participation_wage_share"]), r, ones]),
         "transfer": np.stack([grow["transfer"]]),

@@ -50,17 +50,28 @@ def _met_text(check: TargetCheck, lang: str) -> str:
 
 def render_table(checks: dict[str, TargetCheck], lang: str) -> str:
     """A plain-text table of every target."""
-    head = ("目标", "指标", "值", "目标值", "单位", "达标概率", "结论") if lang == "zh" else (
-        "ID", "target", "value", "target value", "unit", "P(met)", "verdict")
+    head = (
+        ("目标", "指标", "值", "目标值", "单位", "达标概率", "结论")
+        if lang == "zh"
+        else ("ID", "target", "value", "target value", "unit", "P(met)", "verdict")
+    )
     rows = [head]
     for key in TABLE_KEYS:
         if key not in checks:
             continue
         c = checks[key]
         prob = "—" if c.probability is None else f"{c.probability * 100:.0f}%"
-        rows.append((key, c.label(lang), format_value(c.value, c.unit),
-                     f"{c.comparison} {format_value(c.target, c.unit)}" if c.target is not None else "—",
-                     c.unit, prob, _met_text(c, lang)))
+        rows.append(
+            (
+                key,
+                c.label(lang),
+                format_value(c.value, c.unit),
+                f"{c.comparison} {format_value(c.target, c.unit)}" if c.target is not None else "—",
+                c.unit,
+                prob,
+                _met_text(c, lang),
+            )
+        )
     widths = [max(_width(r[i]) for r in rows) for i in range(len(head))]
     lines = ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(r)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -105,8 +116,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out:
         write_tables(run, Path(args.out), args.lang)
     if args.json:
-        print(json.dumps({"scenario": scenario.name, "population": run.population_label,
-                          **_json_checks(run.targets)}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"scenario": scenario.name, "population": run.population_label, **_json_checks(run.targets)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(f"{scenario.name} — {run.population_label}")
         print(render_table(run.targets, args.lang))
@@ -119,8 +135,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     pop = _population(args)
     runs = [run_scenario(pop, s) for s in scenarios]
     if args.json:
-        print(json.dumps({s.name: _json_checks(r.targets) for s, r in zip(scenarios, runs, strict=True)},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {s.name: _json_checks(r.targets) for s, r in zip(scenarios, runs, strict=True)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     zh = args.lang == "zh"
     head = ["目标" if zh else "ID", "单位" if zh else "unit", *[s.name for s in scenarios]]

@@ -33,8 +33,18 @@ OTHER = ("wage", "property", "transfer")
 class _Block:
     """Households × draws state of one block of rows (one county) carried from quarter to quarter."""
 
-    def __init__(self, pop: Population, seed: int, county: int, start: int, stop: int, draws: int,
-                 n_quarters: int, n_years: int, cumulative_season: np.ndarray):
+    def __init__(
+        self,
+        pop: Population,
+        seed: int,
+        county: int,
+        start: int,
+        stop: int,
+        draws: int,
+        n_quarters: int,
+        n_years: int,
+        cumulative_season: np.ndarray,
+    ):
         self.county, self.start, self.rows = county, start, slice(start, stop)
         n = stop - start
         self.weighted = not pop.unit_weights
@@ -43,8 +53,9 @@ class _Block:
         self.village = pop.village[self.rows]
         self.bits = household_bits(seed, start)
         last_year = pop.income_2022["production"][self.rows] * (1 - FALL_TOLERANCE)
-        self.prev_ytd = [np.repeat((last_year * cumulative_season[q]).astype(np.float32)[:, None], draws, axis=1)
-                         for q in range(4)]
+        self.prev_ytd = [
+            np.repeat((last_year * cumulative_season[q]).astype(np.float32)[:, None], draws, axis=1) for q in range(4)
+        ]
         self.ytd = [np.zeros((n, draws), dtype=np.float32) for _ in range(4)]
         self.other_ytd = np.zeros((n, draws), dtype=np.float32)
         self.det = np.empty((n, draws), dtype=np.float32)
@@ -134,12 +145,15 @@ class Quarter:
     damping: np.ndarray
 
 
-def _blocks(pop: Population, seed: int, draws: int, n_quarters: int, n_years: int,
-            cum_season: np.ndarray) -> list[_Block]:
+def _blocks(
+    pop: Population, seed: int, draws: int, n_quarters: int, n_years: int, cum_season: np.ndarray
+) -> list[_Block]:
     out = []
     for c, (a, b) in enumerate(pop.county_slices):
-        out += [_Block(pop, seed, c, s, min(s + BLOCK_ROWS, b), draws, n_quarters, n_years, cum_season)
-                for s in range(a, b, BLOCK_ROWS)]
+        out += [
+            _Block(pop, seed, c, s, min(s + BLOCK_ROWS, b), draws, n_quarters, n_years, cum_season)
+            for s in range(a, b, BLOCK_ROWS)
+        ]
     return out
 
 
@@ -170,8 +184,14 @@ def simulate(
     channels = Channels.build(pop, scenario)
     a = assumption_draws(scenario, draws)
     common = common_shocks(
-        sim.seed, quarters, draws, pop.village_county, a["price_shock_sd"], a["price_shock_persistence"],
-        a["county_shock_sd"], a["village_shock_sd"],
+        sim.seed,
+        quarters,
+        draws,
+        pop.village_county,
+        a["price_shock_sd"],
+        a["price_shock_persistence"],
+        a["county_shock_sd"],
+        a["village_shock_sd"],
     )
     wage_factor = 1 + wage_shocks(sim.seed, quarters, draws, a["wage_shock_sd"])
     blocks = _blocks(pop, sim.seed, draws, len(quarters), len(years), np.cumsum(channels.seasonality["production"]))
@@ -195,10 +215,14 @@ def simulate(
                 other_income[j, :, i] = base_sums[k][:, i] @ th
                 other_thetas.append(th)
             shared = Quarter(
-                production_base=base["production"], production_theta=theta["production"].astype(np.float32),
+                production_base=base["production"],
+                production_theta=theta["production"].astype(np.float32),
                 other_base=np.concatenate([base[k] for k in OTHER], axis=1),
                 other_theta=np.concatenate(other_thetas).astype(np.float32),
-                bound=channels.bound(t), common=common[i], normal_table=table, household_sd=household_sd,
+                bound=channels.bound(t),
+                common=common[i],
+                normal_table=table,
+                household_sd=household_sd,
                 damping=damping,
             )
             list(pool.map(lambda blk, i=i, t=t, shared=shared: blk.quarter(i, t, shared), blocks))
@@ -235,8 +259,9 @@ def _collect(pop, scenario, channels, a, quarters, years, blocks, base_sums, oth
         persons=pop.persons_by_county(),
         willing=np.bincount(pop.county, weights=pop.weight * pop.industry_willing, minlength=n_c),
         income=income,
-        income_2022={k: np.bincount(pop.county, weights=pop.weight * v, minlength=n_c)
-                     for k, v in pop.income_2022.items()},
+        income_2022={
+            k: np.bincount(pop.county, weights=pop.weight * v, minlength=n_c) for k, v in pop.income_2022.items()
+        },
         falling=falling,
         below=below,
         hist=_expected_income_histogram(pop, pc_mean),

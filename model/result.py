@@ -163,16 +163,44 @@ class SimulationResult:
                     arr = self.income[k][:, i]
                     v = (arr.sum(axis=0) if c is None else arr[c]) / persons
                     total = total + v
-                    rows.append({"scope": scope, "quarter": q, "metric": f"{k}_income_per_capita",
-                                 "unit": "元/人/季度", **_stats(v)})
-                rows.append({"scope": scope, "quarter": q, "metric": "net_income_per_capita",
-                             "unit": "元/人/季度", **_stats(total)})
+                    rows.append(
+                        {
+                            "scope": scope,
+                            "quarter": q,
+                            "metric": f"{k}_income_per_capita",
+                            "unit": "元/人/季度",
+                            **_stats(v),
+                        }
+                    )
+                rows.append(
+                    {
+                        "scope": scope,
+                        "quarter": q,
+                        "metric": "net_income_per_capita",
+                        "unit": "元/人/季度",
+                        **_stats(total),
+                    }
+                )
                 growth = self.ytd_growth("production", q, c)
-                rows.append({"scope": scope, "quarter": q, "metric": "production_income_growth_ytd",
-                             "unit": "share, year to date on a year earlier", **_stats(growth)})
+                rows.append(
+                    {
+                        "scope": scope,
+                        "quarter": q,
+                        "metric": "production_income_growth_ytd",
+                        "unit": "share, year to date on a year earlier",
+                        **_stats(growth),
+                    }
+                )
                 share = self.city_falling[i] if c is None else self.county_falling[c, i]
-                rows.append({"scope": scope, "quarter": q, "metric": "falling_production_share",
-                             "unit": "share 0–1 of households", **_stats(share)})
+                rows.append(
+                    {
+                        "scope": scope,
+                        "quarter": q,
+                        "metric": "falling_production_share",
+                        "unit": "share 0–1 of households",
+                        **_stats(share),
+                    }
+                )
         return pd.DataFrame(rows)
 
     def annual_table(self) -> pd.DataFrame:
@@ -187,17 +215,33 @@ class SimulationResult:
                     arr = self.annual_income(k, y)
                     v = (arr.sum(axis=0) if c is None else arr[c]) / persons
                     total = total + v
-                    rows.append({"scope": scope, "year": y, "metric": f"{k}_income_per_capita",
-                                 "unit": "元/人/年", **_stats(v)})
-                rows.append({"scope": scope, "year": y, "metric": "net_income_per_capita",
-                             "unit": "元/人/年", **_stats(total)})
+                    rows.append(
+                        {"scope": scope, "year": y, "metric": f"{k}_income_per_capita", "unit": "元/人/年", **_stats(v)}
+                    )
+                rows.append(
+                    {"scope": scope, "year": y, "metric": "net_income_per_capita", "unit": "元/人/年", **_stats(total)}
+                )
                 for k in ("production", "property"):
-                    rows.append({"scope": scope, "year": y, "metric": f"{k}_income_growth",
-                                 "unit": "share, year on year", **_stats(self.growth(k, y, c))})
+                    rows.append(
+                        {
+                            "scope": scope,
+                            "year": y,
+                            "metric": f"{k}_income_growth",
+                            "unit": "share, year on year",
+                            **_stats(self.growth(k, y, c)),
+                        }
+                    )
                 yi = self.years.index(y)
                 b = self.below[:, yi].sum(axis=0) if c is None else self.below[c, yi]
-                rows.append({"scope": scope, "year": y, "metric": "below_monitoring_line_share",
-                             "unit": "share 0–1 of households", **_stats(b / households)})
+                rows.append(
+                    {
+                        "scope": scope,
+                        "year": y,
+                        "metric": "below_monitoring_line_share",
+                        "unit": "share 0–1 of households",
+                        **_stats(b / households),
+                    }
+                )
         return pd.DataFrame(rows)
 
     def assessment_table(self) -> pd.DataFrame:
@@ -217,21 +261,23 @@ class SimulationResult:
         mean_share = shares.mean(axis=-1)
         rank = pd.DataFrame(mean_share).rank(axis=1, method="min").to_numpy(int)
         n_q, n_c = mean_share.shape
-        frame = pd.DataFrame({
-            "quarter": np.repeat(self.reported_quarters, n_c),
-            "county": np.tile(np.asarray(COUNTIES, dtype=object)[present], n_q),
-            "households": np.tile(self.households[present], n_q),
-            "falling_households": falling.ravel(),
-            "falling_share": mean_share.ravel(),
-            "falling_share_p10": np.percentile(shares, 10, axis=-1).ravel(),
-            "falling_share_p90": np.percentile(shares, 90, axis=-1).ravel(),
-            "city_share": np.repeat(city.mean(axis=-1), n_c),
-            "excess_pp": ((shares - city[:, None]) * 100).mean(axis=-1).ravel(),
-            "points_lost": points.mean(axis=-1).ravel(),
-            "points_lost_p90": np.percentile(points, 90, axis=-1).ravel(),
-            "rank": rank.ravel(),
-            "wudan_probability": wudan.ravel(),
-            "wudan": (wudan >= 0.5).ravel(),
-        })
+        frame = pd.DataFrame(
+            {
+                "quarter": np.repeat(self.reported_quarters, n_c),
+                "county": np.tile(np.asarray(COUNTIES, dtype=object)[present], n_q),
+                "households": np.tile(self.households[present], n_q),
+                "falling_households": falling.ravel(),
+                "falling_share": mean_share.ravel(),
+                "falling_share_p10": np.percentile(shares, 10, axis=-1).ravel(),
+                "falling_share_p90": np.percentile(shares, 90, axis=-1).ravel(),
+                "city_share": np.repeat(city.mean(axis=-1), n_c),
+                "excess_pp": ((shares - city[:, None]) * 100).mean(axis=-1).ravel(),
+                "points_lost": points.mean(axis=-1).ravel(),
+                "points_lost_p90": np.percentile(points, 90, axis=-1).ravel(),
+                "rank": rank.ravel(),
+                "wudan_probability": wudan.ravel(),
+                "wudan": (wudan >= 0.5).ravel(),
+            }
+        )
         order = np.lexsort((frame["rank"].to_numpy(), np.repeat(np.arange(n_q), n_c)))
         return frame.iloc[order].reset_index(drop=True)

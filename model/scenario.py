@@ -74,16 +74,22 @@ class Problem:
         kind = spec.type if spec else _TOP_LEVEL.get(self.field, ("", ""))[0]
         zh = lang == "zh"
         if self.kind == "unknown":
-            return f"未知字段 {self.field}（不在方案格式中，请检查拼写）" if zh else (
-                f"unknown field {self.field} (not part of the scenario format; check the spelling)"
+            return (
+                f"未知字段 {self.field}（不在方案格式中，请检查拼写）"
+                if zh
+                else (f"unknown field {self.field} (not part of the scenario format; check the spelling)")
             )
         if self.kind == "range":
-            return f"{label} 的值 {value} 超出允许范围 {allowed}{unit}" if zh else (
-                f"{label}: value {value} is outside the allowed range {allowed}{unit}"
+            return (
+                f"{label} 的值 {value} 超出允许范围 {allowed}{unit}"
+                if zh
+                else (f"{label}: value {value} is outside the allowed range {allowed}{unit}")
             )
         if self.kind == "type":
-            return f"{label} 的值 {value} 类型不对，应为{_type_zh(kind)}" if zh else (
-                f"{label}: value {value} has the wrong type, expected {_type_en(kind)}"
+            return (
+                f"{label} 的值 {value} 类型不对，应为{_type_zh(kind)}"
+                if zh
+                else (f"{label}: value {value} has the wrong type, expected {_type_en(kind)}")
             )
         if self.kind == "version":
             return (
@@ -127,13 +133,18 @@ def _show(value: Any) -> str:
 
 
 def _type_zh(kind: str) -> str:
-    names = {"float": "数字", "int": "整数", "bool": "true 或 false", "quarter": "季度，如 \"2023Q4\"", "str": "文本"}
+    names = {"float": "数字", "int": "整数", "bool": "true 或 false", "quarter": '季度，如 "2023Q4"', "str": "文本"}
     return names.get(kind, "表（county = 比例）")
 
 
 def _type_en(kind: str) -> str:
-    names = {"float": "a number", "int": "a whole number", "bool": "true or false",
-             "quarter": 'a quarter such as "2023Q4"', "str": "text"}
+    names = {
+        "float": "a number",
+        "int": "a whole number",
+        "bool": "true or false",
+        "quarter": 'a quarter such as "2023Q4"',
+        "str": "text",
+    }
     return names.get(kind, "a table of county = share")
 
 
@@ -322,8 +333,11 @@ def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[Problem]:
             out.append(Problem(path if len(loc) > 1 else loc[0] if loc else "(file)", value, kind, msg))
         elif etype == "string_too_long":
             limit = (err.get("ctx") or {}).get("max_length", "?")
-            out.append(Problem(path, value, "custom",
-                               f"文本过长，最多 {limit} 个字符|text too long: at most {limit} characters"))
+            out.append(
+                Problem(
+                    path, value, "custom", f"文本过长，最多 {limit} 个字符|text too long: at most {limit} characters"
+                )
+            )
         elif etype == "model_type" and len(loc) == 1 and loc[0] in SECTION_MODELS:
             out.append(Problem(loc[0], value, "custom", "应为一个表 [section]|must be a table [section]"))
         else:
@@ -345,9 +359,7 @@ def parse_scenario_bytes(raw: bytes, filename: str = "scenario.toml") -> Scenari
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            [Problem("(file)", None, "syntax", f"not UTF-8 text (byte {exc.start})")]
-        ) from None
+        raise ScenarioError([Problem("(file)", None, "syntax", f"not UTF-8 text (byte {exc.start})")]) from None
     fmt = "json" if filename.lower().endswith(".json") else "toml"
     return parse_scenario_text(text, fmt)
 

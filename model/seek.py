@@ -94,27 +94,62 @@ class SeekTarget:
         return x < level if self.comparison == "<" else x <= level + 1e-12
 
 
-TARGETS: dict[str, SeekTarget] = {t.key: t for t in (
-    SeekTarget("N1", "2023年生产经营性收入增幅", "2023 growth of production income", "share, year on year", ">=",
-               lambda r: r.growth("production", ASSESSMENT_YEAR), lambda s: 0.20),
-    SeekTarget("N2", "2023年财产性收入增幅", "2023 growth of property income", "share, year on year", ">=",
-               lambda r: r.growth("property", ASSESSMENT_YEAR), lambda s: 0.18),
-    SeekTarget("N3", "2023年四季度全市生产经营收入下降户占比", "City share of households with falling production "
-               "income, 2023Q4", "share 0–1 of households", "<=",
-               lambda r: r.city_falling[r.quarters.index(Q4)], lambda s: s.targets.falling_share_max),
-    SeekTarget("N4", "无县纳入“五单式”管理(2023年季度平均扣分低于阈值)", "No county under five-list management "
-               "(2023 average points lost per quarter below the threshold)", "分/季度 (points per quarter)", "<",
-               lambda r: mean_points_2023(r).max(axis=0), lambda s: s.targets.wudan_points_threshold),
-    SeekTarget("no_county_loses_points", "各县2023年季度平均扣分不超过给定值", "Every county's 2023 average points "
-               "lost per quarter at most the level", "分/季度 (points per quarter)", "<=",
-               lambda r: mean_points_2023(r).max(axis=0), lambda s: 0.0,
-               note_zh="按通知规则，高于全市占比的县每高1个百分点扣0.5分；全市占比是各县的平均，几乎总有县高于它，"
-                       "所以“所有县都不扣分”在任何政策下都达不到，可改为允许一个小的扣分值（如0.5分/季度）。",
-               note_en="Under the notice's rule a county loses 0.5 points per percentage point above the city "
-                       "share, and the city share is the average of the counties, so some county is almost always "
-                       "above it: “no county loses any points” cannot be reached by any policy. Ask for a small "
-                       "level instead (e.g. 0.5 points per quarter)."),
-)}
+TARGETS: dict[str, SeekTarget] = {
+    t.key: t
+    for t in (
+        SeekTarget(
+            "N1",
+            "2023年生产经营性收入增幅",
+            "2023 growth of production income",
+            "share, year on year",
+            ">=",
+            lambda r: r.growth("production", ASSESSMENT_YEAR),
+            lambda s: 0.20,
+        ),
+        SeekTarget(
+            "N2",
+            "2023年财产性收入增幅",
+            "2023 growth of property income",
+            "share, year on year",
+            ">=",
+            lambda r: r.growth("property", ASSESSMENT_YEAR),
+            lambda s: 0.18,
+        ),
+        SeekTarget(
+            "N3",
+            "2023年四季度全市生产经营收入下降户占比",
+            "City share of households with falling production income, 2023Q4",
+            "share 0–1 of households",
+            "<=",
+            lambda r: r.city_falling[r.quarters.index(Q4)],
+            lambda s: s.targets.falling_share_max,
+        ),
+        SeekTarget(
+            "N4",
+            "无县纳入“五单式”管理(2023年季度平均扣分低于阈值)",
+            "No county under five-list management (2023 average points lost per quarter below the threshold)",
+            "分/季度 (points per quarter)",
+            "<",
+            lambda r: mean_points_2023(r).max(axis=0),
+            lambda s: s.targets.wudan_points_threshold,
+        ),
+        SeekTarget(
+            "no_county_loses_points",
+            "各县2023年季度平均扣分不超过给定值",
+            "Every county's 2023 average points lost per quarter at most the level",
+            "分/季度 (points per quarter)",
+            "<=",
+            lambda r: mean_points_2023(r).max(axis=0),
+            lambda s: 0.0,
+            note_zh="按通知规则，高于全市占比的县每高1个百分点扣0.5分；全市占比是各县的平均，几乎总有县高于它，"
+            "所以“所有县都不扣分”在任何政策下都达不到，可改为允许一个小的扣分值（如0.5分/季度）。",
+            note_en="Under the notice's rule a county loses 0.5 points per percentage point above the city "
+            "share, and the city share is the average of the counties, so some county is almost always "
+            "above it: “no county loses any points” cannot be reached by any policy. Ask for a small "
+            "level instead (e.g. 0.5 points per quarter).",
+        ),
+    )
+}
 
 
 # ------------------------------------------------------------------------------------------------ levers
@@ -175,15 +210,21 @@ class Lever:
         return scenario.with_changes({p: float(value) for p in self.paths})
 
 
-LEVERS: dict[str, Lever] = {lv.name: lv for lv in (
-    Lever("dual_binding_coverage", ("dual_binding.coverage_target",), floor=1.0),
-    Lever("industry_share_central", ("funds.industry_share_central",), floor=0.60),
-    Lever("industry_share", ("funds.industry_share_central", "funds.industry_share_provincial",
-                             "funds.industry_share_city_county"), floor=0.60),
-    Lever("central_funds", ("funds.central_10k_yuan",)),
-    Lever("microcredit", ("microcredit.new_lending_10k_yuan",), floor=55_000),
-    Lever("households_per_million_yuan", ("linking.households_per_million_yuan",), floor=10),
-)}
+LEVERS: dict[str, Lever] = {
+    lv.name: lv
+    for lv in (
+        Lever("dual_binding_coverage", ("dual_binding.coverage_target",), floor=1.0),
+        Lever("industry_share_central", ("funds.industry_share_central",), floor=0.60),
+        Lever(
+            "industry_share",
+            ("funds.industry_share_central", "funds.industry_share_provincial", "funds.industry_share_city_county"),
+            floor=0.60,
+        ),
+        Lever("central_funds", ("funds.central_10k_yuan",)),
+        Lever("microcredit", ("microcredit.new_lending_10k_yuan",), floor=55_000),
+        Lever("households_per_million_yuan", ("linking.households_per_million_yuan",), floor=10),
+    )
+}
 
 
 def get_target(name: str) -> SeekTarget:
@@ -265,24 +306,44 @@ class SeekResult:
         goal = f"{tl} {target.comparison} {_show_level(target, self.level)}"
         zh = lang == "zh"
         if self.status == "found":
-            text = (f"「{ll}」至少需要 {_with_unit(self.value, unit)}，才能以不低于 {req} 的概率达到「{goal}」："
+            text = (
+                (
+                    f"「{ll}」至少需要 {_with_unit(self.value, unit)}，才能以不低于 {req} 的概率达到「{goal}」："
                     f"该值下概率 {self.probability:.0%}，低一档（{_with_unit(self.value_below, unit)}）时为 "
-                    f"{self.probability_below:.0%}。其他设置不变，{self.draws} 次抽样。") if zh else (
-                f"{ll} must be at least {_with_unit(self.value, unit)} to meet “{goal}” with probability ≥ {req}: "
-                f"{self.probability:.0%} there, {self.probability_below:.0%} one step lower "
-                f"({_with_unit(self.value_below, unit)}). Everything else held; {self.draws} draws.")
+                    f"{self.probability_below:.0%}。其他设置不变，{self.draws} 次抽样。"
+                )
+                if zh
+                else (
+                    f"{ll} must be at least {_with_unit(self.value, unit)} to meet “{goal}” with probability ≥ {req}: "
+                    f"{self.probability:.0%} there, {self.probability_below:.0%} one step lower "
+                    f"({_with_unit(self.value_below, unit)}). Everything else held; {self.draws} draws."
+                )
+            )
         elif self.status == "minimum_meets":
-            text = (f"「{ll}」取最小值 {_with_unit(self.value, unit)} 时已以 {self.probability:.0%}（要求 {req}）的概率"
-                    f"达到「{goal}」；这个杠杆不是约束。") if zh else (
-                f"Even the least value of {ll}, {_with_unit(self.value, unit)}, meets “{goal}” with probability "
-                f"{self.probability:.0%} (required {req}): this lever does not bind.")
+            text = (
+                (
+                    f"「{ll}」取最小值 {_with_unit(self.value, unit)} 时已以 {self.probability:.0%}（要求 {req}）的概率"
+                    f"达到「{goal}」；这个杠杆不是约束。"
+                )
+                if zh
+                else (
+                    f"Even the least value of {ll}, {_with_unit(self.value, unit)}, meets “{goal}” with probability "
+                    f"{self.probability:.0%} (required {req}): this lever does not bind."
+                )
+            )
         else:
-            text = (f"在允许范围内（最大 {_with_unit(lever.high, unit)}），「{ll}」的任何取值都不能以 {req} 的概率达到"
+            text = (
+                (
+                    f"在允许范围内（最大 {_with_unit(lever.high, unit)}），「{ll}」的任何取值都不能以 {req} 的概率达到"
                     f"「{goal}」；最高概率为 {self.best_probability:.0%}（{_with_unit(self.best_value, unit)}）。"
-                    ) if zh else (
-                f"No value of {ll} in its allowed range (up to {_with_unit(lever.high, unit)}) meets “{goal}” with "
-                f"probability {req}; the best reached is {self.best_probability:.0%} (at "
-                f"{_with_unit(self.best_value, unit)}).")
+                )
+                if zh
+                else (
+                    f"No value of {ll} in its allowed range (up to {_with_unit(lever.high, unit)}) meets “{goal}” with "
+                    f"probability {req}; the best reached is {self.best_probability:.0%} (at "
+                    f"{_with_unit(self.best_value, unit)})."
+                )
+            )
         note = target.note_zh if zh else target.note_en
         if note and self.status == "none_in_range":
             text += (" " if not zh else "") + note
@@ -291,13 +352,23 @@ class SeekResult:
     def as_dict(self) -> dict:
         """JSON-ready dict, with the message in both languages."""
         return {
-            "target": self.target, "lever": self.lever, "level": self.level,
-            "required_probability": self.required_probability, "status": self.status, "value": self.value,
-            "unit": LEVERS[self.lever].unit, "tolerance": self.tolerance, "probability": self.probability,
-            "value_below": self.value_below, "probability_below": self.probability_below,
-            "best_value": self.best_value, "best_probability": self.best_probability, "draws": self.draws,
+            "target": self.target,
+            "lever": self.lever,
+            "level": self.level,
+            "required_probability": self.required_probability,
+            "status": self.status,
+            "value": self.value,
+            "unit": LEVERS[self.lever].unit,
+            "tolerance": self.tolerance,
+            "probability": self.probability,
+            "value_below": self.value_below,
+            "probability_below": self.probability_below,
+            "best_value": self.best_value,
+            "best_probability": self.best_probability,
+            "draws": self.draws,
             "evaluations": [e.__dict__ for e in self.evaluations],
-            "message_zh": self.message("zh"), "message_en": self.message("en"),
+            "message_zh": self.message("zh"),
+            "message_en": self.message("en"),
         }
 
 
@@ -321,8 +392,18 @@ def _show_level(target: SeekTarget, level: float) -> str:
 class _Prober:
     """Evaluates lever steps at one draw count, remembering every answer."""
 
-    def __init__(self, scenario: Scenario, lever: Lever, target: SeekTarget, level: float, required: float,
-                 runner: Runner, draws: int, log: list[Evaluation], on_eval: Callable[[], None]):
+    def __init__(
+        self,
+        scenario: Scenario,
+        lever: Lever,
+        target: SeekTarget,
+        level: float,
+        required: float,
+        runner: Runner,
+        draws: int,
+        log: list[Evaluation],
+        on_eval: Callable[[], None],
+    ):
         self.base = seek_scenario(scenario, draws)
         self.lever, self.target, self.level, self.required = lever, target, level, required
         self.runner, self.draws, self.log, self.on_eval = runner, draws, log, on_eval
@@ -373,9 +454,18 @@ def _rebracket(prober: _Prober, guess: int, top: int) -> int | None:
     return None
 
 
-def seek(pop: Population, scenario: Scenario, target: str, lever: str, *, required_probability: float | None = None,
-         level: float | None = None, search_draws: int | None = None, runner: Runner | None = None,
-         progress: Progress | None = None) -> SeekResult:
+def seek(
+    pop: Population,
+    scenario: Scenario,
+    target: str,
+    lever: str,
+    *,
+    required_probability: float | None = None,
+    level: float | None = None,
+    search_draws: int | None = None,
+    runner: Runner | None = None,
+    progress: Progress | None = None,
+) -> SeekResult:
     """The least value of ``lever`` meeting ``target`` with ``required_probability``, all else held.
 
     ``runner`` simulates a scenario (the page passes its cache); ``progress(fraction, text)`` is called after
@@ -405,11 +495,20 @@ def seek(pop: Population, scenario: Scenario, target: str, lever: str, *, requir
         if progress:
             progress(1.0, "")
         return SeekResult(
-            target=tgt.key, lever=lv.name, level=lvl, required_probability=required, status=status,
-            value=None if k is None else lv.value_at(k), tolerance=lv.tolerance,
-            probability=None if k is None else full.cache[k], value_below=None if below is None else lv.value_at(below),
-            probability_below=None if below is None else full.cache[below], best_value=lv.value_at(best_k),
-            best_probability=full.cache[best_k], draws=draws, evaluations=log,
+            target=tgt.key,
+            lever=lv.name,
+            level=lvl,
+            required_probability=required,
+            status=status,
+            value=None if k is None else lv.value_at(k),
+            tolerance=lv.tolerance,
+            probability=None if k is None else full.cache[k],
+            value_below=None if below is None else lv.value_at(below),
+            probability_below=None if below is None else full.cache[below],
+            best_value=lv.value_at(best_k),
+            best_probability=full.cache[best_k],
+            draws=draws,
+            evaluations=log,
         )
 
     full = _Prober(scenario, lv, tgt, lvl, required, runner, draws, log, tick)
@@ -433,9 +532,20 @@ def seek(pop: Population, scenario: Scenario, target: str, lever: str, *, requir
 
 
 # ------------------------------------------------------------------------------------------------ frontier
-def frontier(pop: Population, scenario: Scenario, target: str, lever_x: str, lever_y: str, *, points: int = 5,
-             draws: int | None = None, required_probability: float | None = None, level: float | None = None,
-             runner: Runner | None = None, progress: Progress | None = None) -> pd.DataFrame:
+def frontier(
+    pop: Population,
+    scenario: Scenario,
+    target: str,
+    lever_x: str,
+    lever_y: str,
+    *,
+    points: int = 5,
+    draws: int | None = None,
+    required_probability: float | None = None,
+    level: float | None = None,
+    runner: Runner | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
     """Probability of meeting ``target`` on a ``points × points`` grid over two levers' ranges.
 
     One row per cell: x, y (lever values), probability, met (≥ required), draws. ``draws`` may be fewer than the
@@ -457,9 +567,20 @@ def frontier(pop: Population, scenario: Scenario, target: str, lever_x: str, lev
         for i, x in enumerate(xs):
             result = runner(lx.apply(ly.apply(base, y), x))
             p = probability_of(tgt, result, lvl)
-            rows.append({"target": tgt.key, "level": lvl, "lever_x": lx.name, "x": x, "lever_y": ly.name, "y": y,
-                         "probability": p, "met": p >= required - 1e-12, "required_probability": required,
-                         "draws": base.simulation.draws})
+            rows.append(
+                {
+                    "target": tgt.key,
+                    "level": lvl,
+                    "lever_x": lx.name,
+                    "x": x,
+                    "lever_y": ly.name,
+                    "y": y,
+                    "probability": p,
+                    "met": p >= required - 1e-12,
+                    "required_probability": required,
+                    "draws": base.simulation.draws,
+                }
+            )
             if progress:
                 progress((j * points + i + 1) / points**2, f"{x}, {y}")
     return pd.DataFrame(rows)
@@ -487,16 +608,20 @@ def county_table(result: SimulationResult, shares: np.ndarray) -> pd.DataFrame:
     rows = []
     for c, name in enumerate(COUNTIES):
         flagged = flags[c]
-        rows.append({
-            "county": name, "county_en": fieldspec.COUNTY_NAMES_EN[name], "share": float(shares[c]),
-            "production_growth_2023": float(result.growth("production", ASSESSMENT_YEAR, c).mean()),
-            "falling_share_2023q4": float(result.county_falling[c, i].mean()),
-            "excess_pp_2023": float(excess_pp[c]),
-            "points_lost_2023": float(points[c].mean()),
-            "loses_points": bool(excess_pp[c] > LOSING_EXCESS_PP),
-            "wudan_probability": float(flagged.mean()),
-            "wudan": bool(flagged.mean() >= 0.5),
-        })
+        rows.append(
+            {
+                "county": name,
+                "county_en": fieldspec.COUNTY_NAMES_EN[name],
+                "share": float(shares[c]),
+                "production_growth_2023": float(result.growth("production", ASSESSMENT_YEAR, c).mean()),
+                "falling_share_2023q4": float(result.county_falling[c, i].mean()),
+                "excess_pp_2023": float(excess_pp[c]),
+                "points_lost_2023": float(points[c].mean()),
+                "loses_points": bool(excess_pp[c] > LOSING_EXCESS_PP),
+                "wudan_probability": float(flagged.mean()),
+                "wudan": bool(flagged.mean() >= 0.5),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -545,8 +670,14 @@ class AllocationResult:
         """One row per county: default, proposed and the change for each measure."""
         d, p = self.default.set_index("county"), self.proposed.set_index("county")
         out = pd.DataFrame({"county_en": d["county_en"]})
-        for col in ("share", "production_growth_2023", "falling_share_2023q4", "excess_pp_2023", "points_lost_2023",
-                    "wudan_probability"):
+        for col in (
+            "share",
+            "production_growth_2023",
+            "falling_share_2023q4",
+            "excess_pp_2023",
+            "points_lost_2023",
+            "wudan_probability",
+        ):
             out[f"{col}_default"] = d[col]
             out[f"{col}_proposed"] = p[col]
             out[f"{col}_change"] = p[col] - d[col]
@@ -554,9 +685,16 @@ class AllocationResult:
         return out.reset_index()
 
 
-def propose_county_split(pop: Population, scenario: Scenario, *, rounds: int = 4, step: float = 0.3,
-                         floor_ratio: float = 0.5, runner: Runner | None = None,
-                         progress: Progress | None = None) -> AllocationResult:
+def propose_county_split(
+    pop: Population,
+    scenario: Scenario,
+    *,
+    rounds: int = 4,
+    step: float = 0.3,
+    floor_ratio: float = 0.5,
+    runner: Runner | None = None,
+    progress: Progress | None = None,
+) -> AllocationResult:
     """A county split of the funds that cuts the counties losing points, compared with the proportional split.
 
     Rule (deterministic, explainable): start from shares in proportion to households; each round move a fraction
@@ -600,5 +738,11 @@ def propose_county_split(pop: Population, scenario: Scenario, *, rounds: int = 4
             step /= 2
     if progress:
         progress(1.0, "")
-    return AllocationResult(default_shares, np.array(list(_shares_dict(best_shares).values())), default_table,
-                            best_table if best_shares is not default_shares else default_table, kept, evaluations)
+    return AllocationResult(
+        default_shares,
+        np.array(list(_shares_dict(best_shares).values())),
+        default_table,
+        best_table if best_shares is not default_shares else default_table,
+        kept,
+        evaluations,
+    )

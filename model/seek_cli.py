@@ -15,9 +15,11 @@ from model import seek as sk
 from model.cli import BadInput, _load, _population, format_value
 from model.fieldspec import COUNTIES
 
-TARGET_HELP = ("target: " + ", ".join(sk.TARGETS) + " (N1 production growth 2023 ≥ level, N2 property growth ≥ level, "
-               "N3 city falling share 2023Q4 ≤ level, N4 no county under 五单式, no_county_loses_points: every "
-               "county's 2023 average points lost per quarter ≤ level)")
+TARGET_HELP = (
+    "target: " + ", ".join(sk.TARGETS) + " (N1 production growth 2023 ≥ level, N2 property growth ≥ level, "
+    "N3 city falling share 2023Q4 ≤ level, N4 no county under 五单式, no_county_loses_points: every "
+    "county's 2023 average points lost per quarter ≤ level)"
+)
 LEVER_HELP = "lever: " + "; ".join(f"{n} → {', '.join(lv.paths)} ({lv.unit})" for n, lv in sk.LEVERS.items())
 
 
@@ -39,11 +41,14 @@ def _frontier_text(grid, lang: str) -> str:
     rows = [[head, *[format_value(x, lx.unit) for x in xs]]]
     for y in sorted(grid["y"].unique(), reverse=True):
         cells = grid[grid["y"] == y].sort_values("x")
-        rows.append([format_value(y, ly.unit), *[f"{p:.0%}{'✓' if m else ''}" for p, m in
-                                                 zip(cells["probability"], cells["met"], strict=True)]])
+        rows.append(
+            [
+                format_value(y, ly.unit),
+                *[f"{p:.0%}{'✓' if m else ''}" for p, m in zip(cells["probability"], cells["met"], strict=True)],
+            ]
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    note = (f"P(meet) per cell, {int(first['draws'])} draws; ✓ = at least "
-            f"{float(first['required_probability']):.0%}")
+    note = f"P(meet) per cell, {int(first['draws'])} draws; ✓ = at least {float(first['required_probability']):.0%}"
     return "\n".join(["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in rows] + [note])
 
 
@@ -55,16 +60,33 @@ def cmd_seek(args: argparse.Namespace) -> int:
     scenario = _load(args.file, args.lang)
     for name, value in (("--search-draws", args.search_draws), ("--frontier-draws", args.frontier_draws)):
         if value is not None and not 1 <= value <= scenario.simulation.draws:
-            raise BadInput(f"{name} {value} is outside the allowed range 1–{scenario.simulation.draws} "
-                           "(the scenario's draws)")
+            raise BadInput(
+                f"{name} {value} is outside the allowed range 1–{scenario.simulation.draws} (the scenario's draws)"
+            )
     pop = _population(args)
     try:
-        result = sk.seek(pop, scenario, args.target, args.lever, required_probability=args.probability,
-                         level=args.level, search_draws=args.search_draws)
+        result = sk.seek(
+            pop,
+            scenario,
+            args.target,
+            args.lever,
+            required_probability=args.probability,
+            level=args.level,
+            search_draws=args.search_draws,
+        )
         grid = None
         if args.frontier:
-            grid = sk.frontier(pop, scenario, args.target, args.lever, args.frontier, points=args.points,
-                               draws=args.frontier_draws, required_probability=args.probability, level=args.level)
+            grid = sk.frontier(
+                pop,
+                scenario,
+                args.target,
+                args.lever,
+                args.frontier,
+                points=args.points,
+                draws=args.frontier_draws,
+                required_probability=args.probability,
+                level=args.level,
+            )
     except sk.SeekError as exc:
         raise BadInput(str(exc)) from None
     if grid is not None and args.chart:
@@ -91,21 +113,42 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     alloc = sk.propose_county_split(pop, scenario)
     table = alloc.comparison()
     if args.json:
-        print(json.dumps({"scenario": scenario.name, "population": pop.label,
-                          "counties_losing_points_default": alloc.counties_losing_default,
-                          "counties_losing_points_proposed": alloc.counties_losing_proposed,
-                          "default_county_shares": dict(zip(COUNTIES, alloc.default_shares.tolist(), strict=True)),
-                          "proposed_county_shares": dict(zip(COUNTIES, alloc.proposed_shares.tolist(), strict=True)),
-                          "rounds_kept": alloc.rounds,
-                          "counties": table.to_dict(orient="records")}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "scenario": scenario.name,
+                    "population": pop.label,
+                    "counties_losing_points_default": alloc.counties_losing_default,
+                    "counties_losing_points_proposed": alloc.counties_losing_proposed,
+                    "default_county_shares": dict(zip(COUNTIES, alloc.default_shares.tolist(), strict=True)),
+                    "proposed_county_shares": dict(zip(COUNTIES, alloc.proposed_shares.tolist(), strict=True)),
+                    "rounds_kept": alloc.rounds,
+                    "counties": table.to_dict(orient="records"),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     zh = args.lang == "zh"
     print(f"{scenario.name} — {pop.label}")
-    print(("高于全市下降户占比的县数（2023年平均）：按户数 {0} → 建议 {1}" if zh else
-           "Counties above the city falling share (2023 average): proportional {0} → proposed {1}").format(
-        alloc.counties_losing_default, alloc.counties_losing_proposed))
-    cols = ["county" if zh else "county_en", "share_default", "share_proposed", "points_lost_2023_default",
-            "points_lost_2023_proposed", "production_growth_2023_change", "wudan_default", "wudan_proposed"]
+    print(
+        (
+            "高于全市下降户占比的县数（2023年平均）：按户数 {0} → 建议 {1}"
+            if zh
+            else "Counties above the city falling share (2023 average): proportional {0} → proposed {1}"
+        ).format(alloc.counties_losing_default, alloc.counties_losing_proposed)
+    )
+    cols = [
+        "county" if zh else "county_en",
+        "share_default",
+        "share_proposed",
+        "points_lost_2023_default",
+        "points_lost_2023_proposed",
+        "production_growth_2023_change",
+        "wudan_default",
+        "wudan_proposed",
+    ]
     view = table[cols].copy()
     for c in cols[1:3]:
         view[c] = view[c].map("{:.1%}".format)
@@ -119,17 +162,31 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     """Add ``seek`` and ``allocate`` to the command line's subparsers."""
-    seek = sub.add_parser("seek", help="least value of one lever that meets a target with a required probability",
-                          description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    seek = sub.add_parser(
+        "seek",
+        help="least value of one lever that meets a target with a required probability",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     seek.add_argument("file", help="scenario file (.toml or .json)")
     seek.add_argument("--target", required=True, help=TARGET_HELP)
     seek.add_argument("--lever", required=True, help=LEVER_HELP)
-    seek.add_argument("--probability", type=float, help="required probability 0–1 (default: the scenario's "
-                      "targets.required_probability)")
-    seek.add_argument("--level", type=float, help="the target's level (default: 0.20 for N1, 0.18 for N2, the "
-                      "scenario's targets.falling_share_max for N3, wudan_points_threshold for N4, 0 points)")
-    seek.add_argument("--search-draws", type=int, help="fewer draws for the bisection; the answer is re-checked "
-                      "at the scenario's draws")
+    seek.add_argument(
+        "--probability",
+        type=float,
+        help="required probability 0–1 (default: the scenario's targets.required_probability)",
+    )
+    seek.add_argument(
+        "--level",
+        type=float,
+        help="the target's level (default: 0.20 for N1, 0.18 for N2, the "
+        "scenario's targets.falling_share_max for N3, wudan_points_threshold for N4, 0 points)",
+    )
+    seek.add_argument(
+        "--search-draws",
+        type=int,
+        help="fewer draws for the bisection; the answer is re-checked at the scenario's draws",
+    )
     seek.add_argument("--frontier", metavar="LEVER2", help="also compute the grid over --lever × LEVER2")
     seek.add_argument("--points", type=int, default=5, help="grid points per lever for --frontier (2–12, default 5)")
     seek.add_argument("--frontier-draws", type=int, help="draws per grid cell (default: the scenario's)")

@@ -52,7 +52,11 @@ def household_bits(seed: int, block_start: int) -> np.random.SFC64:
 
 
 def household_normals(
-    bits: np.random.SFC64, rows: int, draws: int, table: np.ndarray | None = None, out: np.ndarray | None = None,
+    bits: np.random.SFC64,
+    rows: int,
+    draws: int,
+    table: np.ndarray | None = None,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Normal shocks of shape (rows, draws), float32: the next quarter of one block's stream.
 

@@ -81,8 +81,12 @@ def generate_frame(seed: int | None = None) -> pd.DataFrame:
     former = set(cal.value("population.former_poverty_counties"))
     county_level = np.where(np.isin(county, list(former)), cal.value("income.former_poverty_county_level"), 1.10)
     type_levels = cal.value("income.type_level")
-    type_key = {"脱贫户": "alleviated", "脱贫不稳定户": "unstable_alleviated", "边缘易致贫户": "marginal",
-                "突发严重困难户": "sudden_hardship"}
+    type_key = {
+        "脱贫户": "alleviated",
+        "脱贫不稳定户": "unstable_alleviated",
+        "边缘易致贫户": "marginal",
+        "突发严重困难户": "sudden_hardship",
+    }
     type_level = np.array([type_levels[type_key[t]] for t in htype])
     level = county_level * type_level * size
     dispersion = cal.value("income.dispersion")

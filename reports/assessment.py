@@ -21,10 +21,16 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "quarter": ("季度", "Quarter", "text"),
     "county": ("县（市、区）", "County", "text"),
     "households": ("农户数（户，输入）", "Households (households, input)", "count"),
-    "falling_households": ("生产经营收入下降户数（户，结果，均值）",
-                           "Households whose production income fell (households, result, mean)", "count"),
-    "falling_share": ("下降户占比（%，结果，均值）", "Share of households with falling income (%, result, mean)",
-                      "share"),
+    "falling_households": (
+        "生产经营收入下降户数（户，结果，均值）",
+        "Households whose production income fell (households, result, mean)",
+        "count",
+    ),
+    "falling_share": (
+        "下降户占比（%，结果，均值）",
+        "Share of households with falling income (%, result, mean)",
+        "share",
+    ),
     "falling_share_p10": ("下降户占比P10（%，结果）", "Share falling, P10 (%, result)", "share"),
     "falling_share_p90": ("下降户占比P90（%，结果）", "Share falling, P90 (%, result)", "share"),
     "city_share": ("全市下降户占比（%，结果，均值）", "City share falling (%, result, mean)", "share"),
@@ -35,22 +41,38 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "wudan_probability": ("纳入“五单式”概率（%，结果）", "Probability of five-list management (%, result)", "share"),
     "wudan": ("“五单式”管理（是/否，结果）", "Five-list management (yes/no, result)", "flag"),
 }
-PAGE_COLUMNS = ("county", "households", "falling_share", "falling_share_p10", "falling_share_p90", "city_share",
-                "excess_pp", "points_lost", "points_lost_p90", "rank", "wudan_probability", "wudan")
+PAGE_COLUMNS = (
+    "county",
+    "households",
+    "falling_share",
+    "falling_share_p10",
+    "falling_share_p90",
+    "city_share",
+    "excess_pp",
+    "points_lost",
+    "points_lost_p90",
+    "rank",
+    "wudan_probability",
+    "wudan",
+)
 
 TEXTS: dict[str, tuple[str, str]] = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "city": ("全市", "City"),
-    "share_title": ("{quarter} 各县生产经营收入下降户占比（年度累计，结果，均值，须线为P10–P90）；虚线为全市占比",
-                    "{quarter} share of households whose year-to-date production income fell (result, mean, "
-                    "whiskers P10–P90); dashed: city share"),
-    "points_title": ("{quarter} 各县考核扣分（每高于全市1个百分点扣{per}分，结果，均值）",
-                     "{quarter} points lost by county ({per} per percentage point above the city share, result, "
-                     "mean)"),
-    "trend_title": ("各县下降户占比（年度累计，按季度，结果，均值）；黑色虚线为全市",
-                    "Share of households whose year-to-date production income fell, by quarter (result, mean); "
-                    "black dashed: city"),
+    "share_title": (
+        "{quarter} 各县生产经营收入下降户占比（年度累计，结果，均值，须线为P10–P90）；虚线为全市占比",
+        "{quarter} share of households whose year-to-date production income fell (result, mean, "
+        "whiskers P10–P90); dashed: city share",
+    ),
+    "points_title": (
+        "{quarter} 各县考核扣分（每高于全市1个百分点扣{per}分，结果，均值）",
+        "{quarter} points lost by county ({per} per percentage point above the city share, result, mean)",
+    ),
+    "trend_title": (
+        "各县下降户占比（年度累计，按季度，结果，均值）；黑色虚线为全市",
+        "Share of households whose year-to-date production income fell, by quarter (result, mean); black dashed: city",
+    ),
     "trend_points_title": ("各县每季度考核扣分（分，结果，均值）", "Points lost per quarter by county (result, mean)"),
     "share_axis": ("下降户占比", "Share of households"),
     "points_axis": ("扣分（分）", "Points lost"),
@@ -74,8 +96,10 @@ def label(key: str, lang: str, **values: object) -> str:
 def quarter_assessment(result: SimulationResult, quarter: str) -> pd.DataFrame:
     """The assessment of one reported quarter, best-ranked county first (raw values)."""
     if quarter not in result.reported_quarters:
-        raise ValueError(f"quarter {quarter} is not among the reported quarters "
-                         f"{result.reported_quarters[0]}–{result.reported_quarters[-1]}")
+        raise ValueError(
+            f"quarter {quarter} is not among the reported quarters "
+            f"{result.reported_quarters[0]}–{result.reported_quarters[-1]}"
+        )
     table = result.assessment_table()
     return table[table["quarter"] == quarter].reset_index(drop=True)
 
@@ -138,47 +162,69 @@ def period_points(result: SimulationResult, quarters: list[str]) -> pd.DataFrame
     if not shown:
         return pd.DataFrame(columns=["county", "quarters", "mean_points", "flag_probability"])
     present = np.flatnonzero(result.households > 0)
-    return pd.DataFrame({
-        "county": np.asarray(COUNTIES, dtype=object)[present],
-        "quarters": f"{shown[0]}–{shown[-1]}",
-        "mean_points": result.mean_points(shown)[present].mean(axis=1),
-        "flag_probability": result.wudan_over(shown)[present].mean(axis=1),
-    })
+    return pd.DataFrame(
+        {
+            "county": np.asarray(COUNTIES, dtype=object)[present],
+            "quarters": f"{shown[0]}–{shown[-1]}",
+            "mean_points": result.mean_points(shown)[present].mean(axis=1),
+            "flag_probability": result.wudan_over(shown)[present].mean(axis=1),
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------- charts
 def _quarter_chart(result: SimulationResult, quarter: str, lang: str) -> alt.VConcatChart:
     """Falling share per county with P10–P90 whiskers against the city share, and the points lost."""
     table = quarter_assessment(result, quarter)
-    data = table.assign(place=table["county"].map(lambda c: place(c, lang)),
-                        flag=table["wudan"].map(lambda w: label("yes" if w else "no", lang)))
+    data = table.assign(
+        place=table["county"].map(lambda c: place(c, lang)),
+        flag=table["wudan"].map(lambda w: label("yes" if w else "no", lang)),
+    )
     order = data["place"].to_list()
     y = alt.Y("place:N", title=label("county", lang), sort=order)
-    flag = alt.Color("flag:N", title=label("wudan_legend", lang),
-                     scale=alt.Scale(domain=[label("no", lang), label("yes", lang)], range=["#4c78a8", "#e45756"]),
-                     legend=alt.Legend(orient="bottom"))
+    flag = alt.Color(
+        "flag:N",
+        title=label("wudan_legend", lang),
+        scale=alt.Scale(domain=[label("no", lang), label("yes", lang)], range=["#4c78a8", "#e45756"]),
+        legend=alt.Legend(orient="bottom"),
+    )
     base = alt.Chart(data).encode(y=y)
     bars = base.mark_bar().encode(
-        x=alt.X("falling_share:Q", title=label("share_axis", lang), axis=alt.Axis(format=".0%")), color=flag,
-        tooltip=[alt.Tooltip("place:N", title=label("county", lang)),
-                 alt.Tooltip("falling_share:Q", format=".1%", title=label("falling_share", lang)),
-                 alt.Tooltip("falling_share_p10:Q", format=".1%", title=label("falling_share_p10", lang)),
-                 alt.Tooltip("falling_share_p90:Q", format=".1%", title=label("falling_share_p90", lang)),
-                 alt.Tooltip("excess_pp:Q", format=".2f", title=label("excess_pp", lang)),
-                 alt.Tooltip("rank:Q", title=label("rank", lang))])
+        x=alt.X("falling_share:Q", title=label("share_axis", lang), axis=alt.Axis(format=".0%")),
+        color=flag,
+        tooltip=[
+            alt.Tooltip("place:N", title=label("county", lang)),
+            alt.Tooltip("falling_share:Q", format=".1%", title=label("falling_share", lang)),
+            alt.Tooltip("falling_share_p10:Q", format=".1%", title=label("falling_share_p10", lang)),
+            alt.Tooltip("falling_share_p90:Q", format=".1%", title=label("falling_share_p90", lang)),
+            alt.Tooltip("excess_pp:Q", format=".2f", title=label("excess_pp", lang)),
+            alt.Tooltip("rank:Q", title=label("rank", lang)),
+        ],
+    )
     whiskers = base.mark_rule(color="black", opacity=0.6).encode(x="falling_share_p10:Q", x2="falling_share_p90:Q")
-    city = alt.Chart(data.head(1)).mark_rule(strokeDash=[6, 4], color="black").encode(
-        x="city_share:Q", tooltip=[alt.Tooltip("city_share:Q", format=".1%", title=label("city_share", lang))])
+    city = (
+        alt.Chart(data.head(1))
+        .mark_rule(strokeDash=[6, 4], color="black")
+        .encode(x="city_share:Q", tooltip=[alt.Tooltip("city_share:Q", format=".1%", title=label("city_share", lang))])
+    )
     height = 28 * len(data) + 10
     shares = (bars + whiskers + city).properties(
-        title=label("share_title", lang, quarter=quarter).split("；"), width=520, height=height)
-    points = base.mark_bar().encode(
-        x=alt.X("points_lost:Q", title=label("points_axis", lang)), color=flag,
-        tooltip=[alt.Tooltip("place:N", title=label("county", lang)),
-                 alt.Tooltip("points_lost:Q", format=".2f", title=label("points_lost", lang)),
-                 alt.Tooltip("points_lost_p90:Q", format=".2f", title=label("points_lost_p90", lang)),
-                 alt.Tooltip("wudan_probability:Q", format=".0%", title=label("wudan_probability", lang))],
-    ).properties(title=label("points_title", lang, quarter=quarter, per=POINTS_PER_PP), width=520, height=height)
+        title=label("share_title", lang, quarter=quarter).split("；"), width=520, height=height
+    )
+    points = (
+        base.mark_bar()
+        .encode(
+            x=alt.X("points_lost:Q", title=label("points_axis", lang)),
+            color=flag,
+            tooltip=[
+                alt.Tooltip("place:N", title=label("county", lang)),
+                alt.Tooltip("points_lost:Q", format=".2f", title=label("points_lost", lang)),
+                alt.Tooltip("points_lost_p90:Q", format=".2f", title=label("points_lost_p90", lang)),
+                alt.Tooltip("wudan_probability:Q", format=".0%", title=label("wudan_probability", lang)),
+            ],
+        )
+        .properties(title=label("points_title", lang, quarter=quarter, per=POINTS_PER_PP), width=520, height=height)
+    )
     return alt.vconcat(shares, points).resolve_scale(color="shared")
 
 
@@ -190,22 +236,48 @@ def _trend_chart(result: SimulationResult, lang: str) -> alt.VConcatChart:
     city = data.drop_duplicates("quarter")[["quarter", "city_share"]]
     x = alt.X("quarter:O", title=label("quarter", lang))
     color = alt.Color("place:N", title=label("county", lang), sort=order, legend=alt.Legend(orient="right"))
-    lines = alt.Chart(data).mark_line(point=True).encode(
-        x=x, y=alt.Y("falling_share:Q", title=label("share_axis", lang), axis=alt.Axis(format=".0%")), color=color,
-        tooltip=[alt.Tooltip("place:N", title=label("county", lang)), "quarter:O",
-                 alt.Tooltip("falling_share:Q", format=".1%", title=label("falling_share", lang)),
-                 alt.Tooltip("points_lost:Q", format=".2f", title=label("points_lost", lang))])
-    city_line = alt.Chart(city).mark_line(strokeDash=[6, 4], color="black", strokeWidth=2.5).encode(
-        x=x, y="city_share:Q",
-        tooltip=["quarter:O", alt.Tooltip("city_share:Q", format=".1%", title=label("city_share", lang))])
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y("falling_share:Q", title=label("share_axis", lang), axis=alt.Axis(format=".0%")),
+            color=color,
+            tooltip=[
+                alt.Tooltip("place:N", title=label("county", lang)),
+                "quarter:O",
+                alt.Tooltip("falling_share:Q", format=".1%", title=label("falling_share", lang)),
+                alt.Tooltip("points_lost:Q", format=".2f", title=label("points_lost", lang)),
+            ],
+        )
+    )
+    city_line = (
+        alt.Chart(city)
+        .mark_line(strokeDash=[6, 4], color="black", strokeWidth=2.5)
+        .encode(
+            x=x,
+            y="city_share:Q",
+            tooltip=["quarter:O", alt.Tooltip("city_share:Q", format=".1%", title=label("city_share", lang))],
+        )
+    )
     shares = (lines + city_line).properties(title=label("trend_title", lang).split("；"), width=560, height=260)
-    points = alt.Chart(data).mark_bar().encode(
-        x=x, xOffset=alt.XOffset("place:N", sort=order), y=alt.Y("points_lost:Q", title=label("points_axis", lang)),
-        color=color,
-        tooltip=[alt.Tooltip("place:N", title=label("county", lang)), "quarter:O",
-                 alt.Tooltip("points_lost:Q", format=".2f", title=label("points_lost", lang)),
-                 alt.Tooltip("wudan_probability:Q", format=".0%", title=label("wudan_probability", lang))],
-    ).properties(title=label("trend_points_title", lang), width=560, height=200)
+    points = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=x,
+            xOffset=alt.XOffset("place:N", sort=order),
+            y=alt.Y("points_lost:Q", title=label("points_axis", lang)),
+            color=color,
+            tooltip=[
+                alt.Tooltip("place:N", title=label("county", lang)),
+                "quarter:O",
+                alt.Tooltip("points_lost:Q", format=".2f", title=label("points_lost", lang)),
+                alt.Tooltip("wudan_probability:Q", format=".0%", title=label("wudan_probability", lang)),
+            ],
+        )
+        .properties(title=label("trend_points_title", lang), width=560, height=200)
+    )
     return alt.vconcat(shares, points)
 
 

@@ -26,8 +26,7 @@ from reports import assessment, charts
 from reports.chart_text import place
 from reports.export import chart_png, chart_svg
 
-LEVER_SECTIONS = ("funds", "linking", "dual_binding", "microcredit", "tourism", "training", "collective",
-                  "consumption")
+LEVER_SECTIONS = ("funds", "linking", "dual_binding", "microcredit", "tourism", "training", "collective", "consumption")
 SETTING_SECTIONS = ("targets", "simulation")
 IMAGE_FORMATS = ("png", "svg")
 
@@ -35,11 +34,13 @@ IMAGE_FORMATS = ("png", "svg")
 TEXTS: dict[str, tuple[str, str]] = {
     "title": ("曲靖市脱贫人口增收调度会简报", "Qujing household-income dispatch-meeting brief"),
     "subtitle": ("{quarter} 季度调度会 · 生成日期 {date}", "{quarter} dispatch meeting · generated {date}"),
-    "note": ("本简报为情景模拟结果，不是统计数据。“输入”为方案设定，“假设”为行为假设或校准假设，“结果”为模型模拟"
-             "（{draws}次蒙特卡洛抽样的均值，P10–P90为抽样区间）。",
-             "This brief shows simulated scenarios, not statistics. “Input”: set by the scenario; “assumption”: "
-             "behavioural or calibration assumption; “result”: simulated (mean of {draws} Monte Carlo draws, "
-             "P10–P90 across draws)."),
+    "note": (
+        "本简报为情景模拟结果，不是统计数据。“输入”为方案设定，“假设”为行为假设或校准假设，“结果”为模型模拟"
+        "（{draws}次蒙特卡洛抽样的均值，P10–P90为抽样区间）。",
+        "This brief shows simulated scenarios, not statistics. “Input”: set by the scenario; “assumption”: "
+        "behavioural or calibration assumption; “result”: simulated (mean of {draws} Monte Carlo draws, "
+        "P10–P90 across draws).",
+    ),
     "s.scenario": ("一、人口数据与方案", "1. Population and scenario"),
     "s.targets": ("二、目标完成情况", "2. Targets met and missed"),
     "s.assessment": ("三、{quarter} 各县考核", "3. County assessment, {quarter}"),
@@ -76,8 +77,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.note": ("说明", "Note"),
     "col.drawn": ("是否随机抽取", "Drawn"),
     "col.mean_points": ("季均扣分（分/季度，结果，均值）", "Average points lost per quarter (result, mean)"),
-    "col.flag_probability": ("达到“五单式”阈值的概率（%，结果）", "Probability of reaching the five-list threshold "
-                             "(%, result)"),
+    "col.flag_probability": (
+        "达到“五单式”阈值的概率（%，结果）",
+        "Probability of reaching the five-list threshold (%, result)",
+    ),
     "kind.input": ("输入", "input"),
     "kind.assumption": ("假设", "assumption"),
     "kind.result": ("结果", "result"),
@@ -91,27 +94,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     "floor": ("≥ {value}（{id}）", "≥ {value} ({id})"),
     "target": ("目标 {value}（{id}）", "target {value} ({id})"),
     "per_year": ("每年，{start}–{end}", "per year, {start}–{end}"),
-    "threshold_note": ("“五单式”阈值：季均扣分 ≥ {threshold} 分（输入）；每高于全市占比1个百分点扣{per}分（通知N3）。",
-                       "Five-list threshold: average ≥ {threshold} points per quarter (input); {per} point per "
-                       "percentage point above the city share (notice N3)."),
+    "threshold_note": (
+        "“五单式”阈值：季均扣分 ≥ {threshold} 分（输入）；每高于全市占比1个百分点扣{per}分（通知N3）。",
+        "Five-list threshold: average ≥ {threshold} points per quarter (input); {per} point per "
+        "percentage point above the city share (notice N3).",
+    ),
     "review": ("{text}（{quarters}）各县季均扣分", "{text} ({quarters}): average points lost per county"),
     "review_missing": ("{text}：该期间不在模拟范围内。", "{text}: the period was not simulated."),
-    "no_counties": ("人口数据中没有农户的县不参加考核：{items}",
-                    "Counties without households are not assessed: {items}"),
+    "no_counties": (
+        "人口数据中没有农户的县不参加考核：{items}",
+        "Counties without households are not assessed: {items}",
+    ),
     "behavioural": ("行为假设（方案中的数值）", "Behavioural assumptions (the scenario's values)"),
-    "drawn_note": ("本方案{state}按取值范围随机抽取行为假设（三角分布，众数为方案值；达产时长类不抽取）。",
-                   "This scenario {state} draw the behavioural assumptions from their ranges (triangular, mode at "
-                   "the scenario's value; ramp lengths are never drawn)."),
+    "drawn_note": (
+        "本方案{state}按取值范围随机抽取行为假设（三角分布，众数为方案值；达产时长类不抽取）。",
+        "This scenario {state} draw the behavioural assumptions from their ranges (triangular, mode at "
+        "the scenario's value; ramp lengths are never drawn).",
+    ),
     "drawn.yes": ("已", "does"),
     "drawn.no": ("未", "does not"),
-    "calibration": ("人口与收入校准中的假设（默认人口数据的生成依据）",
-                    "Assumptions in the population and income calibration (how the default population is built)"),
+    "calibration": (
+        "人口与收入校准中的假设（默认人口数据的生成依据）",
+        "Assumptions in the population and income calibration (how the default population is built)",
+    ),
     "chart_failed": ("图表无法生成：{error}", "The chart could not be drawn: {error}"),
     "chart.assessment": ("{quarter} 各县考核", "County assessment, {quarter}"),
 }
 
-CHART_KEYS = ("assessment", "income", "county_growth", "falling_share", "points_lost", "contributions",
-              "distribution")
+CHART_KEYS = ("assessment", "income", "county_growth", "falling_share", "points_lost", "contributions", "distribution")
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm; }
@@ -210,8 +220,10 @@ def _table(headers: Iterable[str], rows: Iterable[tuple[list[tuple[object, str]]
 
 def _frame_table(frame: pd.DataFrame, numeric: Iterable[str] = ()) -> str:
     numeric = set(numeric)
-    rows = [([(v, "num" if c in numeric else "") for c, v in zip(frame.columns, row, strict=True)], "")
-            for row in frame.itertuples(index=False)]
+    rows = [
+        ([(v, "num" if c in numeric else "") for c, v in zip(frame.columns, row, strict=True)], "")
+        for row in frame.itertuples(index=False)
+    ]
     return _table(frame.columns, rows)
 
 
@@ -236,8 +248,10 @@ def _scenario_section(run: Run, runs: dict[str, Run], lang: str) -> str:
         overview.append((text("compared", lang), "、".join(runs) if lang == "zh" else ", ".join(runs)))
     parts = [f"<h2>{escape(text('s.scenario', lang))}</h2>", _dl(overview)]
 
-    headers = [text(k, lang) for k in ("col.section", "col.field", "col.value", "col.unit", "col.kind",
-                                       "col.notice", "col.status")]
+    headers = [
+        text(k, lang)
+        for k in ("col.section", "col.field", "col.value", "col.unit", "col.kind", "col.notice", "col.status")
+    ]
     sections = {x.name: x for x in fieldspec.sections()}
     broken, rows = [], []
     for spec in fieldspec.fields():
@@ -248,10 +262,20 @@ def _scenario_section(run: Run, runs: dict[str, Run], lang: str) -> str:
         if bad:
             broken.append(spec.label(lang))
         status = "" if bad is None else text("ok.no" if bad else "ok.yes", lang)
-        rows.append(([(sections[spec.section].label(lang), ""), (spec.label(lang), ""),
-                      (field_value(spec, value, lang), "num"), (unit_text(spec.unit, lang), ""),
-                      (text("kind.input", lang), ""), (_requirement(spec, lang), ""), (status, "met")],
-                     "bad" if bad else ""))
+        rows.append(
+            (
+                [
+                    (sections[spec.section].label(lang), ""),
+                    (spec.label(lang), ""),
+                    (field_value(spec, value, lang), "num"),
+                    (unit_text(spec.unit, lang), ""),
+                    (text("kind.input", lang), ""),
+                    (_requirement(spec, lang), ""),
+                    (status, "met"),
+                ],
+                "bad" if bad else "",
+            )
+        )
     parts += [f"<h3>{escape(text('levers', lang, period=period))}</h3>", _table(headers, rows)]
     sep = "、" if lang == "zh" else ", "
     summary = text("breaks", lang, items=sep.join(broken)) if broken else text("no_breaks", lang)
@@ -260,13 +284,26 @@ def _scenario_section(run: Run, runs: dict[str, Run], lang: str) -> str:
     setting_rows = []
     for spec in fieldspec.fields():
         if spec.section in SETTING_SECTIONS:
-            setting_rows.append(([(sections[spec.section].label(lang), ""), (spec.label(lang), ""),
-                                  (field_value(spec, s.value(spec.path), lang), "num"),
-                                  (unit_text(spec.unit, lang), ""), (text("kind.input", lang), ""),
-                                  (spec.source or "", "")], ""))
-    parts += [f"<h3>{escape(text('settings', lang))}</h3>",
-              _table([text(k, lang) for k in ("col.section", "col.field", "col.value", "col.unit", "col.kind",
-                                              "col.source")], setting_rows)]
+            setting_rows.append(
+                (
+                    [
+                        (sections[spec.section].label(lang), ""),
+                        (spec.label(lang), ""),
+                        (field_value(spec, s.value(spec.path), lang), "num"),
+                        (unit_text(spec.unit, lang), ""),
+                        (text("kind.input", lang), ""),
+                        (spec.source or "", ""),
+                    ],
+                    "",
+                )
+            )
+    parts += [
+        f"<h3>{escape(text('settings', lang))}</h3>",
+        _table(
+            [text(k, lang) for k in ("col.section", "col.field", "col.value", "col.unit", "col.kind", "col.source")],
+            setting_rows,
+        ),
+    ]
     return "\n".join(parts)
 
 
@@ -275,24 +312,50 @@ def _target_value(check: TargetCheck, value: float | None) -> str:
 
 
 def _targets_section(run: Run, lang: str) -> str:
-    headers = [text(k, lang) for k in ("col.key", "col.target_name", "col.kind", "col.period", "col.value",
-                                       "col.target", "col.unit", "col.probability", "col.band", "col.met")]
+    headers = [
+        text(k, lang)
+        for k in (
+            "col.key",
+            "col.target_name",
+            "col.kind",
+            "col.period",
+            "col.value",
+            "col.target",
+            "col.unit",
+            "col.probability",
+            "col.band",
+            "col.met",
+        )
+    ]
     rows = []
     for check in run.targets.values():
         target = "—" if check.target is None else f"{check.comparison} {_target_value(check, check.target)}"
         band = "—" if check.p10 is None else f"{_target_value(check, check.p10)} – {_target_value(check, check.p90)}"
         probability = "—" if check.probability is None else f"{check.probability * 100:.0f}%"
         met = text("met.none" if check.met is None else ("met.yes" if check.met else "met.no"), lang)
-        rows.append(([(check.key, ""), (check.label(lang), ""), (text(f"kind.{check.kind}", lang), ""),
-                      (check.period, ""), (_target_value(check, check.value), "num"), (target, "num"),
-                      (unit_text(check.unit, lang), ""), (probability, "num"), (band, "num"), (met, "met")],
-                     "" if check.met is None else ("good" if check.met else "bad")))
+        rows.append(
+            (
+                [
+                    (check.key, ""),
+                    (check.label(lang), ""),
+                    (text(f"kind.{check.kind}", lang), ""),
+                    (check.period, ""),
+                    (_target_value(check, check.value), "num"),
+                    (target, "num"),
+                    (unit_text(check.unit, lang), ""),
+                    (probability, "num"),
+                    (band, "num"),
+                    (met, "met"),
+                ],
+                "" if check.met is None else ("good" if check.met else "bad"),
+            )
+        )
     required = run.scenario.targets.required_probability
-    note = {"zh": f"“达标”指达标概率 ≥ 要求的达标概率 {required * 100:.0f}%（输入）。",
-            "en": f"“Met”: the probability of meeting the target is at least the required {required * 100:.0f}% "
-                  "(input)."}["zh" if lang == "zh" else "en"]
-    return "\n".join([f"<h2>{escape(text('s.targets', lang))}</h2>", _table(headers, rows),
-                      f"<p>{escape(note)}</p>"])
+    note = {
+        "zh": f"“达标”指达标概率 ≥ 要求的达标概率 {required * 100:.0f}%（输入）。",
+        "en": f"“Met”: the probability of meeting the target is at least the required {required * 100:.0f}% (input).",
+    }["zh" if lang == "zh" else "en"]
+    return "\n".join([f"<h2>{escape(text('s.targets', lang))}</h2>", _table(headers, rows), f"<p>{escape(note)}</p>"])
 
 
 def _assessment_section(run: Run, quarter: str, lang: str) -> str:
@@ -301,8 +364,7 @@ def _assessment_section(run: Run, quarter: str, lang: str) -> str:
     numeric = [c for c in view.columns if c not in (assessment.label("county", lang),)]
     parts = [f"<h2>{escape(text('s.assessment', lang, quarter=quarter))}</h2>", _frame_table(view, numeric)]
     targets = result.scenario.targets
-    note = text("threshold_note", lang, threshold=number(targets.wudan_points_threshold),
-                per=assessment.POINTS_PER_PP)
+    note = text("threshold_note", lang, threshold=number(targets.wudan_points_threshold), per=assessment.POINTS_PER_PP)
     parts.append(f"<p>{escape(note)}</p>")
     missing = [place(c, lang) for c, n in zip(fieldspec.COUNTIES, result.households, strict=True) if n <= 0]
     if missing:
@@ -316,11 +378,13 @@ def _assessment_section(run: Run, quarter: str, lang: str) -> str:
     else:
         heading = text("review", lang, text=review_text, quarters=review["quarters"].iloc[0])
         parts.append(f"<h3>{escape(heading)}</h3>")
-        frame = pd.DataFrame({
-            assessment.label("county", lang): review["county"].map(lambda c: place(c, lang)),
-            text("col.mean_points", lang): review["mean_points"].map(lambda v: f"{v:.2f}"),
-            text("col.flag_probability", lang): review["flag_probability"].map(lambda v: f"{v * 100:.0f}%"),
-        })
+        frame = pd.DataFrame(
+            {
+                assessment.label("county", lang): review["county"].map(lambda c: place(c, lang)),
+                text("col.mean_points", lang): review["mean_points"].map(lambda v: f"{v:.2f}"),
+                text("col.flag_probability", lang): review["flag_probability"].map(lambda v: f"{v * 100:.0f}%"),
+            }
+        )
         parts.append(_frame_table(frame, frame.columns[1:]))
     return "\n".join(parts)
 
@@ -345,8 +409,9 @@ def chart_image(chart: alt.TopLevelMixin, image_format: str = "png") -> str:
     return f'<img alt="" src="data:image/png;base64,{data}">'
 
 
-def _charts_section(run: Run, runs: dict[str, Run], quarter: str, lang: str, image_format: str,
-                    chart_keys: Iterable[str]) -> str:
+def _charts_section(
+    run: Run, runs: dict[str, Run], quarter: str, lang: str, image_format: str, chart_keys: Iterable[str]
+) -> str:
     builders = _charts(run, runs, quarter, lang)
     parts = [f"<h2>{escape(text('s.charts', lang))}</h2>"]
     for key in chart_keys:
@@ -364,33 +429,83 @@ def _charts_section(run: Run, runs: dict[str, Run], quarter: str, lang: str, ima
 def _assumptions_section(run: Run, lang: str) -> str:
     s = run.scenario
     drawn = s.simulation.draw_assumptions
-    headers = [text(k, lang) for k in ("col.field", "col.value", "col.unit", "col.kind", "col.range", "col.drawn",
-                                       "col.source", "col.confidence")]
+    headers = [
+        text(k, lang)
+        for k in (
+            "col.field",
+            "col.value",
+            "col.unit",
+            "col.kind",
+            "col.range",
+            "col.drawn",
+            "col.source",
+            "col.confidence",
+        )
+    ]
     rows = []
     for spec in fieldspec.section_fields("assumptions"):
         is_drawn = drawn and not spec.name.endswith("_ramp_quarters")
-        rows.append(([(spec.label(lang), ""), (field_value(spec, s.value(spec.path), lang), "num"),
-                      (unit_text(spec.unit, lang), ""), (text("kind.assumption", lang), ""),
-                      (allowed_range(spec), "num"), (text("yes" if is_drawn else "no", lang), ""),
-                      (spec.source or "", ""), (spec.confidence or "", "")], ""))
+        rows.append(
+            (
+                [
+                    (spec.label(lang), ""),
+                    (field_value(spec, s.value(spec.path), lang), "num"),
+                    (unit_text(spec.unit, lang), ""),
+                    (text("kind.assumption", lang), ""),
+                    (allowed_range(spec), "num"),
+                    (text("yes" if is_drawn else "no", lang), ""),
+                    (spec.source or "", ""),
+                    (spec.confidence or "", ""),
+                ],
+                "",
+            )
+        )
     state = text("drawn.yes" if drawn else "drawn.no", lang)
     cal_rows = []
     for figure in calibration.figures().values():
         if not figure.assumption:
             continue
         scalar = isinstance(figure.value, int | float)
-        cal_rows.append(([(figure.key, ""), (number(figure.value, figure.unit), "num" if scalar else ""),
-                          (figure.unit, ""),
-                          (text("kind.assumption", lang), ""), (figure.year, ""), (figure.source, ""),
-                          (figure.confidence, ""), (figure.note, "")], ""))
-    cal_headers = [text(k, lang) for k in ("col.field", "col.value", "col.unit", "col.kind", "col.year",
-                                           "col.source", "col.confidence", "col.note")]
-    return "\n".join([
-        '<section class="assumptions">', f"<h2>{escape(text('s.assumptions', lang))}</h2>",
-        f"<h3>{escape(text('behavioural', lang))}</h3>", f"<p>{escape(text('drawn_note', lang, state=state))}</p>",
-        _table(headers, rows), f"<h3>{escape(text('calibration', lang))}</h3>", _table(cal_headers, cal_rows),
-        "</section>",
-    ])
+        cal_rows.append(
+            (
+                [
+                    (figure.key, ""),
+                    (number(figure.value, figure.unit), "num" if scalar else ""),
+                    (figure.unit, ""),
+                    (text("kind.assumption", lang), ""),
+                    (figure.year, ""),
+                    (figure.source, ""),
+                    (figure.confidence, ""),
+                    (figure.note, ""),
+                ],
+                "",
+            )
+        )
+    cal_headers = [
+        text(k, lang)
+        for k in (
+            "col.field",
+            "col.value",
+            "col.unit",
+            "col.kind",
+            "col.year",
+            "col.source",
+            "col.confidence",
+            "col.note",
+        )
+    ]
+    return "\n".join(
+        [
+            '<section class="assumptions">',
+            f"<h2>{escape(text('s.assumptions', lang))}</h2>",
+            f"<h3>{escape(text('behavioural', lang))}</h3>",
+            f"<p>{escape(text('drawn_note', lang, state=state))}</p>",
+            _table(headers, rows),
+            f"<h3>{escape(text('calibration', lang))}</h3>",
+            _table(cal_headers, cal_rows),
+            "</section>",
+        ]
+    )
 
 
 def allowed_range(spec: FieldSpec) -> str:
@@ -401,9 +516,16 @@ def allowed_range(spec: FieldSpec) -> str:
 
 
 # ------------------------------------------------------------------------------------- the document
-def brief_html(run: Run, quarter: str, lang: str = "zh", *, runs: dict[str, Run] | None = None,
-               generated: dt.date | None = None, image_format: str = "png",
-               chart_keys: Iterable[str] = CHART_KEYS) -> str:
+def brief_html(
+    run: Run,
+    quarter: str,
+    lang: str = "zh",
+    *,
+    runs: dict[str, Run] | None = None,
+    generated: dt.date | None = None,
+    image_format: str = "png",
+    chart_keys: Iterable[str] = CHART_KEYS,
+) -> str:
     """The dispatch-meeting brief of ``run`` for ``quarter`` as one self-contained HTML page.
 
     ``runs`` (display name → run, ``run`` among them) are drawn side by side in the shared charts; by default
@@ -412,8 +534,10 @@ def brief_html(run: Run, quarter: str, lang: str = "zh", *, runs: dict[str, Run]
     if image_format not in IMAGE_FORMATS:
         raise ValueError(f"image_format must be one of {', '.join(IMAGE_FORMATS)}")
     if quarter not in run.result.reported_quarters:
-        raise ValueError(f"quarter {quarter} is not among the reported quarters "
-                         f"{run.result.reported_quarters[0]}–{run.result.reported_quarters[-1]}")
+        raise ValueError(
+            f"quarter {quarter} is not among the reported quarters "
+            f"{run.result.reported_quarters[0]}–{run.result.reported_quarters[-1]}"
+        )
     runs = runs or {run.scenario.name: run}
     generated = generated or dt.datetime.now(dt.UTC).date()
     title = f"{text('title', lang)} · {run.scenario.name} · {quarter}"
@@ -428,9 +552,10 @@ def brief_html(run: Run, quarter: str, lang: str = "zh", *, runs: dict[str, Run]
         _charts_section(run, runs, quarter, lang, image_format, chart_keys),
         _assumptions_section(run, lang),
     ]
-    return (f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title><style>{CSS}</style></head>\n<body>\n" + "\n".join(body)
-            + "\n</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
 
 
 def brief_filename(run: Run, quarter: str, lang: str = "zh") -> str:

@@ -35,8 +35,12 @@ SHEETS: dict[str, tuple[str, str]] = {
     "scenario": ("方案参数", "Scenario"),
     "assumptions": ("假设", "Assumptions"),
 }
-STATS: dict[str, tuple[str, str]] = {"mean": ("均值", "mean"), "p10": ("P10", "P10"), "p50": ("P50", "P50"),
-                                     "p90": ("P90", "P90")}
+STATS: dict[str, tuple[str, str]] = {
+    "mean": ("均值", "mean"),
+    "p10": ("P10", "P10"),
+    "p50": ("P50", "P50"),
+    "p90": ("P90", "P90"),
+}
 # model metric → (Chinese, English, unit shown in the header)
 METRICS: dict[str, tuple[str, str]] = {
     "net_income_per_capita": ("人均纯收入", "Net income per capita"),
@@ -45,8 +49,10 @@ METRICS: dict[str, tuple[str, str]] = {
     "property_income_per_capita": ("人均财产性收入", "Property income per capita"),
     "transfer_income_per_capita": ("人均转移性收入", "Transfer income per capita"),
     "production_income_growth_ytd": ("生产经营性收入年度累计同比增幅", "Production income growth, year to date"),
-    "falling_production_share": ("生产经营收入下降户占比（年度累计）",
-                                 "Share of households whose year-to-date production income fell"),
+    "falling_production_share": (
+        "生产经营收入下降户占比（年度累计）",
+        "Share of households whose year-to-date production income fell",
+    ),
     "production_income_growth": ("生产经营性收入同比增幅", "Production income growth"),
     "property_income_growth": ("财产性收入同比增幅", "Property income growth"),
     "below_monitoring_line_share": ("人均纯收入低于监测线户占比", "Share of households below the monitoring line"),
@@ -88,8 +94,13 @@ def metric_header(metric: str, unit: str, stat: str, lang: str) -> str:
     return f"{name}{left}{_unit_header(unit, lang)}{sep}{result}{right} {_pick(STATS[stat], lang)}"
 
 
-def wide_results(table: pd.DataFrame, period: str, lang: str, skip: tuple[str, ...] = (),
-                 stats: tuple[str, ...] = ("mean", "p10", "p50", "p90")) -> tuple[pd.DataFrame, dict[str, str]]:
+def wide_results(
+    table: pd.DataFrame,
+    period: str,
+    lang: str,
+    skip: tuple[str, ...] = (),
+    stats: tuple[str, ...] = ("mean", "p10", "p50", "p90"),
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """A long model table (scope, period, metric, unit, stats) as one row per scope and period.
 
     Scopes in ``skip`` (counties without households) are left out. Returns the frame (headers in ``lang``) and
@@ -101,8 +112,9 @@ def wide_results(table: pd.DataFrame, period: str, lang: str, skip: tuple[str, .
     metrics = list(dict.fromkeys(table["metric"]))
     units = dict(zip(table["metric"], table["unit"], strict=False))
     keys = table[["scope", period]].drop_duplicates()
-    out = pd.DataFrame({scope_header: keys["scope"].map(lambda s: place(s, lang)).to_numpy(),
-                        period_header: keys[period].to_numpy()})
+    out = pd.DataFrame(
+        {scope_header: keys["scope"].map(lambda s: place(s, lang)).to_numpy(), period_header: keys[period].to_numpy()}
+    )
     formats: dict[str, str] = {}
     indexed = table.set_index(["scope", period, "metric"])
     for metric in metrics:
@@ -118,23 +130,37 @@ def _targets_frame(run: Run, lang: str) -> tuple[pd.DataFrame, dict[str, str], l
     """The target checks; values of share targets get a percent format row by row (units differ by row)."""
     zh = lang == "zh"
     headers = {
-        "key": text("col.key", lang), "label": text("col.target_name", lang), "kind": text("col.kind", lang),
+        "key": text("col.key", lang),
+        "label": text("col.target_name", lang),
+        "kind": text("col.kind", lang),
         "period": text("col.period", lang),
         "value": "数值（单位见“单位”列）" if zh else "Value (unit in the Unit column)",
-        "comparison": "≥/≤", "target": "目标（单位见“单位”列）" if zh else "Target (unit in the Unit column)",
-        "unit": text("col.unit", lang), "probability": "达标概率（%）" if zh else "Probability met (%)",
+        "comparison": "≥/≤",
+        "target": "目标（单位见“单位”列）" if zh else "Target (unit in the Unit column)",
+        "unit": text("col.unit", lang),
+        "probability": "达标概率（%）" if zh else "Probability met (%)",
         "p10": "P10（单位见“单位”列）" if zh else "P10 (unit in the Unit column)",
         "p90": "P90（单位见“单位”列）" if zh else "P90 (unit in the Unit column)",
         "met": text("col.met", lang),
     }
     rows = []
     for c in run.targets.values():
-        rows.append({
-            "key": c.key, "label": c.label(lang), "kind": text(f"kind.{c.kind}", lang), "period": c.period,
-            "value": c.value, "comparison": c.comparison, "target": c.target, "unit": unit_text(c.unit, lang),
-            "probability": c.probability, "p10": c.p10, "p90": c.p90,
-            "met": "—" if c.met is None else text("met.yes" if c.met else "met.no", lang),
-        })
+        rows.append(
+            {
+                "key": c.key,
+                "label": c.label(lang),
+                "kind": text(f"kind.{c.kind}", lang),
+                "period": c.period,
+                "value": c.value,
+                "comparison": c.comparison,
+                "target": c.target,
+                "unit": unit_text(c.unit, lang),
+                "probability": c.probability,
+                "p10": c.p10,
+                "p90": c.p90,
+                "met": "—" if c.met is None else text("met.yes" if c.met else "met.no", lang),
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(headers)).rename(columns=headers)
     share_columns = [headers[k] for k in ("value", "target", "p10", "p90")]
     share_rows = [is_share_unit(c.unit) for c in run.targets.values()]
@@ -173,20 +199,22 @@ def _scenario_frame(run: Run, lang: str) -> pd.DataFrame:
             value = "；".join(f"{k}: {v}" for k, v in dict(value).items()) or "—"
         elif spec.type == "bool":
             value = text("yes" if value else "no", lang)
-        rows.append({
-            text("col.section", lang): sections[spec.section].label(lang),
-            ("字段" if lang == "zh" else "Field"): spec.path,
-            text("col.field", lang): spec.label(lang),
-            _value_header(lang): value,
-            text("col.unit", lang): unit_text(spec.unit, lang),
-            text("col.range", lang): allowed_range(spec),
-            text("col.kind", lang): text(f"kind.{spec.kind}", lang),
-            text("col.notice", lang): ("" if spec.notice_id is None else spec.notice_id),
-            ("通知下限" if lang == "zh" else "Notice floor"): spec.floor,
-            ("通知目标" if lang == "zh" else "Notice target"): spec.target,
-            text("col.source", lang): spec.source or "",
-            text("col.confidence", lang): spec.confidence or "",
-        })
+        rows.append(
+            {
+                text("col.section", lang): sections[spec.section].label(lang),
+                ("字段" if lang == "zh" else "Field"): spec.path,
+                text("col.field", lang): spec.label(lang),
+                _value_header(lang): value,
+                text("col.unit", lang): unit_text(spec.unit, lang),
+                text("col.range", lang): allowed_range(spec),
+                text("col.kind", lang): text(f"kind.{spec.kind}", lang),
+                text("col.notice", lang): ("" if spec.notice_id is None else spec.notice_id),
+                ("通知下限" if lang == "zh" else "Notice floor"): spec.floor,
+                ("通知目标" if lang == "zh" else "Notice target"): spec.target,
+                text("col.source", lang): spec.source or "",
+                text("col.confidence", lang): spec.confidence or "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -195,28 +223,42 @@ def _assumptions_frame(run: Run, lang: str) -> pd.DataFrame:
     drawn = s.simulation.draw_assumptions
     rows = []
     for spec in fieldspec.section_fields("assumptions"):
-        rows.append({
-            ("来源类别" if lang == "zh" else "Group"): text("behavioural", lang), text("col.field", lang): spec.path,
-            ("名称" if lang == "zh" else "Name"): spec.label(lang),
-            _value_header(lang): s.value(spec.path),
-            text("col.unit", lang): unit_text(spec.unit, lang), text("col.range", lang): allowed_range(spec),
-            text("col.year", lang): "", text("col.drawn", lang): text(
-                "yes" if drawn and not spec.name.endswith("_ramp_quarters") else "no", lang),
-            text("col.source", lang): spec.source or "", text("col.confidence", lang): spec.confidence or "",
-            text("col.note", lang): "",
-        })
+        rows.append(
+            {
+                ("来源类别" if lang == "zh" else "Group"): text("behavioural", lang),
+                text("col.field", lang): spec.path,
+                ("名称" if lang == "zh" else "Name"): spec.label(lang),
+                _value_header(lang): s.value(spec.path),
+                text("col.unit", lang): unit_text(spec.unit, lang),
+                text("col.range", lang): allowed_range(spec),
+                text("col.year", lang): "",
+                text("col.drawn", lang): text(
+                    "yes" if drawn and not spec.name.endswith("_ramp_quarters") else "no", lang
+                ),
+                text("col.source", lang): spec.source or "",
+                text("col.confidence", lang): spec.confidence or "",
+                text("col.note", lang): "",
+            }
+        )
     for fig in calibration.figures().values():
         if not fig.assumption:
             continue
         value = fig.value if isinstance(fig.value, int | float) else str(fig.value)
-        rows.append({
-            ("来源类别" if lang == "zh" else "Group"): text("calibration", lang), text("col.field", lang): fig.key,
-            ("名称" if lang == "zh" else "Name"): fig.key,
-            _value_header(lang): value,
-            text("col.unit", lang): fig.unit, text("col.range", lang): "", text("col.year", lang): fig.year,
-            text("col.drawn", lang): text("no", lang), text("col.source", lang): fig.source,
-            text("col.confidence", lang): fig.confidence, text("col.note", lang): fig.note,
-        })
+        rows.append(
+            {
+                ("来源类别" if lang == "zh" else "Group"): text("calibration", lang),
+                text("col.field", lang): fig.key,
+                ("名称" if lang == "zh" else "Name"): fig.key,
+                _value_header(lang): value,
+                text("col.unit", lang): fig.unit,
+                text("col.range", lang): "",
+                text("col.year", lang): fig.year,
+                text("col.drawn", lang): text("no", lang),
+                text("col.source", lang): fig.source,
+                text("col.confidence", lang): fig.confidence,
+                text("col.note", lang): fig.note,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -227,8 +269,12 @@ def _assessment_frame(run: Run, lang: str) -> tuple[pd.DataFrame, dict[str, str]
     out[assessment.label("wudan", lang)] = table["wudan"].map(lambda w: text("yes" if w else "no", lang))
     formats = {}
     for key, (_, _, how) in assessment.COLUMNS.items():
-        formats[assessment.label(key, lang)] = {"share": PERCENT_FORMAT, "pp": DECIMAL_FORMAT,
-                                                "points": DECIMAL_FORMAT, "count": "#,##0.0"}.get(how, "General")
+        formats[assessment.label(key, lang)] = {
+            "share": PERCENT_FORMAT,
+            "pp": DECIMAL_FORMAT,
+            "points": DECIMAL_FORMAT,
+            "count": "#,##0.0",
+        }.get(how, "General")
     return out, formats
 
 
@@ -253,8 +299,13 @@ def _width(value: object) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
 
-def _write(ws: Worksheet, frame: pd.DataFrame, formats: dict[str, str] | None = None, frozen_columns: int = 0,
-           share_cells: tuple[list[str], list[bool]] | None = None) -> None:
+def _write(
+    ws: Worksheet,
+    frame: pd.DataFrame,
+    formats: dict[str, str] | None = None,
+    frozen_columns: int = 0,
+    share_cells: tuple[list[str], list[bool]] | None = None,
+) -> None:
     """Write a frame with a bold, wrapped, frozen header row, number formats and sensible widths.
 
     ``share_cells`` = (columns, one flag per row): cells of flagged rows in those columns get a percent format.
@@ -266,8 +317,7 @@ def _write(ws: Worksheet, frame: pd.DataFrame, formats: dict[str, str] | None = 
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in frame.itertuples(index=False):
-        ws.append([None if isinstance(v, float) and v != v else (v.item() if hasattr(v, "item") else v)
-                   for v in row])
+        ws.append([None if isinstance(v, float) and v != v else (v.item() if hasattr(v, "item") else v) for v in row])
     for j, column in enumerate(frame.columns, start=1):
         letter = get_column_letter(j)
         fmt = formats.get(column)
@@ -294,8 +344,13 @@ def workbook_bytes(run: Run, lang: str = "zh", generated: dt.date | None = None)
 
     _write(wb.create_sheet(sheet_name("about", lang)), _about_frame(run, lang, generated))
     targets, target_formats, share_columns, share_rows = _targets_frame(run, lang)
-    _write(wb.create_sheet(sheet_name("targets", lang)), targets, target_formats, 1,
-           share_cells=(share_columns, share_rows))
+    _write(
+        wb.create_sheet(sheet_name("targets", lang)),
+        targets,
+        target_formats,
+        1,
+        share_cells=(share_columns, share_rows),
+    )
     empty = tuple(c for c, n in zip(COUNTIES, result.households, strict=True) if n <= 0)
     frame, formats = wide_results(result.quarterly_table(), "quarter", lang, empty)
     _write(wb.create_sheet(sheet_name("quarterly", lang)), frame, formats, 2)
@@ -308,13 +363,21 @@ def workbook_bytes(run: Run, lang: str = "zh", generated: dt.date | None = None)
     frame = _scenario_frame(run, lang)
     shares = [spec.type == "float" and is_share_unit(spec.unit) for spec in fieldspec.fields()]
     floors = ["通知下限" if lang == "zh" else "Notice floor", "通知目标" if lang == "zh" else "Notice target"]
-    _write(wb.create_sheet(sheet_name("scenario", lang)), frame, frozen_columns=3,
-           share_cells=([_value_header(lang), *floors], shares))
+    _write(
+        wb.create_sheet(sheet_name("scenario", lang)),
+        frame,
+        frozen_columns=3,
+        share_cells=([_value_header(lang), *floors], shares),
+    )
     frame = _assumptions_frame(run, lang)
     shares = [spec.type == "float" and is_share_unit(spec.unit) for spec in fieldspec.section_fields("assumptions")]
     shares += [False] * sum(fig.assumption for fig in calibration.figures().values())  # as written, 0–1
-    _write(wb.create_sheet(sheet_name("assumptions", lang)), frame, frozen_columns=3,
-           share_cells=([_value_header(lang)], shares))
+    _write(
+        wb.create_sheet(sheet_name("assumptions", lang)),
+        frame,
+        frozen_columns=3,
+        share_cells=([_value_header(lang)], shares),
+    )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -323,4 +386,3 @@ def workbook_bytes(run: Run, lang: str = "zh", generated: dt.date | None = None)
 def workbook_filename(run: Run, lang: str = "zh") -> str:
     """A download file name, e.g. ``模拟结果.xlsx``."""
     return "模拟结果.xlsx" if lang == "zh" else "simulation_results.xlsx"
-

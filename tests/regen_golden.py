@@ -28,8 +28,14 @@ GOLDEN_DIR = Path(__file__).parent / "golden"
 SCENARIO_DIR = ROOT / "scenarios"
 INPUT_KEYS = ("N5", "N6", "N7", "N9", "N11", "N15", "N18")
 OUTCOME_KEYS = ("N1", "N2", "N3", "N4", "below_line")
-ANNUAL_METRICS = ("net_income_per_capita", "production_income_per_capita", "property_income_per_capita",
-                  "production_income_growth", "property_income_growth", "below_monitoring_line_share")
+ANNUAL_METRICS = (
+    "net_income_per_capita",
+    "production_income_per_capita",
+    "property_income_per_capita",
+    "production_income_growth",
+    "property_income_growth",
+    "below_monitoring_line_share",
+)
 ASSESSMENT_QUARTERS = ("2023Q2", "2023Q4", "2025Q4")
 
 
@@ -47,17 +53,20 @@ def summarize(run: Run) -> dict:
     annual = r.annual_table()
     city = annual[annual["scope"] == "全市"]
     results = {
-        "checks": {k: {"value": checks[k].value, "p10": checks[k].p10, "p90": checks[k].p90}
-                   for k in OUTCOME_KEYS},
-        "annual_city": {f"{row.year}/{row.metric}": {"mean": row.mean, "p10": row.p10, "p90": row.p90}
-                        for row in city.itertuples() if row.metric in ANNUAL_METRICS},
-        "assessment": {f"{row.quarter}/{row.county}": {"falling_share": row.falling_share,
-                                                       "points_lost": row.points_lost}
-                       for row in r.assessment_table().itertuples() if row.quarter in ASSESSMENT_QUARTERS},
+        "checks": {k: {"value": checks[k].value, "p10": checks[k].p10, "p90": checks[k].p90} for k in OUTCOME_KEYS},
+        "annual_city": {
+            f"{row.year}/{row.metric}": {"mean": row.mean, "p10": row.p10, "p90": row.p90}
+            for row in city.itertuples()
+            if row.metric in ANNUAL_METRICS
+        },
+        "assessment": {
+            f"{row.quarter}/{row.county}": {"falling_share": row.falling_share, "points_lost": row.points_lost}
+            for row in r.assessment_table().itertuples()
+            if row.quarter in ASSESSMENT_QUARTERS
+        },
         "contributions_2023": {row.channel: row.value for row in run.contributions.itertuples() if row.year == 2023},
     }
-    outcomes = {k: {"met": checks[k].met, "probability": checks[k].probability} for k in (*OUTCOME_KEYS,
-                                                                                           *INPUT_KEYS)}
+    outcomes = {k: {"met": checks[k].met, "probability": checks[k].probability} for k in (*OUTCOME_KEYS, *INPUT_KEYS)}
     outcomes["N4_counties"] = checks["N4"].detail["counties"]
     return {
         "scenario": run.scenario.name,
@@ -86,8 +95,9 @@ def main() -> int:
     pop = default_population()
     for path in shipped():
         summary = summarize(run_scenario(pop, load_scenario(path)))
-        golden_path(path).write_text(json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                     encoding="utf-8")
+        golden_path(path).write_text(
+            json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
         print(f"wrote {golden_path(path)}")
     return 0
 

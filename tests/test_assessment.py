@@ -43,20 +43,34 @@ TINY = {
     "马龙区": [(True, 100_000), (False, 20_000), (False, 20_000), (False, 20_000)],
 }
 NO_SHOCKS_NO_OTHER_CHANNELS = {
-    "funds.central_10k_yuan": 0, "funds.provincial_10k_yuan": 0, "funds.city_county_10k_yuan": 0,
+    "funds.central_10k_yuan": 0,
+    "funds.provincial_10k_yuan": 0,
+    "funds.city_county_10k_yuan": 0,
     "microcredit.new_lending_10k_yuan": 0,
-    "assumptions.organic_growth_production": 0.05, "assumptions.flow_ramp_quarters": 2,
-    "assumptions.microcredit_return_rate": 0.10, "assumptions.microcredit_default_rate": 0,
-    "assumptions.dual_binding_premium": 0, "assumptions.tourism_gain_yuan": 0, "assumptions.consumption_margin": 0,
-    "assumptions.price_shock_sd": 0, "assumptions.county_shock_sd": 0, "assumptions.village_shock_sd": 0,
-    "assumptions.household_shock_sd": 0, "assumptions.wage_shock_sd": 0,
-    "simulation.draws": 2, "simulation.end_quarter": "2023Q4",
+    "assumptions.organic_growth_production": 0.05,
+    "assumptions.flow_ramp_quarters": 2,
+    "assumptions.microcredit_return_rate": 0.10,
+    "assumptions.microcredit_default_rate": 0,
+    "assumptions.dual_binding_premium": 0,
+    "assumptions.tourism_gain_yuan": 0,
+    "assumptions.consumption_margin": 0,
+    "assumptions.price_shock_sd": 0,
+    "assumptions.county_shock_sd": 0,
+    "assumptions.village_shock_sd": 0,
+    "assumptions.household_shock_sd": 0,
+    "assumptions.wage_shock_sd": 0,
+    "simulation.draws": 2,
+    "simulation.end_quarter": "2023Q4",
 }
 QUARTERS = ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
 # (麒麟, 沾益, 马龙) falling households per quarter, from the docstring
 FALLING = {"2023Q1": (1, 2, 0), "2023Q2": (2, 2, 0), "2023Q3": (2, 3, 0), "2023Q4": (2, 3, 0)}
-POINTS = {"2023Q1": (0.0, 12.5, 0.0), "2023Q2": (25 / 3, 25 / 3, 0.0), "2023Q3": (25 / 6, 50 / 3, 0.0),
-          "2023Q4": (25 / 6, 50 / 3, 0.0)}
+POINTS = {
+    "2023Q1": (0.0, 12.5, 0.0),
+    "2023Q2": (25 / 3, 25 / 3, 0.0),
+    "2023Q3": (25 / 6, 50 / 3, 0.0),
+    "2023Q4": (25 / 6, 50 / 3, 0.0),
+}
 RANKS = {"2023Q1": (2, 3, 1), "2023Q2": (2, 2, 1), "2023Q3": (2, 3, 1), "2023Q4": (2, 3, 1)}
 THREE = ("麒麟区", "沾益区", "马龙区")
 
@@ -65,12 +79,24 @@ def tiny_population():
     rows = []
     for county, households in TINY.items():
         for i, (willing, production) in enumerate(households):
-            rows.append({
-                "household_id": f"{county}-{i}", "county": county, "village": "一村", "size": 3, "workers": 2,
-                "type": "脱贫户", "industry_willing": willing, "dual_bound": False, "microcredit_yuan": 0.0,
-                "transferable_land_mu": 0.0, "wage_income_2022": 10_000.0, "production_income_2022": production,
-                "property_income_2022": 500.0, "transfer_income_2022": 2_000.0,
-            })
+            rows.append(
+                {
+                    "household_id": f"{county}-{i}",
+                    "county": county,
+                    "village": "一村",
+                    "size": 3,
+                    "workers": 2,
+                    "type": "脱贫户",
+                    "industry_willing": willing,
+                    "dual_bound": False,
+                    "microcredit_yuan": 0.0,
+                    "transferable_land_mu": 0.0,
+                    "wage_income_2022": 10_000.0,
+                    "production_income_2022": production,
+                    "property_income_2022": 500.0,
+                    "transfer_income_2022": 2_000.0,
+                }
+            )
     return population_from_frame(pd.DataFrame(rows), "十二户测试人口")
 
 
@@ -126,8 +152,17 @@ def test_agrees_with_the_models_assessment_table(tiny_run, tiny_table):
     model = model[model["county"].isin(THREE)]
     merged = tiny_table.merge(model, on=["quarter", "county"], suffixes=("", "_model"))
     assert len(merged) == 12
-    for column in ("falling_share", "falling_share_p10", "falling_share_p90", "city_share", "excess_pp",
-                   "points_lost", "points_lost_p90", "wudan_probability", "wudan"):
+    for column in (
+        "falling_share",
+        "falling_share_p10",
+        "falling_share_p90",
+        "city_share",
+        "excess_pp",
+        "points_lost",
+        "points_lost_p90",
+        "wudan_probability",
+        "wudan",
+    ):
         np.testing.assert_allclose(merged[column].astype(float), merged[f"{column}_model"].astype(float))
 
 
@@ -155,12 +190,15 @@ def test_period_points_averages_the_reviewed_quarters(tiny_run, tiny_table):
     assert assessment.period_points(tiny_run.result, ["2022Q1", "2022Q2"]).empty  # not simulated
 
 
-@pytest.mark.parametrize(("quarter", "key", "year", "reviewed"), [
-    ("2024Q1", "review.Q1", "2023", ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]),
-    ("2023Q3", "review.Q3", "2023", ["2023Q1", "2023Q2"]),
-    ("2023Q2", "review.other", "2023", ["2023Q1", "2023Q2"]),
-    ("2025Q4", "review.other", "2025", ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]),
-])
+@pytest.mark.parametrize(
+    ("quarter", "key", "year", "reviewed"),
+    [
+        ("2024Q1", "review.Q1", "2023", ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]),
+        ("2023Q3", "review.Q3", "2023", ["2023Q1", "2023Q2"]),
+        ("2023Q2", "review.other", "2023", ["2023Q1", "2023Q2"]),
+        ("2025Q4", "review.other", "2025", ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]),
+    ],
+)
 def test_what_each_dispatch_meeting_reviews(quarter, key, year, reviewed):
     assert assessment.review_period(quarter) == (key, year, reviewed)
 
@@ -181,8 +219,9 @@ def _with_falls(result, falling_by_county: dict[str, list[list[float]]], househo
 def test_points_are_the_mean_over_draws_of_the_points_of_each_draw(tiny_run):
     # Two counties of 100 households; draw 1: A 13 %, B 7 % (city 10 %); draw 2: A 7 %, B 13 %.
     # Excess of A: +3 pp and −3 pp → mean excess 0, but points (1.5 + 0) / 2 = 0.75 per quarter.
-    result = _with_falls(tiny_run.result, {"麒麟区": [[13.0, 7.0]] * 4, "沾益区": [[7.0, 13.0]] * 4},
-                         {"麒麟区": 100, "沾益区": 100})
+    result = _with_falls(
+        tiny_run.result, {"麒麟区": [[13.0, 7.0]] * 4, "沾益区": [[7.0, 13.0]] * 4}, {"麒麟区": 100, "沾益区": 100}
+    )
     table = result.assessment_table()
     q1 = table[table["quarter"] == "2023Q1"].set_index("county")
     assert q1.loc["麒麟区", "excess_pp"] == pytest.approx(0)
@@ -239,8 +278,10 @@ def test_page_table_has_units_in_every_header_and_shares_in_percent(tiny_run, la
     for key in assessment.PAGE_COLUMNS:
         if assessment.COLUMNS[key][2] in ("share", "pp", "points", "count", "flag"):
             header = assessment.label(key, lang)
-            assert any(u in header for u in ("%", "百分点", "percentage points", "分", "points", "户",
-                                             "households", "是/否", "yes/no")), header
+            assert any(
+                u in header
+                for u in ("%", "百分点", "percentage points", "分", "points", "户", "households", "是/否", "yes/no")
+            ), header
 
 
 def test_an_unreported_quarter_is_refused_with_the_range(tiny_run):

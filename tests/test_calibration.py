@@ -37,12 +37,15 @@ def test_every_calibration_figure_has_unit_year_source_confidence():
 
 def test_broken_calibration_file_is_refused_naming_the_key(tmp_path):
     path = tmp_path / "calibration.toml"
-    path.write_text('[population.people_per_household]\nvalue = 3.54\nunit = "persons"\nyear = "2020"\n'
-                    'source = "x"\n', encoding="utf-8")
+    path.write_text(
+        '[population.people_per_household]\nvalue = 3.54\nunit = "persons"\nyear = "2020"\nsource = "x"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(cal.CalibrationError, match=r"population\.people_per_household lacks confidence"):
         cal.figures(path)
-    path.write_text('[income.x]\nvalue = 1\nunit = "u"\nyear = "2022"\nsource = "s"\nconfidence = "high"\n',
-                    encoding="utf-8")
+    path.write_text(
+        '[income.x]\nvalue = 1\nunit = "u"\nyear = "2022"\nsource = "s"\nconfidence = "high"\n', encoding="utf-8"
+    )
     with pytest.raises(cal.CalibrationError, match=r"income\.x confidence must be H, M or L"):
         cal.figures(path)
 
@@ -66,8 +69,9 @@ def test_published_facts_are_the_ones_of_the_sources():
     assert parts["property"] + parts["transfer"] == 1_618
     assert sum(parts.values()) == cal.value("income.per_capita_net_2022")
     assert cal.value("population.microcredit_average_loan") == 46_500
-    assert sorted(cal.value("population.former_poverty_counties")) == sorted(["宣威市", "会泽县", "富源县", "罗平县",
-                                                                               "师宗县"])
+    assert sorted(cal.value("population.former_poverty_counties")) == sorted(
+        ["宣威市", "会泽县", "富源县", "罗平县", "师宗县"]
+    )
 
 
 def test_county_table_adds_up_to_the_published_totals():
@@ -130,7 +134,8 @@ def test_people_and_workers_per_household(frame):
     assert frame["size"].min() >= 1 and frame["size"].max() <= 9
     assert (frame["workers"] <= frame["size"]).all() and (frame["workers"] >= 0).all()
     assert frame["workers"].sum() / frame["size"].sum() == pytest.approx(
-        cal.value("population.workers_per_person"), abs=0.005)
+        cal.value("population.workers_per_person"), abs=0.005
+    )
 
 
 @pytest.mark.parametrize("component", INCOME_COMPONENTS)
@@ -149,7 +154,8 @@ def test_programme_shares(frame):
     willing = frame["industry_willing"]
     assert willing.mean() == pytest.approx(cal.value("population.industry_willing_share"), abs=0.005)
     assert frame.loc[willing, "dual_bound"].mean() == pytest.approx(
-        cal.value("population.dual_bound_share_of_willing"), abs=0.005)
+        cal.value("population.dual_bound_share_of_willing"), abs=0.005
+    )
     assert not (frame["dual_bound"] & ~willing).any()
     borrowers = frame["microcredit_yuan"] > 0
     assert borrowers.mean() == pytest.approx(cal.value("population.microcredit_share"), abs=0.005)
@@ -159,7 +165,8 @@ def test_programme_shares(frame):
     # Clipping at the 50,000 ceiling pulls the mean ≈ 0.4% under the calibrated 46,500.
     assert loans.mean() == pytest.approx(cal.value("population.microcredit_average_loan"), rel=5e-3)
     assert frame["transferable_land_mu"].mean() == pytest.approx(
-        cal.value("population.transferable_land_mean"), rel=0.02)
+        cal.value("population.transferable_land_mean"), rel=0.02
+    )
 
 
 def test_villages_have_about_the_calibrated_size(frame):

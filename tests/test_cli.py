@@ -25,8 +25,7 @@ CHECK_FIELDS = ("value", "target", "unit", "met")
 
 
 def _python_m_model(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "model", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run([sys.executable, "-m", "model", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture()
@@ -161,8 +160,9 @@ def test_the_message_is_in_chinese_by_default():
 
 
 def test_compare_refuses_if_any_file_is_bad():
-    proc = _python_m_model("--lang", "en", "compare", str(ROOT / "scenarios" / "baseline.toml"),
-                           str(FIXTURES / "out_of_range.toml"))
+    proc = _python_m_model(
+        "--lang", "en", "compare", str(ROOT / "scenarios" / "baseline.toml"), str(FIXTURES / "out_of_range.toml")
+    )
     _assert_refused(proc, "out_of_range.toml", "funds.industry_share_central", "0 – 1")
 
 

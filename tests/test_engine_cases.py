@@ -22,29 +22,62 @@ QILIN, XUANWEI = COUNTIES.index("麒麟区"), COUNTIES.index("宣威市")
 SEASON = {k: np.asarray(cal.seasonality(k)) for k in INCOME_COMPONENTS}
 G = {"production": 0.12, "wage": 0.09, "property": 0.05, "transfer": 0.03}
 
-QUIET = {f"assumptions.{k}": 0.0 for k in ("price_shock_sd", "county_shock_sd", "village_shock_sd",
-                                            "household_shock_sd", "wage_shock_sd")}
+QUIET = {
+    f"assumptions.{k}": 0.0
+    for k in ("price_shock_sd", "county_shock_sd", "village_shock_sd", "household_shock_sd", "wage_shock_sd")
+}
 NEUTRAL = {
     **QUIET,
     **{f"assumptions.organic_growth_{k}": v for k, v in G.items()},
-    "funds.central_10k_yuan": 0.0, "funds.provincial_10k_yuan": 0.0, "funds.city_county_10k_yuan": 0.0,
+    "funds.central_10k_yuan": 0.0,
+    "funds.provincial_10k_yuan": 0.0,
+    "funds.city_county_10k_yuan": 0.0,
     "dual_binding.coverage_target": 0.0,
-    "microcredit.new_lending_10k_yuan": 55_000.0, "microcredit.average_loan_yuan": 46_500.0,
+    "microcredit.new_lending_10k_yuan": 55_000.0,
+    "microcredit.average_loan_yuan": 46_500.0,
     "tourism.households_reached": 4_000.0,
     "training.person_times": 0.0,
-    "collective.dividends_10k_yuan": 2_500.0, "collective.share_first_to_poverty_alleviated": 0.4,
+    "collective.dividends_10k_yuan": 2_500.0,
+    "collective.share_first_to_poverty_alleviated": 0.4,
     "consumption.purchases_10k_yuan": 15_000.0,
-    "simulation.draws": 2, "simulation.end_quarter": "2025Q4",
+    "simulation.draws": 2,
+    "simulation.end_quarter": "2025Q4",
 }
 CREDIT_THETA = 0.97 * 0.12 - 0.03 * 0.3  # (1 − default)(return − interest) − default × loss share, defaults
 
 
-def household(i, county="麒麟区", size=3, workers=2, willing=False, bound=False, loan=0.0, wage=20_000.0,
-              production=10_000.0, prop=1_000.0, transfer=4_000.0, weight=1.0, htype="脱贫户"):
-    return {"household_id": f"H{i}", "county": county, "village": f"村{i:02d}", "size": size, "workers": workers,
-            "type": htype, "industry_willing": willing, "dual_bound": bound, "microcredit_yuan": loan,
-            "transferable_land_mu": 1.0, "wage_income_2022": wage, "production_income_2022": production,
-            "property_income_2022": prop, "transfer_income_2022": transfer, "weight": weight}
+def household(
+    i,
+    county="麒麟区",
+    size=3,
+    workers=2,
+    willing=False,
+    bound=False,
+    loan=0.0,
+    wage=20_000.0,
+    production=10_000.0,
+    prop=1_000.0,
+    transfer=4_000.0,
+    weight=1.0,
+    htype="脱贫户",
+):
+    return {
+        "household_id": f"H{i}",
+        "county": county,
+        "village": f"村{i:02d}",
+        "size": size,
+        "workers": workers,
+        "type": htype,
+        "industry_willing": willing,
+        "dual_bound": bound,
+        "microcredit_yuan": loan,
+        "transferable_land_mu": 1.0,
+        "wage_income_2022": wage,
+        "production_income_2022": production,
+        "property_income_2022": prop,
+        "transfer_income_2022": transfer,
+        "weight": weight,
+    }
 
 
 def tiny(*rows):
@@ -70,8 +103,11 @@ def quarter_year(i):
 
 # ----------------------------------------------------------------------------------------- organic
 def test_organic_growth_only_gives_2022_times_growth_times_season():
-    rows = [household(0, size=2), household(1, county="宣威市", wage=5_000.0, production=0.0, weight=4.0),
-            household(2, county="宣威市", willing=True, production=25_000.0, prop=0.0, transfer=9_000.0)]
+    rows = [
+        household(0, size=2),
+        household(1, county="宣威市", wage=5_000.0, production=0.0, weight=4.0),
+        household(2, county="宣威市", willing=True, production=25_000.0, prop=0.0, transfer=9_000.0),
+    ]
     pop = tiny(*rows)
     r = run(pop).result
     assert r.income["wage"].shape == (9, 12, 2)
@@ -98,15 +134,17 @@ def test_household_per_capita_income_and_monitoring_line():
     low = household(1, size=4, wage=12_000.0, production=8_000.0, prop=0.0, transfer=4_000.0, weight=2.0)
     high = household(0, size=1, wage=30_000.0, production=0.0, prop=0.0, transfer=0.0)
     pop = tiny(high, low)
-    r = run(pop, simulation__monitoring_line_yuan=6_600.0, **{"assumptions.organic_growth_production": 0.0,
-                                                              "assumptions.organic_growth_transfer": 0.0}).result
+    r = run(
+        pop,
+        simulation__monitoring_line_yuan=6_600.0,
+        **{"assumptions.organic_growth_production": 0.0, "assumptions.organic_growth_transfer": 0.0},
+    ).result
     per_capita_low = {y: (12_000 * 1.09 ** (y - 2022) + 8_000 + 4_000) / 4 for y in (2023, 2024, 2025)}
     assert per_capita_low[2024] < 6_600 < per_capita_low[2025]
     order = list(pop.household_id)
     for y_i, y in enumerate((2023, 2024, 2025)):
         np.testing.assert_allclose(r.household_pc_mean[order.index("H1"), y_i], per_capita_low[y], rtol=REL)
-        np.testing.assert_allclose(r.household_pc_mean[order.index("H0"), y_i], 30_000 * 1.09 ** (y - 2022),
-                                   rtol=REL)
+        np.testing.assert_allclose(r.household_pc_mean[order.index("H0"), y_i], 30_000 * 1.09 ** (y - 2022), rtol=REL)
     below = r.below.sum(axis=0)  # (year, draw), weighted households
     np.testing.assert_array_equal(below[:, 0], [2.0, 2.0, 0.0])
     np.testing.assert_array_equal(r.household_p_below[order.index("H1")], [1.0, 1.0, 0.0])
@@ -127,9 +165,14 @@ def _industry_case(mode_field, ramp=4.0):
     pop = tiny(*rows)
     shares = dict.fromkeys(("industry_participation", "land_transfer", "contract_planting", "contract_raising"), 0.0)
     shares[mode_field] = 1.0
-    r = run(pop, funds__central_10k_yuan=100.0, funds__industry_share_central=1.0,
-            linking__households_per_million_yuan=1.0, assumptions__industry_ramp_quarters=ramp,
-            **{f"linking.share_{k}": v for k, v in shares.items()})
+    r = run(
+        pop,
+        funds__central_10k_yuan=100.0,
+        funds__industry_share_central=1.0,
+        linking__households_per_million_yuan=1.0,
+        assumptions__industry_ramp_quarters=ramp,
+        **{f"linking.share_{k}": v for k, v in shares.items()},
+    )
     return pop, rows, r
 
 
@@ -181,32 +224,46 @@ def test_participation_splits_the_return_into_wage_and_dividend():
     for i in range(12):
         year, q = quarter_year(i)
         v = _vintages(i)
-        np.testing.assert_allclose(res.income["wage"][QILIN, i],
-                                   3 * 20_000 * 1.09 ** (year - 2022) * SEASON["wage"][q]
-                                   + 0.04 * 0.6 * investment * v * SEASON["wage"][q], rtol=REL)
-        np.testing.assert_allclose(res.income["property"][QILIN, i],
-                                   3 * 1_000 * 1.05 ** (year - 2022) * SEASON["property"][q]
-                                   + 0.04 * 0.4 * investment * v * SEASON["property"][q], rtol=REL)
-        np.testing.assert_allclose(res.income["production"][QILIN, i],
-                                   3 * 10_000 * 1.12 ** (year - 2022) * SEASON["production"][q], rtol=REL)
+        np.testing.assert_allclose(
+            res.income["wage"][QILIN, i],
+            3 * 20_000 * 1.09 ** (year - 2022) * SEASON["wage"][q] + 0.04 * 0.6 * investment * v * SEASON["wage"][q],
+            rtol=REL,
+        )
+        np.testing.assert_allclose(
+            res.income["property"][QILIN, i],
+            3 * 1_000 * 1.05 ** (year - 2022) * SEASON["property"][q]
+            + 0.04 * 0.4 * investment * v * SEASON["property"][q],
+            rtol=REL,
+        )
+        np.testing.assert_allclose(
+            res.income["production"][QILIN, i], 3 * 10_000 * 1.12 ** (year - 2022) * SEASON["production"][q], rtol=REL
+        )
 
 
 def test_land_transfer_pays_rent_as_property_income():
     _, _, r = _industry_case("land_transfer", ramp=1.0)
     for i in range(12):
         year, q = quarter_year(i)
-        expected = 3 * 1_000 * 1.05 ** (year - 2022) * SEASON["property"][q] + 0.04 * 1e6 * (i // 4 + 1) * SEASON[
-            "property"][q]
+        expected = (
+            3 * 1_000 * 1.05 ** (year - 2022) * SEASON["property"][q]
+            + 0.04 * 1e6 * (i // 4 + 1) * SEASON["property"][q]
+        )
         np.testing.assert_allclose(r.result.income["property"][QILIN, i], expected, rtol=REL)
 
 
 def test_unwilling_households_are_linked_only_after_the_willing():
     rows = [household(0), household(1, willing=True), household(2)]
     pop = tiny(*rows)
-    r = run(pop, funds__central_10k_yuan=100.0, funds__industry_share_central=1.0,
-            linking__households_per_million_yuan=1.0, linking__share_industry_participation=0.0,
-            linking__share_land_transfer=0.0, linking__share_contract_planting=1.0,
-            linking__share_contract_raising=0.0)
+    r = run(
+        pop,
+        funds__central_10k_yuan=100.0,
+        funds__industry_share_central=1.0,
+        linking__households_per_million_yuan=1.0,
+        linking__share_industry_participation=0.0,
+        linking__share_land_transfer=0.0,
+        linking__share_contract_planting=1.0,
+        linking__share_contract_raising=0.0,
+    )
     gain = r.result.household_pc_mean[:, 0] * 3 - (20_000 * 1.09 + 10_000 * 1.12 + 1_000 * 1.05 + 4_000 * 1.03)
     assert list(pop.household_id[gain > 1]) == ["H1"]
 
@@ -217,20 +274,34 @@ def test_n7_effective_households_per_million_and_its_cap():
     assert n7.value == pytest.approx(1.0) and n7.target == 10 and n7.met is False
     assert n7.detail["linked_households"] == 1.0 and n7.detail["industry_funds_10k_yuan"] == 100.0
     # 1,000 万元 at 10 per million wants 100 households; the county has 3, so the effective value is 0.3.
-    capped = run(pop, funds__central_10k_yuan=1_000.0, funds__industry_share_central=1.0,
-                 linking__households_per_million_yuan=10.0).targets["N7"]
+    capped = run(
+        pop,
+        funds__central_10k_yuan=1_000.0,
+        funds__industry_share_central=1.0,
+        linking__households_per_million_yuan=10.0,
+    ).targets["N7"]
     assert capped.value == pytest.approx(0.3) and capped.met is False
-    ok = run(tiny(*[household(i, willing=True, weight=50.0) for i in range(3)]), funds__central_10k_yuan=1_000.0,
-             funds__industry_share_central=1.0, linking__households_per_million_yuan=10.0).targets["N7"]
+    ok = run(
+        tiny(*[household(i, willing=True, weight=50.0) for i in range(3)]),
+        funds__central_10k_yuan=1_000.0,
+        funds__industry_share_central=1.0,
+        linking__households_per_million_yuan=10.0,
+    ).targets["N7"]
     assert ok.value == pytest.approx(10.0) and ok.met is True
 
 
 def test_industry_funds_combine_the_three_sources():
     pop = tiny(*[household(i, willing=True, weight=1_000.0) for i in range(2)])
-    r = run(pop, funds__central_10k_yuan=100.0, funds__provincial_10k_yuan=200.0,
-            funds__city_county_10k_yuan=300.0, funds__industry_share_central=0.5,
-            funds__industry_share_provincial=0.25, funds__industry_share_city_county=0.1,
-            linking__households_per_million_yuan=2.0)
+    r = run(
+        pop,
+        funds__central_10k_yuan=100.0,
+        funds__provincial_10k_yuan=200.0,
+        funds__city_county_10k_yuan=300.0,
+        funds__industry_share_central=0.5,
+        funds__industry_share_provincial=0.25,
+        funds__industry_share_city_county=0.1,
+        linking__households_per_million_yuan=2.0,
+    )
     funds = 100 * 0.5 + 200 * 0.25 + 300 * 0.1
     assert r.targets["N7"].detail["industry_funds_10k_yuan"] == pytest.approx(funds)
     assert r.result.linked_by_county[QILIN] == pytest.approx(2.0 * funds / 100)
@@ -244,21 +315,38 @@ def test_dual_binding_premium_ramps_from_each_households_binding_quarter():
     start of 2023Q1 and 2023Q3, and their premium ramps over 2 quarters."""
     rows = [household(0, willing=True), household(1, willing=True, production=20_000.0)]
     pop = tiny(*rows)
-    r = run(pop, dual_binding__coverage_target=1.0, dual_binding__target_quarter="2023Q4",
-            assumptions__dual_binding_premium=0.25, assumptions__dual_binding_ramp_quarters=2.0)
+    r = run(
+        pop,
+        dual_binding__coverage_target=1.0,
+        dual_binding__target_quarter="2023Q4",
+        assumptions__dual_binding_premium=0.25,
+        assumptions__dual_binding_ramp_quarters=2.0,
+    )
     res = r.result
     ramp_first = [0.5, 1, 1, 1] + [1] * 8
     ramp_second = [0, 0, 0.5, 1] + [1] * 8
     order = list(pop.household_id)
     first, second = (rows[0], rows[1]) if order.index("H0") == 0 else (rows[1], rows[0])
-    premium_both = np.array([first["production_income_2022"] * a + second["production_income_2022"] * b
-                             for a, b in zip(ramp_first, ramp_second, strict=True)])
+    premium_both = np.array(
+        [
+            first["production_income_2022"] * a + second["production_income_2022"] * b
+            for a, b in zip(ramp_first, ramp_second, strict=True)
+        ]
+    )
     # Which household is first in line is random (seeded); try both assignments and require one to match.
     for a, b in ((rows[0], rows[1]), (rows[1], rows[0])):
-        premium = np.array([a["production_income_2022"] * x + b["production_income_2022"] * y
-                            for x, y in zip(ramp_first, ramp_second, strict=True)])
-        expected = [(30_000 + 0.25 * premium[i]) * 1.12 ** (quarter_year(i)[0] - 2022)
-                    * SEASON["production"][quarter_year(i)[1]] for i in range(12)]
+        premium = np.array(
+            [
+                a["production_income_2022"] * x + b["production_income_2022"] * y
+                for x, y in zip(ramp_first, ramp_second, strict=True)
+            ]
+        )
+        expected = [
+            (30_000 + 0.25 * premium[i])
+            * 1.12 ** (quarter_year(i)[0] - 2022)
+            * SEASON["production"][quarter_year(i)[1]]
+            for i in range(12)
+        ]
         if np.allclose(res.income["production"][QILIN, :, 0], expected, rtol=REL):
             break
     else:
@@ -317,8 +405,9 @@ def test_falling_share_points_lost_and_wudan_by_hand():
     rows = [household(i, willing=True, weight=2.0) for i in range(4)]
     rows += [household(i, county="宣威市", willing=True, weight=2.0) for i in range(4, 8)]
     pop = tiny(*rows)
-    r = run(pop, funds__county_shares={"麒麟区": 0.25, "宣威市": 0.75},
-            microcredit__new_lending_10k_yuan=4.65 * 2 * 2)  # borrowers: 4 × ¼ = 1 loan-size unit… weighted
+    r = run(
+        pop, funds__county_shares={"麒麟区": 0.25, "宣威市": 0.75}, microcredit__new_lending_10k_yuan=4.65 * 2 * 2
+    )  # borrowers: 4 × ¼ = 1 loan-size unit… weighted
     res = r.result
     # Weighted borrowers: 18.6 万元 / 46,500 yuan = 4 loans → ¼: 1, ¾: 3 (each record stands for 2 households),
     # so 麒麟区 reaches its first record (position 0 < 1), 宣威市 its first two (positions 0, 2 < 3).
@@ -369,8 +458,12 @@ def test_training_stock_one_household_per_year_in_line():
     quarter on, ramped over 2 quarters; a household without workers is never trained."""
     rows = [household(i, size=2, workers=1) for i in range(3)] + [household(3, size=2, workers=0)]
     pop = tiny(*rows)
-    r = run(pop, training__person_times=1.0, assumptions__training_wage_gain_yuan=1_500.0,
-            assumptions__training_ramp_quarters=2.0)
+    r = run(
+        pop,
+        training__person_times=1.0,
+        assumptions__training_wage_gain_yuan=1_500.0,
+        assumptions__training_ramp_quarters=2.0,
+    )
     ramp = {0: [0.5] + [1] * 11, 1: [0] * 4 + [0.5] + [1] * 7, 2: [0] * 8 + [0.5, 1, 1, 1]}
     for i in range(12):
         year, q = quarter_year(i)
@@ -378,8 +471,11 @@ def test_training_stock_one_household_per_year_in_line():
         expected = (4 * 20_000 * 1.09 ** (year - 2022) + 1_500 * trained) * SEASON["wage"][q]
         np.testing.assert_allclose(r.result.income["wage"][QILIN, i], expected, rtol=REL)
     idx = list(pop.household_id).index("H3")
-    np.testing.assert_allclose(r.result.household_pc_mean[idx, 2] * 2,
-                               20_000 * 1.09**3 + 10_000 * 1.12**3 + 1_000 * 1.05**3 + 4_000 * 1.03**3, rtol=REL)
+    np.testing.assert_allclose(
+        r.result.household_pc_mean[idx, 2] * 2,
+        20_000 * 1.09**3 + 10_000 * 1.12**3 + 1_000 * 1.05**3 + 4_000 * 1.03**3,
+        rtol=REL,
+    )
     assert r.targets["N18"].value == 1.0 and r.targets["N18"].met is False
 
 
@@ -393,8 +489,9 @@ def test_collective_proceeds_are_shared_equally_per_household():
         for i in range(12):
             year, q = quarter_year(i)
             n_records_prop = {QILIN: 2 * 1_000, XUANWEI: 3 * 1_000}[c]
-            expected = n_records_prop * 1.05 ** (year - 2022) * SEASON["property"][q] + delta * s * SEASON[
-                "property"][q]
+            expected = (
+                n_records_prop * 1.05 ** (year - 2022) * SEASON["property"][q] + delta * s * SEASON["property"][q]
+            )
             np.testing.assert_allclose(r.result.income["property"][c, i], expected, rtol=REL)
     order = list(pop.household_id)
     each = delta * 2 / 5 / 2
@@ -405,8 +502,13 @@ def test_collective_proceeds_are_shared_equally_per_household():
 
 def test_tourism_and_consumption_deltas():
     pop = tiny(household(0, willing=True, production=30_000.0), household(1, willing=True), household(2))
-    r = run(pop, tourism__households_reached=0.0, consumption__purchases_10k_yuan=16_000.0,
-            assumptions__tourism_gain_yuan=5_000.0, assumptions__consumption_margin=0.15)
+    r = run(
+        pop,
+        tourism__households_reached=0.0,
+        consumption__purchases_10k_yuan=16_000.0,
+        assumptions__tourism_gain_yuan=5_000.0,
+        assumptions__consumption_margin=0.15,
+    )
     # Tourism falls from 2022's level (all three reached) to none; consumption adds 1,000 万元 × margin, shared
     # among willing households by 2022 production (all of it lands in this one county).
     delta = -3 * 5_000.0 + 1_000 * 10_000.0 * 0.15
@@ -426,8 +528,7 @@ def test_contributions_table_per_capita_and_per_10k_yuan():
     per_10k = table[(table["year"] == 2023) & (table["channel"] == "per_10k_yuan_industry_funds")]["value"].iloc[0]
     assert per_10k == pytest.approx(added_2023 / 100, rel=REL)
     organic_2023 = table[(table["year"] == 2023) & (table["channel"] == "organic")]["value"].iloc[0]
-    assert organic_2023 == pytest.approx(3 * (20_000 * 0.09 + 10_000 * 0.12 + 1_000 * 0.05 + 4_000 * 0.03) / 9,
-                                         rel=REL)
+    assert organic_2023 == pytest.approx(3 * (20_000 * 0.09 + 10_000 * 0.12 + 1_000 * 0.05 + 4_000 * 0.03) / 9, rel=REL)
 
 
 def test_draws_are_identical_without_shocks_or_drawn_assumptions():
@@ -462,15 +563,26 @@ def test_shocks_multiply_production_damped_for_bound_households_and_clamped_at_z
     from model.shocks import common_shocks
 
     pop = tiny(household(0), household(1, county="宣威市", willing=True, bound=True))
-    sds = {"assumptions.price_shock_sd": 0.3, "assumptions.county_shock_sd": 0.3,
-           "assumptions.village_shock_sd": 0.3, "assumptions.dual_binding_damping": 0.5}
+    sds = {
+        "assumptions.price_shock_sd": 0.3,
+        "assumptions.county_shock_sd": 0.3,
+        "assumptions.village_shock_sd": 0.3,
+        "assumptions.dual_binding_damping": 0.5,
+    }
     shocked = run(pop, simulation__draws=64, **sds)
     quiet = run(pop, simulation__draws=64)
     s = shocked.scenario
     draws = s.simulation.draws
-    chi = common_shocks(s.simulation.seed, list(range(FIRST_QUARTER, FIRST_QUARTER + 12)), draws,
-                        pop.village_county, np.full(draws, 0.3), np.full(draws, 0.5), np.full(draws, 0.3),
-                        np.full(draws, 0.3))
+    chi = common_shocks(
+        s.simulation.seed,
+        list(range(FIRST_QUARTER, FIRST_QUARTER + 12)),
+        draws,
+        pop.village_county,
+        np.full(draws, 0.3),
+        np.full(draws, 0.5),
+        np.full(draws, 0.3),
+        np.full(draws, 0.3),
+    )
     det = quiet.result.income["production"]
     for c, damping in ((QILIN, 0.0), (XUANWEI, 0.5)):
         village = pop.village[pop.county == c][0]
@@ -490,8 +602,9 @@ def test_wage_shock_is_city_wide():
     s = shocked.scenario
     eps = wage_shocks(s.simulation.seed, list(range(FIRST_QUARTER, FIRST_QUARTER + 12)), 8, np.full(8, 0.1))
     for c in (QILIN, XUANWEI):
-        np.testing.assert_allclose(shocked.result.income["wage"][c], quiet.result.income["wage"][c] * (1 + eps),
-                                   rtol=1e-6)
+        np.testing.assert_allclose(
+            shocked.result.income["wage"][c], quiet.result.income["wage"][c] * (1 + eps), rtol=1e-6
+        )
     np.testing.assert_array_equal(shocked.result.income["production"], quiet.result.income["production"])
 
 
@@ -499,8 +612,16 @@ def test_price_shock_is_a_stationary_ar1():
     from model.shocks import common_shocks
 
     draws, phi = 4_000, 0.5
-    chi = common_shocks(1, list(range(8092, 8104)), draws, np.array([0, 3]), np.full(draws, 0.2),
-                        np.full(draws, phi), np.zeros(draws), np.zeros(draws))
+    chi = common_shocks(
+        1,
+        list(range(8092, 8104)),
+        draws,
+        np.array([0, 3]),
+        np.full(draws, 0.2),
+        np.full(draws, phi),
+        np.zeros(draws),
+        np.zeros(draws),
+    )
     np.testing.assert_array_equal(chi[:, 0], chi[:, 1])  # the price is city-wide
     price = chi[:, 0, :].astype(np.float64) / 0.2
     assert np.all(np.abs(price.std(axis=1) - 1) < 0.05)  # unit variance in every quarter

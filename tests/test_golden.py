@@ -39,13 +39,13 @@ def _compare(expected, actual, rel: float, where: str = "") -> list[str]:
 @pytest.fixture(scope="module")
 def summaries():
     pop = default_population()
-    return {path.stem: json.loads(json.dumps(summarize(run_scenario(pop, load_scenario(path)))))
-            for path in shipped()}
+    return {path.stem: json.loads(json.dumps(summarize(run_scenario(pop, load_scenario(path))))) for path in shipped()}
 
 
 def test_every_shipped_scenario_has_a_golden_file():
-    assert [p.stem for p in shipped()] == sorted(["baseline", "policy_floor", "notice_2023", "breadth_first",
-                                                  "depth_first"])
+    assert [p.stem for p in shipped()] == sorted(
+        ["baseline", "policy_floor", "notice_2023", "breadth_first", "depth_first"]
+    )
     for path in shipped():
         assert golden_path(path).exists(), f"missing {golden_path(path)}: run python3 tests/regen_golden.py"
 
@@ -57,17 +57,19 @@ def test_golden_summary(summaries, name):
     actual = summaries[name]
     assert golden["schema_version"] == fieldspec.schema_version()
     assert golden["population"]["fingerprint"] == actual["population"]["fingerprint"], (
-        "the embedded population changed (generator, calibration or seed)")
-    problems = (_compare(golden["inputs"], actual["inputs"], REL_INPUTS, "inputs")
-                + _compare(golden["results"], actual["results"], REL_RESULTS, "results")
-                + _compare(golden["outcomes"], actual["outcomes"], 0.0, "outcomes"))
+        "the embedded population changed (generator, calibration or seed)"
+    )
+    problems = (
+        _compare(golden["inputs"], actual["inputs"], REL_INPUTS, "inputs")
+        + _compare(golden["results"], actual["results"], REL_RESULTS, "results")
+        + _compare(golden["outcomes"], actual["outcomes"], 0.0, "outcomes")
+    )
     assert not problems, "\n".join(problems[:30])
 
 
 def test_golden_files_tell_the_scenarios_apart():
     """The goldens are not all the same numbers: the notice's scenario beats the baseline on N5 and N11."""
     read = {p.stem: json.loads(golden_path(p).read_text(encoding="utf-8")) for p in shipped()}
-    assert read["baseline"]["inputs"]["checks"]["N5"]["value"] < read["notice_2023"]["inputs"]["checks"]["N5"][
-        "value"]
+    assert read["baseline"]["inputs"]["checks"]["N5"]["value"] < read["notice_2023"]["inputs"]["checks"]["N5"]["value"]
     growth = {k: v["results"]["checks"]["N1"]["value"] for k, v in read.items()}
     assert len(set(growth.values())) == len(growth)

@@ -23,11 +23,20 @@ from model.scenario import Scenario
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 BASE = Scenario().with_changes({"simulation.draws": 3})
 LEVERS = [
-    "funds.central_10k_yuan", "funds.provincial_10k_yuan", "funds.industry_share_central",
-    "funds.industry_share_provincial", "funds.industry_share_city_county", "linking.households_per_million_yuan",
-    "dual_binding.coverage_target", "microcredit.new_lending_10k_yuan", "microcredit.average_loan_yuan",
-    "tourism.households_reached", "training.person_times", "collective.dividends_10k_yuan",
-    "collective.share_first_to_poverty_alleviated", "consumption.purchases_10k_yuan",
+    "funds.central_10k_yuan",
+    "funds.provincial_10k_yuan",
+    "funds.industry_share_central",
+    "funds.industry_share_provincial",
+    "funds.industry_share_city_county",
+    "linking.households_per_million_yuan",
+    "dual_binding.coverage_target",
+    "microcredit.new_lending_10k_yuan",
+    "microcredit.average_loan_yuan",
+    "tourism.households_reached",
+    "training.person_times",
+    "collective.dividends_10k_yuan",
+    "collective.share_first_to_poverty_alleviated",
+    "consumption.purchases_10k_yuan",
 ]
 ASSUMPTIONS = [f.path for f in fieldspec.section_fields("assumptions")]
 
@@ -101,8 +110,9 @@ def test_another_seed_gives_another_result(small_population):
 
 # ------------------------------------------------------------------------------- common random numbers
 @SETTINGS
-@given(scenario=scenarios(), persons=value_of("training.person_times"),
-       dividends=value_of("collective.dividends_10k_yuan"))
+@given(
+    scenario=scenarios(), persons=value_of("training.person_times"), dividends=value_of("collective.dividends_10k_yuan")
+)
 def test_wage_and_property_levers_leave_production_bit_for_bit(small_population, scenario, persons, dividends):
     """Training acts on wages, the collective on property income: production, its falls and every shock stay."""
     other = scenario.with_changes({"training.person_times": persons, "collective.dividends_10k_yuan": dividends})
@@ -141,8 +151,9 @@ def test_moving_money_between_two_counties_leaves_the_other_seven_bit_for_bit(sm
     shares = dict(zip(COUNTIES, allocation_shares(scenario).tolist(), strict=True))
     before = scenario.with_changes({"funds.county_shares": shares})
     step = moved * shares["麒麟区"]
-    after = scenario.with_changes({"funds.county_shares": {**shares, "麒麟区": shares["麒麟区"] - step,
-                                                           "沾益区": shares["沾益区"] + step}})
+    after = scenario.with_changes(
+        {"funds.county_shares": {**shares, "麒麟区": shares["麒麟区"] - step, "沾益区": shares["沾益区"] + step}}
+    )
     a, b = simulate(small_population, before), simulate(small_population, after)
     others = [i for i, c in enumerate(COUNTIES) if c not in ("麒麟区", "沾益区")]
     for k in a.income:
@@ -173,17 +184,27 @@ def _not_lower(before, after) -> None:
 
 
 @SETTINGS
-@given(scenario=scenarios(), lever=st.sampled_from(["funds.central_10k_yuan", "funds.provincial_10k_yuan",
-                                                    "funds.city_county_10k_yuan", "funds.industry_share_central",
-                                                    "funds.industry_share_provincial",
-                                                    "funds.industry_share_city_county"]),
-       step=st.floats(0.0, 1.0))
+@given(
+    scenario=scenarios(),
+    lever=st.sampled_from(
+        [
+            "funds.central_10k_yuan",
+            "funds.provincial_10k_yuan",
+            "funds.city_county_10k_yuan",
+            "funds.industry_share_central",
+            "funds.industry_share_provincial",
+            "funds.industry_share_city_county",
+        ]
+    ),
+    step=st.floats(0.0, 1.0),
+)
 def test_more_industry_funds_never_lower_production(small_population, scenario, lever, step):
     spec = fieldspec.by_path()[lever]
     now = scenario.value(lever)
     higher = scenario.with_changes({lever: now + step * (spec.max - now)})
-    _not_lower(_production_2023(simulate(small_population, scenario)),
-               _production_2023(simulate(small_population, higher)))
+    _not_lower(
+        _production_2023(simulate(small_population, scenario)), _production_2023(simulate(small_population, higher))
+    )
 
 
 @SETTINGS
@@ -194,8 +215,9 @@ def test_higher_dual_binding_coverage_never_lowers_production(small_population, 
     scenario = scenario.with_changes({"assumptions.dual_binding_damping": 0.0, "simulation.draw_assumptions": False})
     now = scenario.dual_binding.coverage_target
     higher = scenario.with_changes({"dual_binding.coverage_target": now + step * (1 - now)})
-    _not_lower(_production_2023(simulate(small_population, scenario)),
-               _production_2023(simulate(small_population, higher)))
+    _not_lower(
+        _production_2023(simulate(small_population, scenario)), _production_2023(simulate(small_population, higher))
+    )
 
 
 def test_dual_binding_raises_expected_production_with_damping(small_population):
@@ -206,8 +228,10 @@ def test_dual_binding_raises_expected_production_with_damping(small_population):
     assert after > before
 
 
-@pytest.mark.parametrize("lever, value", [("funds.industry_share_central", 0.0), ("funds.central_10k_yuan", 0.0),
-                                          ("dual_binding.coverage_target", 0.0)])
+@pytest.mark.parametrize(
+    "lever, value",
+    [("funds.industry_share_central", 0.0), ("funds.central_10k_yuan", 0.0), ("dual_binding.coverage_target", 0.0)],
+)
 def test_removing_a_lever_lowers_production(small_population, lever, value):
     """The monotone tests are not vacuous: each lever moves production on this population."""
     base = _production_2023(simulate(small_population, BASE)).sum()

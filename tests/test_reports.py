@@ -43,8 +43,9 @@ def full_brief(notice_run, small_runs):
 
 @pytest.fixture(scope="module")
 def evil_run(small_population, notice_run):
-    scenario = notice_run.scenario.with_changes({"name": EVIL, "description": "<img src=x onerror=alert(1)>",
-                                                 "simulation.draws": 2})
+    scenario = notice_run.scenario.with_changes(
+        {"name": EVIL, "description": "<img src=x onerror=alert(1)>", "simulation.draws": 2}
+    )
     return run_scenario(small_population, scenario)
 
 
@@ -97,16 +98,17 @@ def test_brief_has_the_county_table_of_the_quarter(full_brief, notice_run):
     assert len(table) == len(COUNTIES)
     for row in table.itertuples():
         households = assessment.shown_value(row.households, "count", "zh")
-        cells = (f"<td>{row.county}</td><td class=\"num\">{households}</td>"
-                 f"<td class=\"num\">{round(row.falling_share * 100, 1)}</td>")
+        cells = (
+            f'<td>{row.county}</td><td class="num">{households}</td>'
+            f'<td class="num">{round(row.falling_share * 100, 1)}</td>'
+        )
         assert cells in full_brief
     for key in assessment.PAGE_COLUMNS:
         assert f"<th>{escape(assessment.label(key, 'zh'))}</th>" in full_brief
 
 
 def test_brief_embeds_every_key_chart_as_a_png(full_brief):
-    images = re.findall(r'<figure data-chart="([a-z_]+)"><img alt="" src="data:image/png;base64,([^"]+)">',
-                        full_brief)
+    images = re.findall(r'<figure data-chart="([a-z_]+)"><img alt="" src="data:image/png;base64,([^"]+)">', full_brief)
     assert [key for key, _ in images] == list(brief.CHART_KEYS)
     for _, data in images:
         assert base64.b64decode(data)[:8] == PNG_SIGNATURE
@@ -114,7 +116,7 @@ def test_brief_embeds_every_key_chart_as_a_png(full_brief):
 
 
 def test_brief_lists_every_assumption_with_unit_range_source_and_confidence(full_brief, notice_run):
-    section = full_brief[full_brief.index('<section class="assumptions">'):]
+    section = full_brief[full_brief.index('<section class="assumptions">') :]
     for spec in fieldspec.section_fields("assumptions"):
         assert escape(spec.label("zh")) in section
         assert escape(brief.allowed_range(spec)) in section
@@ -124,12 +126,13 @@ def test_brief_lists_every_assumption_with_unit_range_source_and_confidence(full
         assert (f"<td>{escape(figure.key)}</td>" in section) == figure.assumption
     growth = fieldspec.by_path()["assumptions.organic_growth_production"]
     value = notice_run.scenario.assumptions.organic_growth_production
-    assert f"<td>{escape(growth.label('zh'))}</td><td class=\"num\">{value * 100:.1f}%</td>" in section
+    assert f'<td>{escape(growth.label("zh"))}</td><td class="num">{value * 100:.1f}%</td>' in section
 
 
 def test_brief_escapes_every_text_from_the_scenario(evil_run):
-    html = brief.brief_html(evil_run, "2023Q1", "zh", generated=DAY, image_format="svg",
-                            chart_keys=("assessment", "income"))
+    html = brief.brief_html(
+        evil_run, "2023Q1", "zh", generated=DAY, image_format="svg", chart_keys=("assessment", "income")
+    )
     assert "<script" not in html and "<img src=x" not in html
     assert escape(EVIL) in html
     assert html.count("<svg") >= 2  # inline SVG charts, legend with the escaped scenario name
@@ -152,16 +155,24 @@ def test_a_chart_that_fails_does_not_cost_the_brief(evil_run, monkeypatch):
         raise RuntimeError("no data")
 
     monkeypatch.setattr(brief.charts, "income_bands_chart", broken)
-    html = brief.brief_html(evil_run, "2023Q1", "zh", generated=DAY, image_format="svg",
-                            chart_keys=("income", "assessment"))
+    html = brief.brief_html(
+        evil_run, "2023Q1", "zh", generated=DAY, image_format="svg", chart_keys=("income", "assessment")
+    )
     assert "图表无法生成：income: no data" in html
     assert html.count("<figure") == 1
 
 
-@pytest.mark.parametrize(("value", "unit", "shown"), [
-    (0.1725, "share 0–1", "17.2%"), (55_000.0, "万元/年", "55,000"), (2.5, "分/季度", "2.50"),
-    (None, "", "—"), (float("nan"), "万元/年", "—"), (1234.5, "元/人/年", "1,234"),
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (0.1725, "share 0–1", "17.2%"),
+        (55_000.0, "万元/年", "55,000"),
+        (2.5, "分/季度", "2.50"),
+        (None, "", "—"),
+        (float("nan"), "万元/年", "—"),
+        (1234.5, "元/人/年", "1,234"),
+    ],
+)
 def test_numbers_are_printed_in_their_units_form(value, unit, shown):
     assert brief.number(value, unit) == shown
 
@@ -208,17 +219,22 @@ def test_quarterly_and_annual_values_match_the_models_tables(book, notice_run):
     rows = _rows(book[workbook.sheet_name("quarterly", "zh")])
     assert len(rows) == 10 * len(result.reported_quarters)
     header = workbook.metric_header("net_income_per_capita", "元/人/季度", "p90", "zh")
-    for row in rows[:: 7]:
+    for row in rows[::7]:
         scope = CITY if row["范围"] == "全市" else row["范围"]
-        expected = quarterly[(quarterly["scope"] == scope) & (quarterly["quarter"] == row["季度"])
-                             & (quarterly["metric"] == "net_income_per_capita")]["p90"].item()
+        expected = quarterly[
+            (quarterly["scope"] == scope)
+            & (quarterly["quarter"] == row["季度"])
+            & (quarterly["metric"] == "net_income_per_capita")
+        ]["p90"].item()
         assert row[header] == pytest.approx(expected)
     annual = result.annual_table()
     share = workbook.metric_header("below_monitoring_line_share", "share 0–1 of households", "mean", "zh")
-    city_2023 = next(r for r in _rows(book[workbook.sheet_name("annual", "zh")])
-                     if r["范围"] == "全市" and r["年份"] == 2023)
-    expected = annual[(annual["scope"] == CITY) & (annual["year"] == 2023)
-                      & (annual["metric"] == "below_monitoring_line_share")]["mean"].item()
+    city_2023 = next(
+        r for r in _rows(book[workbook.sheet_name("annual", "zh")]) if r["范围"] == "全市" and r["年份"] == 2023
+    )
+    expected = annual[
+        (annual["scope"] == CITY) & (annual["year"] == 2023) & (annual["metric"] == "below_monitoring_line_share")
+    ]["mean"].item()
     assert city_2023[share] == pytest.approx(expected)
     ws = book[workbook.sheet_name("annual", "zh")]
     column = _header(ws).index(share) + 1
@@ -251,7 +267,8 @@ def test_scenario_and_assumption_sheets_hold_every_field(book, notice_run):
     assumptions = _rows(book[workbook.sheet_name("assumptions", "zh")])
     paths = [r["项目"] for r in assumptions]
     assert paths[: len(fieldspec.section_fields("assumptions"))] == [
-        f.path for f in fieldspec.section_fields("assumptions")]
+        f.path for f in fieldspec.section_fields("assumptions")
+    ]
     assert {k for k, f in calibration.figures().items() if f.assumption} <= set(paths)
     assert all(r["性质" if "性质" in r else "可信度"] for r in assumptions)
 
@@ -261,8 +278,17 @@ def test_english_workbook(notice_run):
     assert book.sheetnames == [workbook.sheet_name(k, "en") for k in workbook.SHEETS]
     headers = _header(book["Annual"])
     assert "Net income per capita (yuan per person per year, result) mean" in headers
-    assert book["Assessment"]["B2"].value in {"Qilin", "Zhanyi", "Malong", "Xuanwei", "Fuyuan", "Luoping",
-                                              "Shizong", "Luliang", "Huize"}
+    assert book["Assessment"]["B2"].value in {
+        "Qilin",
+        "Zhanyi",
+        "Malong",
+        "Xuanwei",
+        "Fuyuan",
+        "Luoping",
+        "Shizong",
+        "Luliang",
+        "Huize",
+    }
 
 
 # ------------------------------------------------------------------------------------- page panels
@@ -277,17 +303,34 @@ def _panel_script(panel: str) -> None:
     from model.scenario import default_scenario
     from ui.context import PageContext
 
-    rows = [{"household_id": f"h{i}", "county": county, "village": "v", "size": 3, "workers": 2,
-             "type": "脱贫户", "industry_willing": i % 2 == 0, "dual_bound": False, "microcredit_yuan": 0.0,
-             "transferable_land_mu": 0.0, "wage_income_2022": 9_000.0, "production_income_2022": 2_000.0 * (i + 1),
-             "property_income_2022": 300.0, "transfer_income_2022": 1_500.0}
-            for i, county in enumerate(["麒麟区", "沾益区", "马龙区", "宣威市"] * 3)]
+    rows = [
+        {
+            "household_id": f"h{i}",
+            "county": county,
+            "village": "v",
+            "size": 3,
+            "workers": 2,
+            "type": "脱贫户",
+            "industry_willing": i % 2 == 0,
+            "dual_bound": False,
+            "microcredit_yuan": 0.0,
+            "transferable_land_mu": 0.0,
+            "wage_income_2022": 9_000.0,
+            "production_income_2022": 2_000.0 * (i + 1),
+            "property_income_2022": 300.0,
+            "transfer_income_2022": 1_500.0,
+        }
+        for i, county in enumerate(["麒麟区", "沾益区", "马龙区", "宣威市"] * 3)
+    ]
     population = population_from_frame(pd.DataFrame(rows), "test")
     base = default_scenario().with_changes({"simulation.draws": 2, "simulation.end_quarter": "2024Q4"})
-    runs = {"A": run_scenario(population, base),
-            "B": run_scenario(population, base.with_changes({"name": "B", "microcredit.new_lending_10k_yuan": 0}))}
-    ctx = PageContext(lang="zh", population=population, runs=runs, active="B",
-                      run_cached=lambda s: run_scenario(population, s))
+    runs = {
+        "A": run_scenario(population, base),
+        "B": run_scenario(population, base.with_changes({"name": "B", "microcredit.new_lending_10k_yuan": 0})),
+    }
+    ctx = PageContext(
+        lang="zh", population=population, runs=runs, active="B", run_cached=lambda s: run_scenario(population, s)
+    )
     importlib.import_module(f"ui.panels.{panel}").render(ctx)
 
 

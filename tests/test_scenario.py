@@ -33,51 +33,106 @@ SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
 
 # file → (field named, kind, fragments in the zh message, fragments in the en message)
 BROKEN: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
-    "unknown_field.toml": ("funds.industry_share_centrall", "unknown",
-                           ("未知字段", "funds.industry_share_centrall"),
-                           ("unknown field", "funds.industry_share_centrall")),
+    "unknown_field.toml": (
+        "funds.industry_share_centrall",
+        "unknown",
+        ("未知字段", "funds.industry_share_centrall"),
+        ("unknown field", "funds.industry_share_centrall"),
+    ),
     "unknown_section.toml": ("subsidies", "unknown", ("未知字段", "subsidies"), ("unknown field", "subsidies")),
-    "wrong_type_text.toml": ("funds.central_10k_yuan", "type",
-                             ("funds.central_10k_yuan", "中央财政衔接资金", '"130000"', "类型不对", "数字"),
-                             ("funds.central_10k_yuan", "Central connection funds", '"130000"', "wrong type",
-                              "a number")),
-    "wrong_type_bool.toml": ("tourism.households_reached", "type",
-                             ("tourism.households_reached", "true", "类型不对"),
-                             ("tourism.households_reached", "true", "wrong type", "a number")),
-    "wrong_type_fraction_for_int.toml": ("simulation.draws", "type", ("simulation.draws", "12.5", "整数"),
-                                         ("simulation.draws", "12.5", "a whole number")),
-    "wrong_type_quarter.toml": ("dual_binding.target_quarter", "type",
-                                ("dual_binding.target_quarter", '"2023-12"', "2023Q4"),
-                                ("dual_binding.target_quarter", '"2023-12"', "a quarter such as")),
-    "out_of_range.toml": ("funds.industry_share_central", "range",
-                          ("funds.industry_share_central", "1.2", "超出允许范围", "0 – 1"),
-                          ("funds.industry_share_central", "1.2", "outside the allowed range", "0 – 1")),
-    "out_of_range_negative.toml": ("microcredit.new_lending_10k_yuan", "range",
-                                   ("microcredit.new_lending_10k_yuan", "-5.0", "0 – 300,000", "万元"),
-                                   ("microcredit.new_lending_10k_yuan", "-5.0", "0 – 300,000", "万元")),
-    "out_of_range_quarter.toml": ("simulation.end_quarter", "range",
-                                  ("simulation.end_quarter", "2031Q1", "2023Q1 – 2030Q4"),
-                                  ("simulation.end_quarter", "2031Q1", "2023Q1 – 2030Q4")),
-    "not_a_number.toml": ("assumptions.industry_return_rate", "range",
-                          ("assumptions.industry_return_rate", "nan", "0.01 – 0.1"),
-                          ("assumptions.industry_return_rate", "nan", "0.01 – 0.1")),
-    "linking_shares_sum.toml": ("linking", "custom", ("linking", "1.3000", "应为 1"),
-                                ("linking", "1.3000", "must add up to 1")),
-    "county_shares_unknown.toml": ("funds.county_shares", "custom", ("funds.county_shares", "昆明市", "麒麟区"),
-                                   ("funds.county_shares", "unknown county 昆明市", "麒麟区")),
-    "county_shares_sum.toml": ("funds.county_shares", "custom", ("funds.county_shares", "0.7000", "应为 1"),
-                               ("funds.county_shares", "0.7000", "must add up to 1")),
-    "horizon_reversed.toml": ("simulation", "custom", ("2023Q4", "2024Q1", "早于"),
-                              ("end_quarter 2023Q4", "start_quarter 2024Q1")),
+    "wrong_type_text.toml": (
+        "funds.central_10k_yuan",
+        "type",
+        ("funds.central_10k_yuan", "中央财政衔接资金", '"130000"', "类型不对", "数字"),
+        ("funds.central_10k_yuan", "Central connection funds", '"130000"', "wrong type", "a number"),
+    ),
+    "wrong_type_bool.toml": (
+        "tourism.households_reached",
+        "type",
+        ("tourism.households_reached", "true", "类型不对"),
+        ("tourism.households_reached", "true", "wrong type", "a number"),
+    ),
+    "wrong_type_fraction_for_int.toml": (
+        "simulation.draws",
+        "type",
+        ("simulation.draws", "12.5", "整数"),
+        ("simulation.draws", "12.5", "a whole number"),
+    ),
+    "wrong_type_quarter.toml": (
+        "dual_binding.target_quarter",
+        "type",
+        ("dual_binding.target_quarter", '"2023-12"', "2023Q4"),
+        ("dual_binding.target_quarter", '"2023-12"', "a quarter such as"),
+    ),
+    "out_of_range.toml": (
+        "funds.industry_share_central",
+        "range",
+        ("funds.industry_share_central", "1.2", "超出允许范围", "0 – 1"),
+        ("funds.industry_share_central", "1.2", "outside the allowed range", "0 – 1"),
+    ),
+    "out_of_range_negative.toml": (
+        "microcredit.new_lending_10k_yuan",
+        "range",
+        ("microcredit.new_lending_10k_yuan", "-5.0", "0 – 300,000", "万元"),
+        ("microcredit.new_lending_10k_yuan", "-5.0", "0 – 300,000", "万元"),
+    ),
+    "out_of_range_quarter.toml": (
+        "simulation.end_quarter",
+        "range",
+        ("simulation.end_quarter", "2031Q1", "2023Q1 – 2030Q4"),
+        ("simulation.end_quarter", "2031Q1", "2023Q1 – 2030Q4"),
+    ),
+    "not_a_number.toml": (
+        "assumptions.industry_return_rate",
+        "range",
+        ("assumptions.industry_return_rate", "nan", "0.01 – 0.1"),
+        ("assumptions.industry_return_rate", "nan", "0.01 – 0.1"),
+    ),
+    "linking_shares_sum.toml": (
+        "linking",
+        "custom",
+        ("linking", "1.3000", "应为 1"),
+        ("linking", "1.3000", "must add up to 1"),
+    ),
+    "county_shares_unknown.toml": (
+        "funds.county_shares",
+        "custom",
+        ("funds.county_shares", "昆明市", "麒麟区"),
+        ("funds.county_shares", "unknown county 昆明市", "麒麟区"),
+    ),
+    "county_shares_sum.toml": (
+        "funds.county_shares",
+        "custom",
+        ("funds.county_shares", "0.7000", "应为 1"),
+        ("funds.county_shares", "0.7000", "must add up to 1"),
+    ),
+    "horizon_reversed.toml": (
+        "simulation",
+        "custom",
+        ("2023Q4", "2024Q1", "早于"),
+        ("end_quarter 2023Q4", "start_quarter 2024Q1"),
+    ),
     "section_not_table.toml": ("funds", "custom", ("funds", "表"), ("funds", "must be a table")),
-    "newer_version.toml": ("schema_version", "version", ("格式版本 7", "请升级软件"),
-                           ("schema_version 7", "newer", "update the program")),
+    "newer_version.toml": (
+        "schema_version",
+        "version",
+        ("格式版本 7", "请升级软件"),
+        ("schema_version 7", "newer", "update the program"),
+    ),
     "not_toml.toml": ("(file)", "syntax", ("文件无法读取", "line"), ("cannot be read", "line")),
     "not_utf8.toml": ("(file)", "syntax", ("UTF-8",), ("not UTF-8",)),
-    "unknown_field.json": ("funds.industry_share_centrall", "unknown", ("funds.industry_share_centrall",),
-                           ("funds.industry_share_centrall",)),
-    "out_of_range.json": ("simulation.draws", "range", ("simulation.draws", "5000", "1 – 1,000"),
-                          ("simulation.draws", "5000", "1 – 1,000")),
+    "unknown_field.json": (
+        "funds.industry_share_centrall",
+        "unknown",
+        ("funds.industry_share_centrall",),
+        ("funds.industry_share_centrall",),
+    ),
+    "out_of_range.json": (
+        "simulation.draws",
+        "range",
+        ("simulation.draws", "5000", "1 – 1,000"),
+        ("simulation.draws", "5000", "1 – 1,000"),
+    ),
     "not_json.json": ("(file)", "syntax", ("文件无法读取",), ("cannot be read",)),
 }
 
@@ -112,8 +167,9 @@ def test_uploaded_bytes_are_refused_the_same_way(name):
 
 
 def test_every_problem_is_reported_not_just_the_first():
-    text = ("[funds]\nindustry_share_central = 2.0\nindustry_share_provincial = -1.0\n"
-            "[tourism]\nhouseholds_reached = 'x'\n")
+    text = (
+        "[funds]\nindustry_share_central = 2.0\nindustry_share_provincial = -1.0\n[tourism]\nhouseholds_reached = 'x'\n"
+    )
     with pytest.raises(ScenarioError) as info:
         parse_scenario_text(text)
     fields = sorted(p.field for p in info.value.problems)
@@ -187,7 +243,7 @@ def test_saved_file_comments_every_field_with_unit_and_range():
 
 def test_county_shares_and_bom_round_trip(tmp_path):
     shares = {"宣威市": 0.5, "会泽县": 0.3, "麒麟区": 0.2}
-    s = Scenario().with_changes({"funds.county_shares": shares, "name": "测试 \"引号\"", "description": "两行\n说明"})
+    s = Scenario().with_changes({"funds.county_shares": shares, "name": '测试 "引号"', "description": "两行\n说明"})
     path = tmp_path / "s.toml"
     path.write_bytes(b"\xef\xbb\xbf" + dump_scenario_toml(s).encode("utf-8"))
     back = load_scenario(path)
@@ -237,8 +293,11 @@ def test_with_changes_validates_and_leaves_the_original_untouched():
 def test_changes_from_lists_exactly_the_changed_paths():
     base = Scenario()
     assert base.changes_from(base) == {}
-    changes = {"funds.industry_share_central": 0.55, "tourism.households_reached": 12_345.0,
-               "simulation.draw_assumptions": True}
+    changes = {
+        "funds.industry_share_central": 0.55,
+        "tourism.households_reached": 12_345.0,
+        "simulation.draw_assumptions": True,
+    }
     other = base.with_changes(changes)
     assert other.changes_from(base) == changes
     assert base.with_changes(other.changes_from(base)) == other
@@ -256,13 +315,16 @@ def test_flat_covers_every_field_once():
     assert list(flat) == [f.path for f in fieldspec.fields()]
 
 
-@pytest.mark.parametrize("text, field, zh_part, en_part", [
-    ("schema_version = 0", "schema_version", "1 – 1", "allowed range 1 – 1"),
-    ('schema_version = "1"', "schema_version", "整数", "a whole number"),
-    ("name = 5", "name", "文本", "expected text"),
-    ('name = "' + "长" * 81 + '"', "name", "最多 80 个字符", "at most 80 characters"),
-    ('description = ["a"]', "description", "文本", "expected text"),
-])
+@pytest.mark.parametrize(
+    "text, field, zh_part, en_part",
+    [
+        ("schema_version = 0", "schema_version", "1 – 1", "allowed range 1 – 1"),
+        ('schema_version = "1"', "schema_version", "整数", "a whole number"),
+        ("name = 5", "name", "文本", "expected text"),
+        ('name = "' + "长" * 81 + '"', "name", "最多 80 个字符", "at most 80 characters"),
+        ('description = ["a"]', "description", "文本", "expected text"),
+    ],
+)
 def test_top_level_keys_are_refused_with_their_own_type_and_range(text, field, zh_part, en_part):
     with pytest.raises(ScenarioError) as info:
         parse_scenario_text(text)

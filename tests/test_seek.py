@@ -115,8 +115,11 @@ def test_n4_target_matches_the_notice_check(small_population):
 def test_industry_share_lever_moves_all_three_shares():
     s = _scenario("baseline")
     moved = sk.LEVERS["industry_share"].apply(s, 0.7)
-    assert (moved.funds.industry_share_central, moved.funds.industry_share_provincial,
-            moved.funds.industry_share_city_county) == (0.7, 0.7, 0.7)
+    assert (
+        moved.funds.industry_share_central,
+        moved.funds.industry_share_provincial,
+        moved.funds.industry_share_city_county,
+    ) == (0.7, 0.7, 0.7)
 
 
 def test_progress_is_reported_and_ends_at_one(small_population):
@@ -175,8 +178,13 @@ def test_frontier_grid_shape_and_corners(small_population):
     assert high > low
     assert (grid["met"] == (grid["probability"] >= 0.5)).all()
     cell = grid.iloc[5]
-    assert cell.probability == _probability(small_population, s.with_changes(
-        {"dual_binding.coverage_target": float(cell.y)}), "N1", "microcredit", float(cell.x))
+    assert cell.probability == _probability(
+        small_population,
+        s.with_changes({"dual_binding.coverage_target": float(cell.y)}),
+        "N1",
+        "microcredit",
+        float(cell.x),
+    )
 
 
 def test_frontier_refuses_the_same_field_twice(small_population):
@@ -185,14 +193,26 @@ def test_frontier_refuses_the_same_field_twice(small_population):
 
 
 def test_frontier_chart_marks_the_notice_floors(small_population):
-    grid = sk.frontier(small_population, _scenario("notice_2023"), "N1", "industry_share_central",
-                       "dual_binding_coverage", points=3, draws=4)
+    grid = sk.frontier(
+        small_population,
+        _scenario("notice_2023"),
+        "N1",
+        "industry_share_central",
+        "dual_binding_coverage",
+        points=3,
+        draws=4,
+    )
     for lang in ("zh", "en"):
         spec = frontier_chart(grid, lang).to_dict()
         rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
         assert len(rules) == 2
-        values = sorted(v for layer in rules for row in spec["datasets"][layer["data"]["name"]]
-                        for k, v in row.items() if k in ("x", "y"))
+        values = sorted(
+            v
+            for layer in rules
+            for row in spec["datasets"][layer["data"]["name"]]
+            for k, v in row.items()
+            if k in ("x", "y")
+        )
         assert values == [0.6, 1.0]
         assert "4" in str(spec["title"])
 
@@ -220,8 +240,9 @@ def test_allocation_comparison_shows_each_county_change(small_population):
     alloc = sk.propose_county_split(small_population, _scenario("notice_2023"))
     table = alloc.comparison()
     assert list(table["county"]) == list(COUNTIES)
-    np.testing.assert_allclose(table["points_lost_2023_change"],
-                               table["points_lost_2023_proposed"] - table["points_lost_2023_default"])
+    np.testing.assert_allclose(
+        table["points_lost_2023_change"], table["points_lost_2023_proposed"] - table["points_lost_2023_default"]
+    )
     data = allocation_data(table, "en")
     assert len(data) == 2 * len(COUNTIES) and "Qilin" in set(data["county"])
     assert allocation_chart(table, "zh").to_dict()["mark"]["type"] == "bar"
@@ -261,9 +282,26 @@ def test_cli_seek_json(small_cli, notice_file, small_population, capsys):
 
 def test_cli_seek_text_with_frontier_and_chart(small_cli, notice_file, tmp_path, capsys):
     chart = tmp_path / "frontier.html"
-    args = ["--lang", "en", "seek", str(notice_file), "--target", "N3", "--lever", "dual_binding_coverage",
-            "--level", "0.5", "--frontier", "microcredit", "--points", "3", "--frontier-draws", "4",
-            "--chart", str(chart)]
+    args = [
+        "--lang",
+        "en",
+        "seek",
+        str(notice_file),
+        "--target",
+        "N3",
+        "--lever",
+        "dual_binding_coverage",
+        "--level",
+        "0.5",
+        "--frontier",
+        "microcredit",
+        "--points",
+        "3",
+        "--frontier-draws",
+        "4",
+        "--chart",
+        str(chart),
+    ]
     assert small_cli(args) == 0
     out = capsys.readouterr().out
     assert "does not bind" in out and "4 draws" in out
@@ -280,13 +318,16 @@ def test_cli_allocate(small_cli, notice_file, capsys):
     assert data["counties_losing_points_proposed"] <= data["counties_losing_points_default"]
 
 
-@pytest.mark.parametrize(("args", "needle"), [
-    (["--target", "N9", "--lever", "microcredit"], "allowed: N1, N2, N3, N4, no_county_loses_points"),
-    (["--target", "N1", "--lever", "money"], "allowed: dual_binding_coverage"),
-    (["--target", "N1", "--lever", "microcredit", "--frontier", "money"], "allowed: dual_binding_coverage"),
-    (["--target", "N1", "--lever", "microcredit", "--probability", "1.5"], "0–1"),
-    (["--target", "N1", "--lever", "microcredit", "--search-draws", "0"], "--search-draws"),
-])
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--target", "N9", "--lever", "microcredit"], "allowed: N1, N2, N3, N4, no_county_loses_points"),
+        (["--target", "N1", "--lever", "money"], "allowed: dual_binding_coverage"),
+        (["--target", "N1", "--lever", "microcredit", "--frontier", "money"], "allowed: dual_binding_coverage"),
+        (["--target", "N1", "--lever", "microcredit", "--probability", "1.5"], "0–1"),
+        (["--target", "N1", "--lever", "microcredit", "--search-draws", "0"], "--search-draws"),
+    ],
+)
 def test_cli_bad_input_exits_2_with_one_line(small_cli, notice_file, capsys, args, needle):
     assert small_cli(["seek", str(notice_file), *args]) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
@@ -317,9 +358,15 @@ def seek_panel_script() -> None:
         st.session_state["test_population"] = pop
         st.session_state["test_run"] = run_scenario(pop, scenario)
     run = st.session_state["test_run"]
-    render(PageContext(lang=st.session_state.get("test_lang", "zh"), population=st.session_state["test_population"],
-                       runs={run.scenario.name: run}, active=run.scenario.name,
-                       run_cached=lambda s: run_scenario(st.session_state["test_population"], s)))
+    render(
+        PageContext(
+            lang=st.session_state.get("test_lang", "zh"),
+            population=st.session_state["test_population"],
+            runs={run.scenario.name: run},
+            active=run.scenario.name,
+            run_cached=lambda s: run_scenario(st.session_state["test_population"], s),
+        )
+    )
 
 
 @pytest.fixture()

@@ -29,8 +29,12 @@ ICONS = {
 def population_caption(ctx: PageContext) -> str:
     """The line every page shows: which population the results are for."""
     pop = ctx.population
-    return ctx.t("page.population", label=pop.label, households=f"{pop.households_by_county().sum():,.0f}",
-                 fingerprint=pop.fingerprint)
+    return ctx.t(
+        "page.population",
+        label=pop.label,
+        households=f"{pop.households_by_county().sum():,.0f}",
+        fingerprint=pop.fingerprint,
+    )
 
 
 def build_pages(ctx: PageContext) -> list[st.Page]:

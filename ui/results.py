@@ -27,30 +27,15 @@ def _downloads(name: str, chart: alt.TopLevelMixin, table: Callable[[], pd.DataF
     """CSV of the chart's rows, PNG and SVG of the chart; built only when clicked."""
     csv, png, svg = st.columns(3)
     common = {"on_click": "ignore", "width": "stretch", "icon": ":material/download:"}
-    csv.download_button(
-        t("results.csv", lang),
-        data=lambda: frame_csv(table()),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"csv_{name}",
-        **common,
+    downloads = (
+        (csv, "csv", lambda: frame_csv(table()), "text/csv"),
+        (png, "png", lambda: chart_png(chart), "image/png"),
+        (svg, "svg", lambda: chart_svg(chart), "image/svg+xml"),
     )
-    png.download_button(
-        t("results.png", lang),
-        data=lambda: chart_png(chart),
-        file_name=f"{name}.png",
-        mime="image/png",
-        key=f"png_{name}",
-        **common,
-    )
-    svg.download_button(
-        t("results.svg", lang),
-        data=lambda: chart_svg(chart),
-        file_name=f"{name}.svg",
-        mime="image/svg+xml",
-        key=f"svg_{name}",
-        **common,
-    )
+    for column, kind, data, mime in downloads:
+        column.download_button(
+            t(f"results.{kind}", lang), data=data, file_name=f"{name}.{kind}", mime=mime, key=f"{kind}_{name}", **common
+        )
 
 
 class ChartStore:

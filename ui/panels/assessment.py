@@ -53,8 +53,10 @@ def _year_summary(ctx: PageContext, run: Run, quarter: str) -> None:
     if flagged.empty:
         st.caption(ctx.t("assessment.year_none", year=year, threshold=threshold))
         return
-    counties = sep.join(f"{place(c, ctx.lang)} ({p:.2f}, {q * 100:.0f}%)" for c, p, q in
-                        zip(flagged["county"], flagged["mean_points"], flagged["flag_probability"], strict=True))
+    counties = sep.join(
+        f"{place(c, ctx.lang)} ({p:.2f}, {q * 100:.0f}%)"
+        for c, p, q in zip(flagged["county"], flagged["mean_points"], flagged["flag_probability"], strict=True)
+    )
     st.warning(ctx.t("assessment.year_list", year=year, counties=counties))
 
 
@@ -75,8 +77,13 @@ def render(ctx: PageContext) -> None:
         quarter = st.selectbox(ctx.t("assessment.quarter"), quarters, key=QUARTER_KEY)
     choose(VIEW_KEY, list(VIEWS), VIEWS[0])
     with right:
-        view = st.radio(ctx.t("assessment.view"), VIEWS, key=VIEW_KEY, horizontal=True,
-                        format_func=lambda v: ctx.t(f"assessment.view.{v}"))
+        view = st.radio(
+            ctx.t("assessment.view"),
+            VIEWS,
+            key=VIEW_KEY,
+            horizontal=True,
+            format_func=lambda v: ctx.t(f"assessment.view.{v}"),
+        )
     st.caption(ctx.t("assessment.intro", draws=result.draws))
 
     table = assessment.quarter_assessment(result, quarter)
@@ -93,7 +100,12 @@ def render(ctx: PageContext) -> None:
     if missing:
         st.caption(ctx.t("assessment.missing", counties=("、" if lang == "zh" else ", ").join(missing)))
     st.altair_chart(assessment.assessment_chart(result, lang, quarter if view == "quarter" else None))
-    every_quarter = assessment.display_table(result.assessment_table(), lang,
-                                             ("quarter", *assessment.PAGE_COLUMNS))
-    st.download_button(ctx.t("assessment.download"), frame_csv(every_quarter), file_name=f"assessment_{name}.csv",
-                       mime="text/csv", key="assessment.download", on_click="ignore")
+    every_quarter = assessment.display_table(result.assessment_table(), lang, ("quarter", *assessment.PAGE_COLUMNS))
+    st.download_button(
+        ctx.t("assessment.download"),
+        frame_csv(every_quarter),
+        file_name=f"assessment_{name}.csv",
+        mime="text/csv",
+        key="assessment.download",
+        on_click="ignore",
+    )

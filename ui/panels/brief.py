@@ -46,20 +46,38 @@ def render(ctx: PageContext) -> None:
         quarter = st.selectbox(ctx.t("brief.quarter"), quarters, key=QUARTER_KEY, help=ctx.t("brief.quarter_help"))
     choose(LANG_KEY, list(BRIEF_LANGS), "zh")
     with right:
-        lang = st.radio(ctx.t("brief.lang"), BRIEF_LANGS, key=LANG_KEY, horizontal=True,
-                        format_func=lambda v: ctx.t(f"brief.lang.{v}"))
+        lang = st.radio(
+            ctx.t("brief.lang"),
+            BRIEF_LANGS,
+            key=LANG_KEY,
+            horizontal=True,
+            format_func=lambda v: ctx.t(f"brief.lang.{v}"),
+        )
     compare = False
     if len(ctx.runs) > 1:
         compare = st.checkbox(ctx.t("brief.compare"), key=COMPARE_KEY)
     runs = dict(ctx.runs) if compare else {name: run}
 
     st.markdown(ctx.t("brief.contents", sections=ctx.t("brief.sections", quarter=quarter)))
-    st.download_button(ctx.t("brief.download_html"), partial(brief_bytes, run, quarter, lang, runs),
-                       file_name=brief_filename(run, quarter, lang), mime=HTML_MIME, key="brief.download_html",
-                       on_click="ignore", type="primary", icon=":material/description:")
+    st.download_button(
+        ctx.t("brief.download_html"),
+        partial(brief_bytes, run, quarter, lang, runs),
+        file_name=brief_filename(run, quarter, lang),
+        mime=HTML_MIME,
+        key="brief.download_html",
+        on_click="ignore",
+        type="primary",
+        icon=":material/description:",
+    )
     st.caption(ctx.t("brief.preparing"))
     sep = "、" if ctx.lang == "zh" else ", "
     st.markdown(ctx.t("brief.sheets", sheets=sep.join(sheet_name(k, lang) for k in SHEETS)))
-    st.download_button(ctx.t("brief.download_xlsx"), partial(workbook_bytes, run, lang),
-                       file_name=workbook_filename(run, lang), mime=XLSX_MIME, key="brief.download_xlsx",
-                       on_click="ignore", icon=":material/table:")
+    st.download_button(
+        ctx.t("brief.download_xlsx"),
+        partial(workbook_bytes, run, lang),
+        file_name=workbook_filename(run, lang),
+        mime=XLSX_MIME,
+        key="brief.download_xlsx",
+        on_click="ignore",
+        icon=":material/table:",
+    )

@@ -91,22 +91,44 @@ def _answer(ctx: PageContext, result: sk.SeekResult) -> None:
         left.metric(f"{ctx.t('seek.answer_value')} · {lever.unit}", show(result.value, lever.unit))
         right.metric(ctx.t("seek.answer_probability"), f"{result.probability:.0%}")
     with st.expander(ctx.t("seek.evaluations", n=len(result.evaluations))):
-        st.dataframe(pd.DataFrame({
-            f"{ctx.t('seek.col.value')} ({lever.unit})": [e.value for e in result.evaluations],
-            ctx.t("seek.col.probability"): [f"{e.probability:.0%}" for e in result.evaluations],
-            ctx.t("seek.col.draws"): [e.draws for e in result.evaluations],
-        }), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    f"{ctx.t('seek.col.value')} ({lever.unit})": [e.value for e in result.evaluations],
+                    ctx.t("seek.col.probability"): [f"{e.probability:.0%}" for e in result.evaluations],
+                    ctx.t("seek.col.draws"): [e.draws for e in result.evaluations],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def _search(ctx: PageContext, scenario: Scenario, target: str, lever: str, probability: float, level: float) -> None:
     lv = sk.LEVERS[lever]
-    st.caption(ctx.t("seek.lever_range", low=show(lv.low, lv.unit), high=show(lv.high, lv.unit), unit=lv.unit,
-                     step=show(lv.tolerance, lv.unit), current=show(lv.current(scenario), lv.unit)))
+    st.caption(
+        ctx.t(
+            "seek.lever_range",
+            low=show(lv.low, lv.unit),
+            high=show(lv.high, lv.unit),
+            unit=lv.unit,
+            step=show(lv.tolerance, lv.unit),
+            current=show(lv.current(scenario), lv.unit),
+        )
+    )
     signature = _signature(ctx, scenario, "seek", target, lever, probability, level)
     if st.button(ctx.t("seek.run"), key="seek.run", type="primary"):
         bar, update = _progress_bar(ctx)
-        result = sk.seek(ctx.population, scenario, target, lever, required_probability=probability, level=level,
-                         runner=_runner(ctx), progress=update)
+        result = sk.seek(
+            ctx.population,
+            scenario,
+            target,
+            lever,
+            required_probability=probability,
+            level=level,
+            runner=_runner(ctx),
+            progress=update,
+        )
         bar.empty()
         _remember(signature, result)
     result = _recall(signature)
@@ -114,52 +136,71 @@ def _search(ctx: PageContext, scenario: Scenario, target: str, lever: str, proba
         _answer(ctx, result)
 
 
-def _frontier(ctx: PageContext, scenario: Scenario, target: str, lever: str, probability: float,
-              level: float) -> None:
+def _frontier(ctx: PageContext, scenario: Scenario, target: str, lever: str, probability: float, level: float) -> None:
     st.markdown(f"#### {ctx.t('seek.frontier_header')}")
     st.caption(ctx.t("seek.frontier_help"))
     others = [n for n, lv in sk.LEVERS.items() if not set(lv.paths) & set(sk.LEVERS[lever].paths)]
     if st.session_state.get(LEVER_Y_KEY) not in others:
         st.session_state[LEVER_Y_KEY] = others[0]
     cols = st.columns(3)
-    lever_y = cols[0].selectbox(ctx.t("seek.lever_y"), others, key=LEVER_Y_KEY,
-                                format_func=lambda n: sk.LEVERS[n].label(ctx.lang))
+    lever_y = cols[0].selectbox(
+        ctx.t("seek.lever_y"), others, key=LEVER_Y_KEY, format_func=lambda n: sk.LEVERS[n].label(ctx.lang)
+    )
     points = cols[1].slider(ctx.t("seek.points"), min_value=3, max_value=6, step=1, key=POINTS_KEY)
-    draws = cols[2].number_input(ctx.t("seek.frontier_draws"), min_value=1, max_value=scenario.simulation.draws,
-                                 step=1, key=FRONTIER_DRAWS_KEY)
+    draws = cols[2].number_input(
+        ctx.t("seek.frontier_draws"), min_value=1, max_value=scenario.simulation.draws, step=1, key=FRONTIER_DRAWS_KEY
+    )
     signature = _signature(ctx, scenario, "frontier", target, lever, lever_y, points, draws, probability, level)
     if st.button(ctx.t("seek.frontier_run"), key="seek.frontier_run"):
         bar, update = _progress_bar(ctx)
-        grid = sk.frontier(ctx.population, scenario, target, lever, lever_y, points=int(points), draws=int(draws),
-                           required_probability=probability, level=level, runner=_runner(ctx), progress=update)
+        grid = sk.frontier(
+            ctx.population,
+            scenario,
+            target,
+            lever,
+            lever_y,
+            points=int(points),
+            draws=int(draws),
+            required_probability=probability,
+            level=level,
+            runner=_runner(ctx),
+            progress=update,
+        )
         bar.empty()
         _remember(signature, grid)
     grid = _recall(signature)
     if isinstance(grid, pd.DataFrame):
         st.altair_chart(frontier_chart(grid, ctx.lang), width="stretch")
-        st.download_button(ctx.t("seek.frontier_download"), grid.to_csv(index=False).encode("utf-8-sig"),
-                           file_name=f"frontier-{target}-{lever}-{lever_y}.csv", mime="text/csv",
-                           key="seek.frontier_download")
+        st.download_button(
+            ctx.t("seek.frontier_download"),
+            grid.to_csv(index=False).encode("utf-8-sig"),
+            file_name=f"frontier-{target}-{lever}-{lever_y}.csv",
+            mime="text/csv",
+            key="seek.frontier_download",
+        )
 
 
 def allocation_view(comparison: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The county comparison with the planner's column names and units (shares as percentages)."""
+
     def t(key: str) -> str:
         return translate(key, lang)
 
     yes, no = t("seek.yes"), t("seek.no")
-    return pd.DataFrame({
-        t("seek.col.county"): comparison["county"] if lang == "zh" else comparison["county"].map(COUNTY_NAMES_EN),
-        t("seek.col.share_default"): comparison["share_default"].map("{:.1%}".format),
-        t("seek.col.share_proposed"): comparison["share_proposed"].map("{:.1%}".format),
-        t("seek.col.growth_change"): (comparison["production_growth_2023_change"] * 100).map("{:+.2f}".format),
-        t("seek.col.falling_default"): comparison["falling_share_2023q4_default"].map("{:.1%}".format),
-        t("seek.col.falling_proposed"): comparison["falling_share_2023q4_proposed"].map("{:.1%}".format),
-        t("seek.col.points_default"): comparison["points_lost_2023_default"].round(2),
-        t("seek.col.points_proposed"): comparison["points_lost_2023_proposed"].round(2),
-        t("seek.col.wudan_default"): comparison["wudan_default"].map({True: yes, False: no}),
-        t("seek.col.wudan_proposed"): comparison["wudan_proposed"].map({True: yes, False: no}),
-    })
+    return pd.DataFrame(
+        {
+            t("seek.col.county"): comparison["county"] if lang == "zh" else comparison["county"].map(COUNTY_NAMES_EN),
+            t("seek.col.share_default"): comparison["share_default"].map("{:.1%}".format),
+            t("seek.col.share_proposed"): comparison["share_proposed"].map("{:.1%}".format),
+            t("seek.col.growth_change"): (comparison["production_growth_2023_change"] * 100).map("{:+.2f}".format),
+            t("seek.col.falling_default"): comparison["falling_share_2023q4_default"].map("{:.1%}".format),
+            t("seek.col.falling_proposed"): comparison["falling_share_2023q4_proposed"].map("{:.1%}".format),
+            t("seek.col.points_default"): comparison["points_lost_2023_default"].round(2),
+            t("seek.col.points_proposed"): comparison["points_lost_2023_proposed"].round(2),
+            t("seek.col.wudan_default"): comparison["wudan_default"].map({True: yes, False: no}),
+            t("seek.col.wudan_proposed"): comparison["wudan_proposed"].map({True: yes, False: no}),
+        }
+    )
 
 
 def _allocation(ctx: PageContext, scenario: Scenario) -> None:
@@ -174,18 +215,29 @@ def _allocation(ctx: PageContext, scenario: Scenario) -> None:
     alloc = _recall(signature)
     if not isinstance(alloc, sk.AllocationResult):
         return
-    st.info(ctx.t("seek.allocation_summary", default=alloc.counties_losing_default,
-                  proposed=alloc.counties_losing_proposed, points_default=alloc.default["points_lost_2023"].sum(),
-                  points_proposed=alloc.proposed["points_lost_2023"].sum(), draws=scenario.simulation.draws))
+    st.info(
+        ctx.t(
+            "seek.allocation_summary",
+            default=alloc.counties_losing_default,
+            proposed=alloc.counties_losing_proposed,
+            points_default=alloc.default["points_lost_2023"].sum(),
+            points_proposed=alloc.proposed["points_lost_2023"].sum(),
+            draws=scenario.simulation.draws,
+        )
+    )
     if alloc.rounds == 0:
         st.caption(ctx.t("seek.allocation_none"))
     table = alloc.comparison()
     st.dataframe(allocation_view(table, ctx.lang), hide_index=True, width="stretch")
     st.altair_chart(allocation_chart(table, ctx.lang), width="stretch")
     proposed = alloc.proposed_scenario(scenario)
-    st.download_button(ctx.t("seek.allocation_download"), dump_scenario_toml(proposed).encode("utf-8"),
-                       file_name="scenario-county-split.toml", mime="application/toml",
-                       key="seek.allocation_download")
+    st.download_button(
+        ctx.t("seek.allocation_download"),
+        dump_scenario_toml(proposed).encode("utf-8"),
+        file_name="scenario-county-split.toml",
+        mime="application/toml",
+        key="seek.allocation_download",
+    )
 
 
 def render(ctx: PageContext) -> None:
@@ -195,16 +247,26 @@ def render(ctx: PageContext) -> None:
     st.subheader(ctx.t("seek.title"))
     st.caption(ctx.t("seek.intro", scenario=scenario.name, draws=scenario.simulation.draws))
     cols = st.columns(2)
-    target = cols[0].selectbox(ctx.t("seek.target"), list(sk.TARGETS), key=TARGET_KEY,
-                               format_func=lambda n: f"{n} · {sk.TARGETS[n].label(ctx.lang)}")
-    lever = cols[1].selectbox(ctx.t("seek.lever"), list(sk.LEVERS), key=LEVER_KEY,
-                              format_func=lambda n: f"{sk.LEVERS[n].label(ctx.lang)} ({sk.LEVERS[n].unit})")
+    target = cols[0].selectbox(
+        ctx.t("seek.target"),
+        list(sk.TARGETS),
+        key=TARGET_KEY,
+        format_func=lambda n: f"{n} · {sk.TARGETS[n].label(ctx.lang)}",
+    )
+    lever = cols[1].selectbox(
+        ctx.t("seek.lever"),
+        list(sk.LEVERS),
+        key=LEVER_KEY,
+        format_func=lambda n: f"{sk.LEVERS[n].label(ctx.lang)} ({sk.LEVERS[n].unit})",
+    )
     tgt = sk.TARGETS[target]
     cols = st.columns(2)
-    probability = cols[0].number_input(ctx.t("seek.probability"), min_value=0.0, max_value=1.0, step=0.05,
-                                       key=PROBABILITY_KEY)
-    level = cols[1].number_input(f"{ctx.t('seek.level', unit=tgt.unit)} {tgt.comparison}", step=0.01,
-                                 min_value=0.0, key=level_key(target))
+    probability = cols[0].number_input(
+        ctx.t("seek.probability"), min_value=0.0, max_value=1.0, step=0.05, key=PROBABILITY_KEY
+    )
+    level = cols[1].number_input(
+        f"{ctx.t('seek.level', unit=tgt.unit)} {tgt.comparison}", step=0.01, min_value=0.0, key=level_key(target)
+    )
     note = tgt.note_zh if ctx.lang == "zh" else tgt.note_en
     if note:
         st.caption(note)

@@ -22,7 +22,8 @@ TEXTS = {
     "seek.answer_value": ("所需最小值（结果）", "Least value needed (result)"),
     "seek.answer_probability": ("该值下达标概率（结果）", "Probability of meeting there (result)"),
     "seek.evaluations": (
-        "已模拟的取值（{n} 次，每次为2023年完整模拟）", "Values simulated ({n}, each a full 2023 simulation)"
+        "已模拟的取值（{n} 次，每次为2023年完整模拟）",
+        "Values simulated ({n}, each a full 2023 simulation)",
     ),
     "seek.col.value": ("杠杆取值", "Lever value"),
     "seek.col.probability": ("达标概率", "Probability of meeting"),
@@ -64,13 +65,15 @@ TEXTS = {
         "No change was found that lowers the points lost: keep the split in proportion to households.",
     ),
     "seek.allocation_download": (
-        "下载采用建议分配的方案（TOML）", "Download the scenario with the proposed split (TOML)"
+        "下载采用建议分配的方案（TOML）",
+        "Download the scenario with the proposed split (TOML)",
     ),
     "seek.col.county": ("县（市、区）", "County"),
     "seek.col.share_default": ("资金份额·默认（输入）", "Share of funds, default (input)"),
     "seek.col.share_proposed": ("资金份额·建议（输入）", "Share of funds, proposed (input)"),
     "seek.col.growth_change": (
-        "2023年生产经营收入增幅变化（百分点，结果）", "Change in 2023 production growth (pp, result)"
+        "2023年生产经营收入增幅变化（百分点，结果）",
+        "Change in 2023 production growth (pp, result)",
     ),
     "seek.col.falling_default": ("2023Q4下降户占比·默认（结果）", "Falling share 2023Q4, default (result)"),
     "seek.col.falling_proposed": ("2023Q4下降户占比·建议（结果）", "Falling share 2023Q4, proposed (result)"),
