@@ -6,6 +6,8 @@ and the workbook show them through this one table. Shares are 0–1 in the model
 
 from __future__ import annotations
 
+from model.text import pick
+
 SHARE_PREFIXES = ("share 0–1", "probability 0–1", "share, year on year", "share, year to date")
 
 UNITS: dict[str, tuple[str, str]] = {
@@ -58,4 +60,4 @@ def is_share_unit(unit: str) -> bool:
 def unit_text(unit: str, lang: str) -> str:
     """A model unit as shown in ``lang`` (a unit missing from the table is shown as written in the model)."""
     pair = UNITS.get(unit)
-    return unit if pair is None else (pair[0] if lang == "zh" else pair[1])
+    return unit if pair is None else pick(pair, lang)

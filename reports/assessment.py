@@ -14,6 +14,7 @@ import pandas as pd
 
 from model.fieldspec import COUNTIES
 from model.result import POINTS_PER_PP, SimulationResult
+from model.text import pick
 from reports.chart_text import place
 
 # key → (Chinese header, English header, how the value is shown). Units and "result"/"input" are in the header.
@@ -85,12 +86,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 def label(key: str, lang: str, **values: object) -> str:
     """A column header or a label of this module in ``lang``."""
-    if key in COLUMNS:
-        zh, en, _ = COLUMNS[key]
-    else:
-        zh, en = TEXTS[key]
-    chosen = zh if lang == "zh" else en
-    return chosen.format(**values) if values else chosen
+    return pick(COLUMNS[key][:2] if key in COLUMNS else TEXTS[key], lang, **values)
 
 
 def quarter_assessment(result: SimulationResult, quarter: str) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from model import calibration, fieldspec
 from model.api import Run
 from model.fieldspec import FieldSpec
 from model.targets import TargetCheck
+from model.text import pick
 from model.units import is_share_unit, unit_text
 from reports import assessment, charts
 from reports.chart_text import place
@@ -152,9 +153,7 @@ section.assumptions { break-before: page; page-break-before: always; }
 
 def text(key: str, lang: str, **values: object) -> str:
     """A label of the brief in ``lang`` (not escaped)."""
-    zh, en = TEXTS[key]
-    chosen = zh if lang == "zh" else en
-    return chosen.format(**values) if values else chosen
+    return pick(TEXTS[key], lang, **values)
 
 
 def number(value: object, unit: str = "") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from model.fieldspec import COUNTY_NAMES_EN
 from model.result import CITY
+from model.text import pick
 
 TEXTS: dict[str, tuple[str, str]] = {
     "scenario": ("方案", "Scenario"),
@@ -86,9 +87,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 def text(key: str, lang: str, **values: object) -> str:
     """The label ``key`` in ``lang`` ("zh" or "en"), placeholders filled from ``values``."""
-    zh, en = TEXTS[key]
-    chosen = zh if lang == "zh" else en
-    return chosen.format(**values) if values else chosen
+    return pick(TEXTS[key], lang, **values)
 
 
 def place(name: str, lang: str) -> str:

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from model.seek import LEVERS, TARGETS
+from model.text import pick
 
 CHART_WIDTH = 520
 
@@ -33,8 +34,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 def _t(key: str, lang: str, **values: object) -> str:
-    zh, en = TEXTS[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return pick(TEXTS[key], lang, **values)
 
 
 def _axis_title(lever: str, lang: str) -> str:

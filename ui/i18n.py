@@ -11,6 +11,7 @@ import pkgutil
 from functools import cache
 
 import ui.texts
+from model.text import pick
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -31,6 +32,4 @@ def catalogue() -> dict[str, tuple[str, str]]:
 
 def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     """The text for ``key`` in ``lang``, with ``{name}`` placeholders filled from ``values``."""
-    zh, en = catalogue()[key]
-    text = zh if lang == "zh" else en
-    return text.format(**values) if values else text
+    return pick(catalogue()[key], lang, **values)
