@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -128,11 +129,9 @@ class _Block:
         self.p_below[:, y] = self.shock.mean(axis=1)
 
 
+@dataclass(frozen=True)
 class Quarter:
     """Everything the blocks share in one quarter (read-only for them)."""
-
-    def __init__(self, **fields: object):
-        self.__dict__.update(fields)
 
     production_base: np.ndarray
     production_theta: np.ndarray
