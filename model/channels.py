@@ -233,9 +233,10 @@ class Channels:
 
         # Training (N18): a stock; one person-time trains one worker, each year the next households in line.
         per_year = scenario.training.person_times * a
-        year_trained = np.divide(
-            prio.training, per_year[pop.county], out=np.full(pop.n, np.inf), where=per_year[pop.county] > 0
-        )
+        with np.errstate(over="ignore"):  # a vanishing yearly number puts the queue at +inf: never trained
+            year_trained = np.divide(
+                prio.training, per_year[pop.county], out=np.full(pop.n, np.inf), where=per_year[pop.county] > 0
+            )
         training_start = np.where(np.isfinite(year_trained), FIRST_QUARTER + 4 * np.floor(year_trained), np.inf)
 
         seasonality = {k: np.asarray(cal.seasonality(k)) for k in ("wage", "production", "property", "transfer")}
