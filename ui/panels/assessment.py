@@ -6,28 +6,14 @@ import streamlit as st
 
 from model.api import Run
 from model.fieldspec import COUNTIES
-from model.targets import ASSESSMENT_YEAR
 from reports import assessment
 from reports.chart_text import place
 from reports.export import frame_csv
 from ui.context import PageContext
+from ui.panels.selection import choose, scenario_and_quarter
 
-SCENARIO_KEY = "assessment.scenario"
-QUARTER_KEY = "assessment.quarter"
 VIEW_KEY = "assessment.view"
 VIEWS = ("quarter", "all")
-
-
-def default_quarter(quarters: list[str]) -> str:
-    """The fourth quarter of the notice's year when reported (the year-end assessment), else the first."""
-    wanted = f"{ASSESSMENT_YEAR}Q4"
-    return wanted if wanted in quarters else quarters[0]
-
-
-def choose(key: str, options: list[str], default: str) -> None:
-    """Keep a selector's state valid before it is drawn (slots can be renamed, horizons can change)."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default
 
 
 def _column_config(table_columns: list[str], lang: str) -> dict:
@@ -64,17 +50,8 @@ def render(ctx: PageContext) -> None:
     """Draw the panel."""
     lang = ctx.lang
     st.subheader(ctx.t("assessment.title"))
-    names = list(ctx.runs)
-    choose(SCENARIO_KEY, names, ctx.active)
-    left, middle, right = st.columns([2, 1, 1])
-    with left:
-        name = st.selectbox(ctx.t("assessment.scenario"), names, key=SCENARIO_KEY)
-    run = ctx.runs[name]
+    name, run, quarter, right = scenario_and_quarter(ctx, "assessment")
     result = run.result
-    quarters = result.reported_quarters
-    choose(QUARTER_KEY, quarters, default_quarter(quarters))
-    with middle:
-        quarter = st.selectbox(ctx.t("assessment.quarter"), quarters, key=QUARTER_KEY)
     choose(VIEW_KEY, list(VIEWS), VIEWS[0])
     with right:
         view = st.radio(

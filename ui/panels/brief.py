@@ -14,10 +14,8 @@ from model.api import Run
 from reports.brief import brief_filename, brief_html
 from reports.workbook import SHEETS, sheet_name, workbook_bytes, workbook_filename
 from ui.context import PageContext
-from ui.panels.assessment import choose, default_quarter
+from ui.panels.selection import choose, scenario_and_quarter
 
-SCENARIO_KEY = "brief.scenario"
-QUARTER_KEY = "brief.quarter"
 LANG_KEY = "brief.lang"
 COMPARE_KEY = "brief.compare"
 BRIEF_LANGS = ("zh", "en")
@@ -34,16 +32,7 @@ def render(ctx: PageContext) -> None:
     """Draw the panel."""
     st.subheader(ctx.t("brief.title"))
     st.caption(ctx.t("brief.intro"))
-    names = list(ctx.runs)
-    choose(SCENARIO_KEY, names, ctx.active)
-    left, middle, right = st.columns([2, 1, 1])
-    with left:
-        name = st.selectbox(ctx.t("brief.scenario"), names, key=SCENARIO_KEY)
-    run = ctx.runs[name]
-    quarters = run.result.reported_quarters
-    choose(QUARTER_KEY, quarters, default_quarter(quarters))
-    with middle:
-        quarter = st.selectbox(ctx.t("brief.quarter"), quarters, key=QUARTER_KEY, help=ctx.t("brief.quarter_help"))
+    name, run, quarter, right = scenario_and_quarter(ctx, "brief", quarter_help=ctx.t("brief.quarter_help"))
     choose(LANG_KEY, list(BRIEF_LANGS), "zh")
     with right:
         lang = st.radio(

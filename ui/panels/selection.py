@@ -1,0 +1,44 @@
+"""The scenario and quarter pickers shared by the assessment and brief panels."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from model.api import Run
+from model.targets import ASSESSMENT_YEAR
+from ui.context import PageContext
+
+
+def default_quarter(quarters: list[str]) -> str:
+    """The fourth quarter of the notice's year when reported (the year-end assessment), else the first."""
+    wanted = f"{ASSESSMENT_YEAR}Q4"
+    return wanted if wanted in quarters else quarters[0]
+
+
+def choose(key: str, options: list[str], default: str) -> None:
+    """Keep a selector's state valid before it is drawn (slots can be renamed, horizons can change)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+def scenario_and_quarter(
+    ctx: PageContext, part: str, quarter_help: str | None = None
+) -> tuple[str, Run, str, DeltaGenerator]:
+    """Draw the scenario and quarter selectors of panel ``part``.
+
+    Returns the scenario's display name, its run, the quarter and the free third column.
+
+    Widget keys and labels are ``{part}.scenario`` and ``{part}.quarter``.
+    """
+    names = list(ctx.runs)
+    choose(f"{part}.scenario", names, ctx.active)
+    left, middle, right = st.columns([2, 1, 1])
+    with left:
+        name = st.selectbox(ctx.t(f"{part}.scenario"), names, key=f"{part}.scenario")
+    run = ctx.runs[name]
+    quarters = run.result.reported_quarters
+    choose(f"{part}.quarter", quarters, default_quarter(quarters))
+    with middle:
+        quarter = st.selectbox(ctx.t(f"{part}.quarter"), quarters, key=f"{part}.quarter", help=quarter_help)
+    return name, run, quarter, right
