@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from model.households_io import HEADER_TABLE, read_household_file  # noqa: E402
-from model.synth import generate_frame  # noqa: E402
+from model.io.household_files import HEADER_TABLE, read_household_file  # noqa: E402
+from model.population.synth import generate_frame  # noqa: E402
 
 
 def machine() -> str:

@@ -65,9 +65,9 @@ def machine() -> dict:
 def child(name: str, runs: int) -> dict:
     """Run one configuration in this process and return its measurements."""
     sys.path.insert(0, str(ROOT))
-    from model.engine import _worker_count, simulate
-    from model.scenario import Scenario
-    from model.synth import default_population
+    from model.engine.simulate import _worker_count, simulate
+    from model.population.synth import default_population
+    from model.schema.scenario import Scenario
 
     config = CONFIGS[name]
     t0 = time.perf_counter()

@@ -49,8 +49,8 @@ def bench_apptest() -> dict[str, float]:
     """Median seconds: slider-change rerun, bare model run of the same scenario, cached rerun."""
     from streamlit.testing.v1 import AppTest
 
-    from model.api import run_scenario
-    from model.synth import default_population
+    from model.engine.run import run_scenario
+    from model.population.synth import default_population
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.run()

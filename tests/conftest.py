@@ -17,8 +17,8 @@ SMALL_HOUSEHOLDS = 3_000
 @pytest.fixture(scope="session")
 def small_population():
     """3,000 households drawn from the default table, weighted up to the city's household count."""
-    from model.population import population_from_frame
-    from model.synth import generate_frame
+    from model.population.synth import generate_frame
+    from model.population.table import population_from_frame
 
     frame = generate_frame()
     sample = frame.sample(SMALL_HOUSEHOLDS, random_state=1).copy()
@@ -29,8 +29,8 @@ def small_population():
 @pytest.fixture(scope="session")
 def small_runs(small_population):
     """Baseline and the notice's scenario with 8 draws, keyed by display name as the page does."""
-    from model.api import run_scenario
-    from model.scenario import load_scenario
+    from model.engine.run import run_scenario
+    from model.schema.scenario import load_scenario
 
     runs = {}
     for name in ("baseline", "notice_2023"):

@@ -7,9 +7,9 @@ import io
 import numpy as np
 import pandas as pd
 
-from model.fieldspec import COUNTIES
-from model.households_io import HEADER_TABLE
-from model.population import COLUMN_NAMES, HOUSEHOLD_TYPES
+from model.io.household_files import HEADER_TABLE
+from model.population.table import COLUMN_NAMES, HOUSEHOLD_TYPES
+from model.schema.fieldspec import COUNTIES
 
 HEAD = {col: HEADER_TABLE[col][0] for col in COLUMN_NAMES}
 

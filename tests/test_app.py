@@ -7,7 +7,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from model.scenario import parse_scenario_bytes
+from model.schema.scenario import parse_scenario_bytes
 from ui import share
 from ui.files import scenario_file_bytes
 from ui.scenarios import shipped

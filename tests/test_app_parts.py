@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import fieldspec
-from model.scenario import ScenarioError, parse_scenario_bytes
+from model.schema import fieldspec
+from model.schema.scenario import ScenarioError, parse_scenario_bytes
 from ui import linking, share, widgets
 from ui.files import scenario_file_bytes, scenario_file_name
 from ui.formats import field_value, with_unit

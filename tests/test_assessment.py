@@ -31,11 +31,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.api import run_scenario
-from model.fieldspec import COUNTIES
-from model.population import population_from_frame
-from model.scenario import default_scenario
-from reports import assessment
+from model.engine.run import run_scenario
+from model.population.table import population_from_frame
+from model.reports import assessment
+from model.schema.fieldspec import COUNTIES
+from model.schema.scenario import default_scenario
 
 TINY = {
     "麒麟区": [(True, 30_000), (True, 60_000), (False, 30_000), (False, 30_000)],

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from model.scenario import parse_scenario_bytes
+from model.schema.scenario import parse_scenario_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

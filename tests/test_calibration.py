@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import calibration as cal
-from model import fieldspec
-from model.fieldspec import COUNTIES
-from model.population import HOUSEHOLD_TYPES, INCOME_COMPONENTS, population_from_frame
-from model.synth import county_household_counts, default_population, generate_frame
+from model.population.synth import county_household_counts, default_population, generate_frame
+from model.population.table import HOUSEHOLD_TYPES, INCOME_COMPONENTS, population_from_frame
+from model.schema import calibration as cal
+from model.schema import fieldspec
+from model.schema.fieldspec import COUNTIES
 
 ALLEVIATED = ("脱贫户", "脱贫不稳定户")  # poverty-alleviated households (counted in the calibrated county totals)
 MONITORED = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")

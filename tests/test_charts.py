@@ -5,10 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.fieldspec import COUNTIES
-from model.result import CITY
-from reports import charts, export
-from reports.chart_text import TEXTS, place, text
+from model.engine.result import CITY
+from model.reports import charts, export
+from model.reports.chart_text import TEXTS, place, text
+from model.schema.fieldspec import COUNTIES
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

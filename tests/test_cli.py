@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model import cli
-from model.scenario import dump_scenario_toml, load_scenario
+from model.cli import common as cli_common
+from model.cli import main as cli
+from model.schema.scenario import dump_scenario_toml, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"
@@ -43,7 +44,7 @@ def quick_scenarios(tmp_path):
 @pytest.fixture()
 def small_cli(monkeypatch, small_population):
     """The CLI running on the 3,000-household sample instead of the embedded population."""
-    monkeypatch.setattr(cli, "default_population", lambda: small_population)
+    monkeypatch.setattr(cli_common, "default_population", lambda: small_population)
     return cli.main
 
 

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import calibration as cal
-from model.api import run_scenario
-from model.fieldspec import COUNTIES
-from model.population import INCOME_COMPONENTS, population_from_frame
-from model.scenario import Scenario
+from model.engine.run import run_scenario
+from model.population.table import INCOME_COMPONENTS, population_from_frame
+from model.schema import calibration as cal
+from model.schema.fieldspec import COUNTIES
+from model.schema.scenario import Scenario
 
 REL = 1e-6
 QILIN, XUANWEI = COUNTIES.index("麒麟区"), COUNTIES.index("宣威市")
@@ -183,7 +183,7 @@ def _vintages(i, ramp=4.0):
 
 def test_default_allocation_follows_the_calibrated_county_counts():
     """Without a county table, programmes are split by the city's calibrated households, whatever table is run."""
-    from model.synth import county_household_counts
+    from model.population.synth import county_household_counts
 
     counts = county_household_counts()
     expected = np.array([sum(counts[c].values()) for c in COUNTIES], dtype=float)
@@ -436,7 +436,7 @@ def test_falling_share_points_lost_and_wudan_by_hand():
 
 def test_equal_income_is_not_a_fall():
     """With no growth, no shocks and no policy change, year-to-date production equals 2022's: nobody falls."""
-    from model.synth import generate_frame
+    from model.population.synth import generate_frame
 
     frame = generate_frame().sample(500, random_state=2)
     pop = population_from_frame(frame, "500 households")
@@ -559,8 +559,8 @@ def test_horizon_ending_before_the_first_full_year_runs():
 def test_shocks_multiply_production_damped_for_bound_households_and_clamped_at_zero():
     """Y = det × max(0, 1 + χ_village (1 − bound × damping)), with χ the common shock of the household's village
     (household and wage shocks off); det is the same scenario's production without shocks."""
-    from model.engine import FIRST_QUARTER
-    from model.shocks import common_shocks
+    from model.engine.shocks import common_shocks
+    from model.engine.simulate import FIRST_QUARTER
 
     pop = tiny(household(0), household(1, county="宣威市", willing=True, bound=True))
     sds = {
@@ -593,8 +593,8 @@ def test_shocks_multiply_production_damped_for_bound_households_and_clamped_at_z
 
 
 def test_wage_shock_is_city_wide():
-    from model.engine import FIRST_QUARTER
-    from model.shocks import wage_shocks
+    from model.engine.shocks import wage_shocks
+    from model.engine.simulate import FIRST_QUARTER
 
     pop = tiny(household(0), household(1, county="宣威市"))
     shocked = run(pop, simulation__draws=8, assumptions__wage_shock_sd=0.1)
@@ -609,7 +609,7 @@ def test_wage_shock_is_city_wide():
 
 
 def test_price_shock_is_a_stationary_ar1():
-    from model.shocks import common_shocks
+    from model.engine.shocks import common_shocks
 
     draws, phi = 4_000, 0.5
     chi = common_shocks(
@@ -630,8 +630,8 @@ def test_price_shock_is_a_stationary_ar1():
 
 
 def test_drawn_assumptions_are_triangular_around_the_scenario_value():
-    from model import fieldspec
-    from model.assumptions import assumption_draws
+    from model.engine.assumptions import assumption_draws
+    from model.schema import fieldspec
 
     scenario = Scenario().with_changes({"simulation.draw_assumptions": True})
     draws = assumption_draws(scenario, 20_000)

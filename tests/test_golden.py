@@ -12,10 +12,10 @@ import json
 
 import pytest
 
-from model import fieldspec
-from model.api import run_scenario
-from model.scenario import load_scenario
-from model.synth import default_population
+from model.engine.run import run_scenario
+from model.population.synth import default_population
+from model.schema import fieldspec
+from model.schema.scenario import load_scenario
 from tests.regen_golden import golden_path, shipped, summarize
 
 REL_INPUTS = 1e-6

@@ -14,9 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.cli import main
-from model.fieldspec import COUNTIES, COUNTY_NAMES_EN
-from model.households_io import (
+from model.cli.main import main
+from model.io.household_files import (
     MODES,
     read_household_file,
     report_csv_bytes,
@@ -25,8 +24,9 @@ from model.households_io import (
     template_headers,
     write_template,
 )
-from model.population import COLUMN_NAMES, PopulationError
-from model.scenario import dump_scenario_toml, load_scenario
+from model.population.table import COLUMN_NAMES, PopulationError
+from model.schema.fieldspec import COUNTIES, COUNTY_NAMES_EN
+from model.schema.scenario import dump_scenario_toml, load_scenario
 from tests.household_samples import HEAD, as_text, csv_bytes, good_frame, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -307,7 +307,7 @@ def test_header_only_file_has_no_rows():
 
 
 def test_too_large_file_is_refused_before_reading(monkeypatch):
-    import model.households_io as hio
+    import model.io.household_files as hio
 
     monkeypatch.setattr(hio, "MAX_FILE_BYTES", 100)
     outcome = read(good_frame(3))
@@ -315,7 +315,7 @@ def test_too_large_file_is_refused_before_reading(monkeypatch):
 
 
 def test_workbook_that_would_unpack_too_large_is_refused(monkeypatch):
-    import model.households_io as hio
+    import model.io.household_files as hio
 
     monkeypatch.setattr(hio, "MAX_XLSX_UNPACKED_BYTES", 1000)
     outcome = read_household_file(xlsx_bytes(good_frame(3)), "x.xlsx")
@@ -432,7 +432,7 @@ def test_cli_missing_household_file_exits_2(quick_scenario, capsys):
 
 
 def test_load_household_file_raises_population_error_with_report(tmp_path):
-    from model.households_io import HouseholdFileRefused, load_household_file
+    from model.io.household_files import HouseholdFileRefused, load_household_file
 
     frame = as_text(good_frame(3))
     frame.loc[0, HEAD["type"]] = "?"

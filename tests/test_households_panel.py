@@ -7,7 +7,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from model.population import Population
+from model.population.table import Population
 from tests.household_samples import HEAD, as_text, csv_bytes, good_frame, xlsx_bytes
 
 CSV = "text/csv"
@@ -17,7 +17,7 @@ def panel_script() -> None:
     """A page holding only the panel, on a one-household default population so the test needs no simulation."""
     import streamlit as st
 
-    from model.households_io import read_household_file, template_csv_bytes
+    from model.io.household_files import read_household_file, template_csv_bytes
     from ui.context import PageContext
     from ui.panels.households import render
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model.households_io import (
+from model.io.household_files import (
     is_personal_header,
     read_household_file,
     report_csv_bytes,
@@ -25,7 +25,7 @@ from model.households_io import (
     template_xlsx_bytes,
     write_template,
 )
-from model.scenario import dump_scenario_toml, load_scenario
+from model.schema.scenario import dump_scenario_toml, load_scenario
 from tests.household_samples import as_text, good_frame
 
 ROOT = Path(__file__).resolve().parent.parent

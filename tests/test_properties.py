@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import fieldspec
-from model.api import run_scenario
-from model.channels import Channels
-from model.engine import simulate
-from model.scenario import Scenario
+from model.engine.channels import Channels
+from model.engine.run import run_scenario
+from model.engine.simulate import simulate
+from model.schema import fieldspec
+from model.schema.scenario import Scenario
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 BASE = Scenario().with_changes({"simulation.draws": 3})
@@ -145,8 +145,8 @@ def test_households_a_lever_does_not_reach_keep_their_income(small_population, s
 @SETTINGS
 @given(scenario=scenarios(), moved=st.floats(0.0, 1.0))
 def test_moving_money_between_two_counties_leaves_the_other_seven_bit_for_bit(small_population, scenario, moved):
-    from model.channels import allocation_shares
-    from model.fieldspec import COUNTIES
+    from model.engine.channels import allocation_shares
+    from model.schema.fieldspec import COUNTIES
 
     shares = dict(zip(COUNTIES, allocation_shares(scenario).tolist(), strict=True))
     before = scenario.with_changes({"funds.county_shares": shares})

@@ -13,12 +13,12 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model import calibration, fieldspec
-from model.api import run_scenario
-from model.fieldspec import COUNTIES
-from model.result import CITY
-from model.units import unit_text
-from reports import assessment, brief, workbook
+from model.engine.result import CITY
+from model.engine.run import run_scenario
+from model.reports import assessment, brief, workbook
+from model.schema import calibration, fieldspec
+from model.schema.fieldspec import COUNTIES
+from model.schema.units import unit_text
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DAY = dt.date(2026, 11, 29)
@@ -298,9 +298,9 @@ def _panel_script(panel: str) -> None:
 
     import pandas as pd
 
-    from model.api import run_scenario
-    from model.population import population_from_frame
-    from model.scenario import default_scenario
+    from model.engine.run import run_scenario
+    from model.population.table import population_from_frame
+    from model.schema.scenario import default_scenario
     from ui.context import PageContext
 
     rows = [

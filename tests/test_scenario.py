@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import fieldspec
-from model.scenario import (
+from model.schema import fieldspec
+from model.schema.scenario import (
     Scenario,
     ScenarioError,
     dump_scenario_json,

@@ -14,12 +14,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model import cli
-from model import seek as sk
-from model.api import run_scenario
-from model.fieldspec import COUNTIES
-from model.scenario import dump_scenario_toml, load_scenario
-from reports.seek_charts import allocation_chart, allocation_data, frontier_chart
+from model.analyses import seek as sk
+from model.cli import common as cli_common
+from model.cli import main as cli
+from model.engine.run import run_scenario
+from model.reports.seek_charts import allocation_chart, allocation_data, frontier_chart
+from model.schema.fieldspec import COUNTIES
+from model.schema.scenario import dump_scenario_toml, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAWS = 8
@@ -261,7 +262,7 @@ def test_losing_counties_are_those_above_the_city_share_on_average(small_populat
 @pytest.fixture()
 def small_cli(monkeypatch, small_population):
     """The CLI running on the 3,000-household sample."""
-    monkeypatch.setattr(cli, "default_population", lambda: small_population)
+    monkeypatch.setattr(cli_common, "default_population", lambda: small_population)
     return cli.main
 
 
@@ -341,10 +342,10 @@ def seek_panel_script() -> None:
 
     import streamlit as st
 
-    from model.api import run_scenario
-    from model.population import population_from_frame
-    from model.scenario import load_scenario
-    from model.synth import generate_frame
+    from model.engine.run import run_scenario
+    from model.population.synth import generate_frame
+    from model.population.table import population_from_frame
+    from model.schema.scenario import load_scenario
     from ui.context import PageContext
     from ui.panels.seek import render
 

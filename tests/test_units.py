@@ -2,10 +2,10 @@
 
 import pytest
 
-from model import fieldspec
-from model.api import run_scenario
-from model.scenario import Scenario
-from model.units import UNITS, is_share_unit, unit_text
+from model.engine.run import run_scenario
+from model.schema import fieldspec
+from model.schema.scenario import Scenario
+from model.schema.units import UNITS, is_share_unit, unit_text
 
 
 def test_every_field_unit_has_a_display_form():

@@ -15,10 +15,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from model import synth
-from model.api import Run, run_scenario
-from model.population import Population
-from model.scenario import Scenario
+from model.engine.run import Run, run_scenario
+from model.population import synth
+from model.population.table import Population
+from model.schema.scenario import Scenario
 
 IMPORTED_POPULATION_KEY = "imported_population"
 MAX_RUNS = 24  # one full-scale simulation holds ~12 MB of per-household arrays; renamed entries share them

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.api import Run
-from model.targets import TargetCheck
+from model.engine.run import Run
+from model.engine.targets import TargetCheck
 from ui.formats import is_share_unit, number, unit_text, with_unit
 from ui.i18n import t
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from model.api import Run
-from model.population import Population
-from model.scenario import Scenario
+from model.engine.run import Run
+from model.population.table import Population
+from model.schema.scenario import Scenario
 from ui.i18n import t
 
 

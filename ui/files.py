@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from model.scenario import Scenario, dump_scenario_toml
+from model.schema.scenario import Scenario, dump_scenario_toml
 
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from model.fieldspec import FieldSpec
-from model.units import is_share_unit, unit_text
+from model.schema.fieldspec import FieldSpec
+from model.schema.units import is_share_unit, unit_text
 from ui.i18n import t
 
 PERCENT = 100

@@ -11,7 +11,7 @@ import pkgutil
 from functools import cache
 
 import ui.texts
-from model.text import pick
+from model.schema.text import pick
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"

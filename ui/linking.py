@@ -7,7 +7,7 @@ says which values it adjusted; nothing changes silently.
 
 from __future__ import annotations
 
-from model.scenario import LINK_MODE_FIELDS, Scenario
+from model.schema.scenario import LINK_MODE_FIELDS, Scenario
 
 SECTION = "linking"
 DECIMALS = 4

@@ -10,12 +10,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from model.api import Run
-from model.fieldspec import COUNTIES
-from model.scenario import dump_scenario_json
-from reports import charts
-from reports.chart_text import place
-from reports.export import chart_png, chart_svg, frame_csv
+from model.engine.run import Run
+from model.reports import charts
+from model.reports.chart_text import place
+from model.reports.export import chart_png, chart_svg, frame_csv
+from model.schema.fieldspec import COUNTIES
+from model.schema.scenario import dump_scenario_json
 from ui.i18n import t
 
 VIEWS = ("income", "counties", "channels", "distribution")

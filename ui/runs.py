@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.api import Run
-from model.population import Population
+from model.engine.run import Run
+from model.population.table import Population
 from ui.cache import is_cached, run_cached
 from ui.i18n import t
 from ui.state import Slot

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from model.scenario import Scenario, load_scenario
+from model.schema.scenario import Scenario, load_scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SHIPPED = ("baseline", "policy_floor", "notice_2023", "breadth_first", "depth_first")

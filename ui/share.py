@@ -11,9 +11,9 @@ import json
 import math
 from collections.abc import Mapping
 
-from model import fieldspec
-from model.fieldspec import FieldSpec
-from model.scenario import Problem, Scenario, ScenarioError
+from model.schema import fieldspec
+from model.schema.fieldspec import FieldSpec
+from model.schema.scenario import Problem, Scenario, ScenarioError
 from ui.i18n import t
 from ui.scenarios import DEFAULT_BASE, SHIPPED, shipped
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from model import fieldspec
-from model.fieldspec import FieldSpec
-from model.scenario import Problem, Scenario, ScenarioError, parse_scenario_bytes
+from model.schema import fieldspec
+from model.schema.fieldspec import FieldSpec
+from model.schema.scenario import Problem, Scenario, ScenarioError, parse_scenario_bytes
 from ui import linking, share, widgets
 from ui.i18n import DEFAULT_LANG, t
 from ui.scenarios import DEFAULT_BASE, shipped

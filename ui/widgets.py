@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from model import fieldspec
-from model.fieldspec import FieldSpec
-from model.scenario import Scenario, quarter_index, quarter_label
+from model.schema import fieldspec
+from model.schema.fieldspec import FieldSpec
+from model.schema.scenario import Scenario, quarter_index, quarter_label
 from ui.formats import PERCENT, field_value, is_share, unit_text
 from ui.i18n import t
 

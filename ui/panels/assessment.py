@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model.api import Run
-from model.fieldspec import COUNTIES
-from reports import assessment
-from reports.chart_text import place
-from reports.export import frame_csv
+from model.engine.run import Run
+from model.reports import assessment
+from model.reports.chart_text import place
+from model.reports.export import frame_csv
+from model.schema.fieldspec import COUNTIES
 from ui.context import PageContext
 from ui.panels.selection import choose, scenario_and_quarter
 

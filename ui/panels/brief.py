@@ -10,9 +10,9 @@ from functools import partial
 
 import streamlit as st
 
-from model.api import Run
-from reports.brief import brief_filename, brief_html
-from reports.workbook import SHEETS, sheet_name, workbook_bytes, workbook_filename
+from model.engine.run import Run
+from model.reports.brief import brief_filename, brief_html
+from model.reports.workbook import SHEETS, sheet_name, workbook_bytes, workbook_filename
 from ui.context import PageContext
 from ui.panels.selection import choose, scenario_and_quarter
 

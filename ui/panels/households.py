@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from model.fieldspec import COUNTIES, COUNTY_NAMES_EN
-from model.households_io import (
+from model.io.household_files import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     MODES,
@@ -24,7 +23,8 @@ from model.households_io import (
     template_csv_bytes,
     template_xlsx_bytes,
 )
-from model.population import INCOME_COMPONENTS, Population
+from model.population.table import INCOME_COMPONENTS, Population
+from model.schema.fieldspec import COUNTIES, COUNTY_NAMES_EN
 from ui.cache import IMPORTED_POPULATION_KEY
 from ui.context import PageContext
 from ui.i18n import t

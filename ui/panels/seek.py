@@ -13,11 +13,11 @@ import json
 import pandas as pd
 import streamlit as st
 
-from model import seek as sk
-from model.api import run_scenario
-from model.fieldspec import COUNTY_NAMES_EN
-from model.scenario import Scenario, dump_scenario_toml
-from reports.seek_charts import allocation_chart, frontier_chart
+from model.analyses import seek as sk
+from model.engine.run import run_scenario
+from model.reports.seek_charts import allocation_chart, frontier_chart
+from model.schema.fieldspec import COUNTY_NAMES_EN
+from model.schema.scenario import Scenario, dump_scenario_toml
 from ui.context import PageContext
 from ui.i18n import t as translate
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from model.api import Run
-from model.targets import ASSESSMENT_YEAR
+from model.engine.run import Run
+from model.engine.targets import ASSESSMENT_YEAR
 from ui.context import PageContext
 
 

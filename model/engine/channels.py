@@ -14,11 +14,11 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from model import calibration as cal
-from model.fieldspec import COUNTIES
-from model.population import Population
-from model.scenario import Scenario, quarter_index
-from model.synth import county_household_counts
+from model.population.synth import county_household_counts
+from model.population.table import Population
+from model.schema import calibration as cal
+from model.schema.fieldspec import COUNTIES
+from model.schema.scenario import Scenario, quarter_index
 
 FIRST_QUARTER = quarter_index("2023Q1")
 BASE_YEAR = 2022

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from model.fieldspec import COUNTIES
+from model.schema.fieldspec import COUNTIES
 
 HOUSEHOLD_TYPES: tuple[str, ...] = ("脱贫户", "脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
 MONITORED_TYPES: tuple[str, ...] = HOUSEHOLD_TYPES[1:]

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-CALIBRATION_PATH = Path(__file__).parent / "parameters" / "calibration.toml"
+CALIBRATION_PATH = Path(__file__).resolve().parents[1] / "parameters" / "calibration.toml"
 REQUIRED_KEYS = ("value", "unit", "year", "source", "confidence")
 
 

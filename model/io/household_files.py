@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.fieldspec import COUNTIES, COUNTY_NAMES_EN
-from model.population import COLUMN_NAMES, HOUSEHOLD_TYPES, Population, PopulationError, population_from_frame
+from model.population.table import COLUMN_NAMES, HOUSEHOLD_TYPES, Population, PopulationError, population_from_frame
+from model.schema.fieldspec import COUNTIES, COUNTY_NAMES_EN
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 2_000_000
@@ -374,7 +374,7 @@ def template_example() -> dict[str, str]:
 
 def template_notes() -> pd.DataFrame:
     """One row per column: header, English name, unit, required, accepted values (the XLSX notes sheet)."""
-    from model.population import COLUMNS
+    from model.population.table import COLUMNS
 
     rows = []
     for col in COLUMNS:

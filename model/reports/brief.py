@@ -17,15 +17,15 @@ from html import escape
 import altair as alt
 import pandas as pd
 
-from model import calibration, fieldspec
-from model.api import Run
-from model.fieldspec import FieldSpec
-from model.targets import TargetCheck
-from model.text import pick
-from model.units import is_share_unit, unit_text
-from reports import assessment, charts
-from reports.chart_text import place
-from reports.export import chart_png, chart_svg
+from model.engine.run import Run
+from model.engine.targets import TargetCheck
+from model.reports import assessment, charts
+from model.reports.chart_text import place
+from model.reports.export import chart_png, chart_svg
+from model.schema import calibration, fieldspec
+from model.schema.fieldspec import FieldSpec
+from model.schema.text import pick
+from model.schema.units import is_share_unit, unit_text
 
 LEVER_SECTIONS = ("funds", "linking", "dual_binding", "microcredit", "tourism", "training", "collective", "consumption")
 SETTING_SECTIONS = ("targets", "simulation")

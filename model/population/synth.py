@@ -11,9 +11,9 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from model import calibration as cal
-from model.fieldspec import COUNTIES
-from model.population import HOUSEHOLD_TYPES, INCOME_COMPONENTS, Population, population_from_frame
+from model.population.table import HOUSEHOLD_TYPES, INCOME_COMPONENTS, Population, population_from_frame
+from model.schema import calibration as cal
+from model.schema.fieldspec import COUNTIES
 
 DEFAULT_LABEL = "内置默认人口（合成，2022年校准）/ Embedded default population (synthetic, calibrated to 2022)"
 MAX_HOUSEHOLD_SIZE = 9

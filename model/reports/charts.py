@@ -13,13 +13,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from model.api import Run
-from model.channels import CHANNELS
-from model.fieldspec import COUNTIES
-from model.population import INCOME_COMPONENTS
-from model.result import CITY, HIST_BIN_YUAN, HIST_BINS, POINTS_PER_PP
-from model.targets import ASSESSMENT_YEAR
-from reports.chart_text import place, text
+from model.engine.channels import CHANNELS
+from model.engine.result import CITY, HIST_BIN_YUAN, HIST_BINS, POINTS_PER_PP
+from model.engine.run import Run
+from model.engine.targets import ASSESSMENT_YEAR
+from model.population.table import INCOME_COMPONENTS
+from model.reports.chart_text import place, text
+from model.schema.fieldspec import COUNTIES
 
 N1_TARGET = 0.20
 YIELD_CHANNELS = ("per_10k_yuan_all_funds", "per_10k_yuan_industry_funds")

@@ -6,7 +6,7 @@ and the workbook show them through this one table. Shares are 0–1 in the model
 
 from __future__ import annotations
 
-from model.text import pick
+from model.schema.text import pick
 
 SHARE_PREFIXES = ("share 0–1", "probability 0–1", "share, year on year", "share, year to date")
 

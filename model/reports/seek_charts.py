@@ -8,8 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from model.seek import LEVERS, TARGETS
-from model.text import pick
+from model.analyses.seek import LEVERS, TARGETS
+from model.schema.text import pick
 
 CHART_WIDTH = 520
 

@@ -12,9 +12,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from model import calibration
-from model.fieldspec import COUNTIES
-from model.population import INCOME_COMPONENTS
+from model.population.table import INCOME_COMPONENTS
+from model.schema import calibration
+from model.schema.fieldspec import COUNTIES
 
 BASE_YEAR = 2022
 HIST_BIN_YUAN = 500

@@ -8,11 +8,11 @@ from functools import cached_property
 
 import pandas as pd
 
-from model.engine import simulate
-from model.population import Population
-from model.result import SimulationResult
-from model.scenario import Scenario
-from model.targets import TargetCheck, contributions_table, evaluate_targets
+from model.engine.result import SimulationResult
+from model.engine.simulate import simulate
+from model.engine.targets import TargetCheck, contributions_table, evaluate_targets
+from model.population.table import Population
+from model.schema.scenario import Scenario
 
 
 @dataclass(frozen=True, eq=False)

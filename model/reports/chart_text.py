@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from model.fieldspec import COUNTY_NAMES_EN
-from model.result import CITY
-from model.text import pick
+from model.engine.result import CITY
+from model.schema.fieldspec import COUNTY_NAMES_EN
+from model.schema.text import pick
 
 TEXTS: dict[str, tuple[str, str]] = {
     "scenario": ("方案", "Scenario"),

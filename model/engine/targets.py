@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from model import fieldspec
-from model.channels import CHANNELS, industry_funds_10k_yuan, total_funds_10k_yuan
-from model.fieldspec import COUNTIES
-from model.result import SimulationResult
+from model.engine.channels import CHANNELS, industry_funds_10k_yuan, total_funds_10k_yuan
+from model.engine.result import SimulationResult
+from model.schema import fieldspec
+from model.schema.fieldspec import COUNTIES
 
 ASSESSMENT_YEAR = 2023
 OUTCOME_KEYS = ("N1", "N2", "N3", "N4", "below_line")

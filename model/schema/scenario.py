@@ -19,8 +19,8 @@ from typing import Any
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
-from model import fieldspec
-from model.fieldspec import COUNTIES, FieldSpec
+from model.schema import fieldspec
+from model.schema.fieldspec import COUNTIES, FieldSpec
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 MAX_NAME = 80

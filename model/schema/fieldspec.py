@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SPEC_PATH = Path(__file__).parent / "parameters" / "scenario_fields.toml"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "parameters" / "scenario_fields.toml"
 
 COUNTIES: tuple[str, ...] = ("麒麟区", "沾益区", "马龙区", "宣威市", "富源县", "罗平县", "师宗县", "陆良县", "会泽县")
 COUNTY_NAMES_EN: dict[str, str] = {

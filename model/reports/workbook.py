@@ -16,14 +16,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from model import calibration, fieldspec
-from model.api import Run
-from model.channels import CHANNELS
-from model.fieldspec import COUNTIES
-from reports import assessment
-from reports.brief import allowed_range, is_share_unit, text, unit_text
-from reports.chart_text import place
-from reports.chart_text import text as chart_label
+from model.engine.channels import CHANNELS
+from model.engine.run import Run
+from model.reports import assessment
+from model.reports.brief import allowed_range, is_share_unit, text, unit_text
+from model.reports.chart_text import place
+from model.reports.chart_text import text as chart_label
+from model.schema import calibration, fieldspec
+from model.schema.fieldspec import COUNTIES
 
 SHEETS: dict[str, tuple[str, str]] = {
     "about": ("说明", "About"),

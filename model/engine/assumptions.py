@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import fieldspec
+from model.schema import fieldspec
 
 STREAM_ASSUMPTIONS = 4
 NOT_DRAWN_SUFFIX = "_ramp_quarters"

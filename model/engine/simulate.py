@@ -18,13 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from model.assumptions import assumption_draws
-from model.channels import FIRST_QUARTER, TERMS, Channels, channel_of, thetas
-from model.fieldspec import COUNTIES
-from model.population import INCOME_COMPONENTS, Population
-from model.result import HIST_BIN_YUAN, HIST_BINS, SimulationResult
-from model.scenario import Scenario, quarter_index
-from model.shocks import common_shocks, household_bits, household_normals, household_table, wage_shocks
+from model.engine.assumptions import assumption_draws
+from model.engine.channels import FIRST_QUARTER, TERMS, Channels, channel_of, thetas
+from model.engine.result import HIST_BIN_YUAN, HIST_BINS, SimulationResult
+from model.engine.shocks import common_shocks, household_bits, household_normals, household_table, wage_shocks
+from model.population.table import INCOME_COMPONENTS, Population
+from model.schema.fieldspec import COUNTIES
+from model.schema.scenario import Scenario, quarter_index
 
 BLOCK_ROWS = 8_192
 FALL_TOLERANCE = 1e-5  # a year-to-date fall smaller than this share of last year's is float32 rounding, not a fall

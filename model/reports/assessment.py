@@ -12,10 +12,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from model.fieldspec import COUNTIES
-from model.result import POINTS_PER_PP, SimulationResult
-from model.text import pick
-from reports.chart_text import place
+from model.engine.result import POINTS_PER_PP, SimulationResult
+from model.reports.chart_text import place
+from model.schema.fieldspec import COUNTIES
+from model.schema.text import pick
 
 # key → (Chinese header, English header, how the value is shown). Units and "result"/"input" are in the header.
 COLUMNS: dict[str, tuple[str, str, str]] = {

@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from model import seek as sk
-from model.cli import BadInput, _load, _population, format_value
-from model.fieldspec import COUNTIES
+from model.analyses import seek as sk
+from model.cli.common import BadInput, format_value, load_scenario_arg, population_arg
+from model.schema.fieldspec import COUNTIES
 
 TARGET_HELP = (
     "target: " + ", ".join(sk.TARGETS) + " (N1 production growth 2023 ≥ level, N2 property growth ≥ level, "
@@ -57,13 +57,13 @@ def cmd_seek(args: argparse.Namespace) -> int:
     _check_names(args.target, args.lever, args.frontier)
     if args.probability is not None and not 0 <= args.probability <= 1:
         raise BadInput(f"--probability {args.probability} is outside the allowed range 0–1")
-    scenario = _load(args.file, args.lang)
+    scenario = load_scenario_arg(args.file, args.lang)
     for name, value in (("--search-draws", args.search_draws), ("--frontier-draws", args.frontier_draws)):
         if value is not None and not 1 <= value <= scenario.simulation.draws:
             raise BadInput(
                 f"{name} {value} is outside the allowed range 1–{scenario.simulation.draws} (the scenario's draws)"
             )
-    pop = _population(args)
+    pop = population_arg(args)
     try:
         result = sk.seek(
             pop,
@@ -90,7 +90,7 @@ def cmd_seek(args: argparse.Namespace) -> int:
     except sk.SeekError as exc:
         raise BadInput(str(exc)) from None
     if grid is not None and args.chart:
-        from reports.seek_charts import frontier_chart
+        from model.reports.seek_charts import frontier_chart
 
         frontier_chart(grid, args.lang).save(args.chart)
     if args.json:
@@ -108,8 +108,8 @@ def cmd_seek(args: argparse.Namespace) -> int:
 
 def cmd_allocate(args: argparse.Namespace) -> int:
     """``allocate``: proportional vs proposed county split of the funds."""
-    scenario = _load(args.file, args.lang)
-    pop = _population(args)
+    scenario = load_scenario_arg(args.file, args.lang)
+    pop = population_arg(args)
     alloc = sk.propose_county_split(pop, scenario)
     table = alloc.comparison()
     if args.json:

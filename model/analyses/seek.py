@@ -39,12 +39,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from model import fieldspec
-from model.api import run_scenario
-from model.fieldspec import COUNTIES
-from model.population import Population
-from model.result import SimulationResult
-from model.scenario import Scenario
+from model.engine.result import SimulationResult
+from model.engine.run import run_scenario
+from model.population.table import Population
+from model.schema import fieldspec
+from model.schema.fieldspec import COUNTIES
+from model.schema.scenario import Scenario
 
 ASSESSMENT_YEAR = 2023
 Q4 = f"{ASSESSMENT_YEAR}Q4"

@@ -1,0 +1,123 @@
+"""``run``, ``compare``, ``households-template``: one scenario's targets, several side by side, the template."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from model.cli.common import (
+    TABLE_KEYS,
+    BadInput,
+    format_value,
+    json_checks,
+    load_scenario_arg,
+    pad,
+    population_arg,
+    render_table,
+    text_width,
+)
+from model.engine.run import Run, run_scenario
+from model.engine.targets import targets_table
+from model.io.household_files import write_template
+from model.population.table import PopulationError
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``run FILE``: every target of one scenario."""
+    scenario = load_scenario_arg(args.file, args.lang)
+    run = run_scenario(population_arg(args), scenario)
+    if args.out:
+        write_tables(run, Path(args.out), args.lang)
+    if args.json:
+        print(
+            json.dumps(
+                {"scenario": scenario.name, "population": run.population_label, **json_checks(run.targets)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        print(f"{scenario.name} — {run.population_label}")
+        print(render_table(run.targets, args.lang))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """``compare A B ...``: the same targets side by side."""
+    scenarios = [load_scenario_arg(f, args.lang) for f in args.files]
+    pop = population_arg(args)
+    runs = [run_scenario(pop, s) for s in scenarios]
+    if args.json:
+        print(
+            json.dumps(
+                {s.name: json_checks(r.targets) for s, r in zip(scenarios, runs, strict=True)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    zh = args.lang == "zh"
+    head = ["目标" if zh else "ID", "单位" if zh else "unit", *[s.name for s in scenarios]]
+    rows = [head]
+    for key in TABLE_KEYS:
+        if key not in runs[0].targets:
+            continue
+        unit = runs[0].targets[key].unit
+        cells = []
+        for r in runs:
+            c = r.targets[key]
+            prob = "" if c.probability is None or c.kind == "input" else f" ({c.probability * 100:.0f}%)"
+            mark = "✓" if c.met else "✗" if c.met is False else ""
+            cells.append(f"{format_value(c.value, unit)}{prob} {mark}")
+        target = runs[0].targets[key]
+        rows.append([f"{key} {target.comparison} {format_value(target.target, unit)}", unit, *cells])
+    widths = [max(text_width(r[i]) for r in rows) for i in range(len(head))]
+    print("\n".join("  ".join(pad(cell, widths[i]) for i, cell in enumerate(r)) for r in rows))
+    return 0
+
+
+def write_tables(run: Run, out: Path, lang: str) -> list[Path]:
+    """Write every result table as UTF-8 CSV (with BOM, so Excel shows Chinese) into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "targets.csv": targets_table(run.targets, lang),
+        "quarterly.csv": run.result.quarterly_table(),
+        "annual.csv": run.result.annual_table(),
+        "assessment.csv": run.result.assessment_table(),
+        "contributions.csv": run.contributions,
+    }
+    paths = []
+    for name, df in tables.items():
+        path = out / name
+        df.to_csv(path, index=False, encoding="utf-8-sig")
+        paths.append(path)
+    return paths
+
+
+def cmd_households_template(args: argparse.Namespace) -> int:
+    """``households-template FILE``: write the empty household template (.csv or .xlsx) with one example row."""
+    try:
+        path = write_template(args.file)
+    except (PopulationError, OSError) as exc:
+        raise BadInput(f"{args.file}: {exc}") from None
+    print(path)
+    return 0
+
+
+def register(sub) -> None:
+    """Add ``run``, ``compare`` and ``households-template`` to the command line's subparsers."""
+    run = sub.add_parser("run", help="evaluate one scenario file against the notice's targets")
+    run.add_argument("file")
+    run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.add_argument("--out", help="write the result tables as CSV into this folder")
+    run.add_argument("--households", help="household table (CSV or XLSX) instead of the embedded population")
+    run.set_defaults(func=cmd_run)
+    compare = sub.add_parser("compare", help="compare scenario files side by side")
+    compare.add_argument("files", nargs="+")
+    compare.add_argument("--json", action="store_true")
+    compare.add_argument("--households", help="household table (CSV or XLSX)")
+    compare.set_defaults(func=cmd_compare)
+    template = sub.add_parser("households-template", help="write the household import template (.csv or .xlsx)")
+    template.add_argument("file", help="where to write it; the suffix .csv or .xlsx chooses the format")
+    template.set_defaults(func=cmd_households_template)
