@@ -6,7 +6,7 @@ mean / P10 / P50 / P90 over draws. "city" rows aggregate the nine counties (tota
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -14,9 +14,7 @@ import pandas as pd
 
 from model.population.table import INCOME_COMPONENTS
 from model.schema import calibration
-from model.schema.fieldspec import COUNTIES
 
-BASE_YEAR = 2022
 HIST_BIN_YUAN = 500
 HIST_BINS = 100
 CITY = "全市"
@@ -34,27 +32,88 @@ def _stats(x: np.ndarray) -> dict[str, float]:
 
 @dataclass(frozen=True, eq=False)
 class SimulationResult:
-    """Raw outputs of :func:`model.engine.simulate` (arrays are county × quarter × draw unless noted)."""
+    """Raw outputs of :func:`model.engine.simulate.simulate`.
+
+    Arrays are county × quarter × draw (or county × year × draw) in yuan or households, for the projected quarters
+    only; ``terms_sum`` and the ``household_*_sum`` arrays are sums over draws, so that two results of the same
+    scenario on different draws merge exactly (:meth:`extend`).
+    """
 
     scenario: object
     population_label: str
+    counties: tuple[str, ...]
+    base_year: int
     quarters: list[str]
     years: list[int]
     households: np.ndarray
     persons: np.ndarray
     willing: np.ndarray
     income: dict[str, np.ndarray]
-    income_2022: dict[str, np.ndarray]
+    income_base: dict[str, np.ndarray]
     falling: np.ndarray
     below: np.ndarray
-    hist: np.ndarray
-    household_pc_mean: np.ndarray
-    household_p_below: np.ndarray
-    contributions: dict[str, np.ndarray]
+    below_before: np.ndarray
+    assistance: np.ndarray
+    assisted: np.ndarray
+    terms_sum: dict[str, np.ndarray]
+    household_pc_sum: np.ndarray
+    household_below_sum: np.ndarray
+    household_weight: np.ndarray
     coverage: np.ndarray
-    coverage_2022: np.ndarray
+    coverage_base: np.ndarray
     linked_by_county: np.ndarray
     allocation: np.ndarray
+    feasibility: dict = field(default_factory=dict)
+
+    def extend(self, other: SimulationResult) -> SimulationResult:
+        """The result with ``other``'s draws appended (same scenario and population, further draws)."""
+
+        def cat(x, y):
+            return np.concatenate([x, y], axis=-1)
+
+        return replace(
+            self,
+            income={k: cat(v, other.income[k]) for k, v in self.income.items()},
+            falling=cat(self.falling, other.falling),
+            below=cat(self.below, other.below),
+            below_before=cat(self.below_before, other.below_before),
+            assistance=cat(self.assistance, other.assistance),
+            assisted=cat(self.assisted, other.assisted),
+            terms_sum={k: v + other.terms_sum[k] for k, v in self.terms_sum.items()},
+            household_pc_sum=self.household_pc_sum + other.household_pc_sum,
+            household_below_sum=self.household_below_sum + other.household_below_sum,
+        )
+
+    @property
+    def household_pc_mean(self) -> np.ndarray:
+        """Per household and year: per-capita net income after assistance, mean over draws (yuan)."""
+        return self.household_pc_sum / self.draws
+
+    @property
+    def household_p_below(self) -> np.ndarray:
+        """Per household and year: share of draws below the monitoring line after assistance."""
+        return self.household_below_sum / self.draws
+
+    @cached_property
+    def hist(self) -> np.ndarray:
+        """Weighted households by bin of expected per-capita income after assistance, shape (year, bins)."""
+        bins = np.minimum(self.household_pc_mean / HIST_BIN_YUAN, HIST_BINS).astype(np.int64)
+        out = np.zeros((len(self.years), HIST_BINS + 1))
+        for y in range(len(self.years)):
+            out[y] = np.bincount(bins[:, y], weights=self.household_weight, minlength=HIST_BINS + 1)
+        return out
+
+    def decomposition(self, component: str, year: int) -> dict[str, float]:
+        """Expected yuan of ``component`` in ``year`` by term (city), mean over draws; the terms add up to the total.
+
+        ``trend`` is the base-year level grown organically, with the shocks' and clamping's share: subtracting the
+        base-year level from it gives "organic growth", so growth splits exactly into organic + each channel.
+        """
+        idx = [i for i, q in enumerate(self.quarters) if q.startswith(str(year))]
+        from model.engine.reference import TERMS  # the term names belong to the engine that computes them
+
+        sums = self.terms_sum[component][:, idx].sum(axis=(0, 1)) / self.draws
+        return dict(zip(TERMS[component], sums.tolist(), strict=True))
 
     # ------------------------------------------------------------------------------------- helpers
     @property
@@ -76,10 +135,14 @@ class SimulationResult:
     def _q(self, quarter: str) -> int:
         return self.quarters.index(quarter)
 
+    def annual(self, values: np.ndarray, year: int) -> np.ndarray:
+        """A (county, quarter, draw) array summed over the quarters of ``year``: (county, draw)."""
+        idx = [i for i, q in enumerate(self.quarters) if q.startswith(str(year))]
+        return values[:, idx].sum(axis=1)
+
     def annual_income(self, component: str, year: int) -> np.ndarray:
         """County totals of a component in ``year``: shape (county, draw), yuan."""
-        idx = [i for i, q in enumerate(self.quarters) if q.startswith(str(year))]
-        return self.income[component][:, idx].sum(axis=1)
+        return self.annual(self.income[component], year)
 
     def growth(self, component: str, year: int, county: int | None = None) -> np.ndarray:
         """Year-on-year growth of a component's total (share, per draw); ``county=None`` for the city."""
@@ -91,9 +154,9 @@ class SimulationResult:
         For 2022 (before the projection) the observed annual totals are spread by the calibrated seasonality.
         """
         year, q = int(quarter[:4]), int(quarter[-1])
-        if year == BASE_YEAR:
+        if year == self.base_year:
             share = float(np.sum(calibration.seasonality(component)[:q]))
-            return np.repeat(self.income_2022[component][:, None] * share, self.draws, axis=1)
+            return np.repeat(self.income_base[component][:, None] * share, self.draws, axis=1)
         idx = [self._q(f"{year}Q{k}") for k in range(1, q + 1)]
         return self.income[component][:, idx].sum(axis=1)
 
@@ -149,7 +212,7 @@ class SimulationResult:
 
         A household table covering fewer counties gets no rows (and no rank) for the others, not rows of 0 / 0.
         """
-        return [(name, i) for i, name in enumerate(COUNTIES) if self.households[i] > 0]
+        return [(name, i) for i, name in enumerate(self.counties) if self.households[i] > 0]
 
     def quarterly_table(self) -> pd.DataFrame:
         """Per quarter, county and city: per-capita income and components, falling share."""
@@ -232,14 +295,28 @@ class SimulationResult:
                         }
                     )
                 yi = self.years.index(y)
-                b = self.below[:, yi].sum(axis=0) if c is None else self.below[c, yi]
+                for metric, arr in (
+                    ("below_monitoring_line_share_before_assistance", self.below_before),
+                    ("below_monitoring_line_share", self.below),
+                ):
+                    b = arr[:, yi].sum(axis=0) if c is None else arr[c, yi]
+                    rows.append(
+                        {
+                            "scope": scope,
+                            "year": y,
+                            "metric": metric,
+                            "unit": "share 0–1 of households",
+                            **_stats(b / households),
+                        }
+                    )
+                cost = self.annual(self.assistance, y)
                 rows.append(
                     {
                         "scope": scope,
                         "year": y,
-                        "metric": "below_monitoring_line_share",
-                        "unit": "share 0–1 of households",
-                        **_stats(b / households),
+                        "metric": "assistance_cost",
+                        "unit": "万元/年",
+                        **_stats((cost.sum(axis=0) if c is None else cost[c]) / 10_000),
                     }
                 )
         return pd.DataFrame(rows)
@@ -264,7 +341,7 @@ class SimulationResult:
         frame = pd.DataFrame(
             {
                 "quarter": np.repeat(self.reported_quarters, n_c),
-                "county": np.tile(np.asarray(COUNTIES, dtype=object)[present], n_q),
+                "county": np.tile(np.asarray(self.counties, dtype=object)[present], n_q),
                 "households": np.tile(self.households[present], n_q),
                 "falling_households": falling.ravel(),
                 "falling_share": mean_share.ravel(),

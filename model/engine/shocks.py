@@ -1,107 +1,48 @@
-"""Random shocks with common random numbers.
+"""Shocks shared by many households: city prices, county weather, village disease, the city's wage market.
 
-Every stream is keyed by (seed, stream, ...) through ``SeedSequence``, never by the order in which things are
-computed, so two scenarios run with the same seed see the same weather, prices and household luck and
-differ only by policy. Household shocks are drawn per block of rows and quarter, so that the page, the CLI and
-the tests get identical numbers whatever the threading.
+Each is a counter-based normal of (seed, stream, place, quarter, draw) — the place being the region, county or
+village by its name's stable key — so a county gets the same weather whichever worker simulates it and whichever
+other counties run beside it. Household shocks are drawn inside the engine from the household's own key.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from statistics import NormalDist
-
 import numpy as np
 
-STREAM_COMMON = 2
-STREAM_HOUSEHOLD = 3
-STREAM_WAGE = 5
-TABLE_BITS = 16
+from model.engine.rng import STREAM_COMMON, STREAM_WAGE, keyed, normal, stream_key
+from model.population.table import Population, text_keys
 
 
-@cache
-def normal_table() -> np.ndarray:
-    """Standard normal quantiles at the midpoints of 2**16 equal-probability cells (float32).
+def _normals(key: np.ndarray | np.uint64, quarters: np.ndarray, draws: np.ndarray, lane: int) -> np.ndarray:
+    """Normals of shape key.shape + (quarter, draw)."""
+    key = np.asarray(key, dtype=np.uint64)[..., None, None]
+    return normal(keyed(key, quarters[:, None], draws[None, :]), lane)
 
-    Inverse-transform sampling through this table turns 16 random bits into a normal draw: about four times
-    cheaper than numpy's normal generator at this size, with tails cut at ±4.3 standard deviations.
+
+def common_shocks(pop: Population, seed: int, quarters: np.ndarray, draws: np.ndarray, a: dict) -> np.ndarray:
+    """City price (AR(1)) + county weather + village shocks: shape (quarter, village, draw), relative deviations.
+
+    The price index is a stationary AR(1) of unit variance started in the first quarter simulated:
+    ``p₀ = z₀, p_t = φ·p_{t−1} + √(1 − φ²)·z_t``, scaled by ``price_shock_sd``.
     """
-    n = 1 << TABLE_BITS
-    inv = NormalDist().inv_cdf
-    return np.array([inv((i + 0.5) / n) for i in range(n)], dtype=np.float32)
+    base = stream_key(seed, STREAM_COMMON)
+    region = text_keys([pop.region.name])[0] ^ base
+    z_price = _normals(region, quarters, draws, 0)
+    z_county = _normals(text_keys(pop.counties) ^ base, quarters, draws, 1)
+    z_village = _normals(pop.village_key ^ base, quarters, draws, 2)
+    phi = a["price_shock_persistence"]
+    innovation = np.sqrt(1 - phi**2)
+    price = np.empty_like(z_price)
+    price[0] = z_price[0]
+    for i in range(1, len(quarters)):
+        price[i] = phi * price[i - 1] + innovation * z_price[i]
+    county = z_county[pop.village_county].transpose(1, 0, 2)
+    village = z_village.transpose(1, 0, 2)
+    out = price[:, None, :] * a["price_shock_sd"] + county * a["county_shock_sd"] + village * a["village_shock_sd"]
+    return out.astype(np.float32)
 
 
-def household_table(household_sd: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """The normal table for household shocks, and the per-draw scale still to apply (None when none).
-
-    When the deviation is the same in every draw it is folded into the table (one multiplication saved per
-    quarter); when assumptions are drawn the standard table is returned with the per-draw deviations.
-    """
-    if np.all(household_sd == household_sd[0]):
-        return normal_table() * np.float32(household_sd[0]), None
-    return normal_table(), household_sd.astype(np.float32)
-
-
-def household_bits(seed: int, block_start: int) -> np.random.SFC64:
-    """The bit stream of one block of households, keyed by the seed and the block's first row.
-
-    Each block draws its quarters in order from its own stream, so results do not depend on threading, and two
-    scenarios with the same seed and population see the same household shocks.
-    """
-    return np.random.SFC64(np.random.SeedSequence([seed, STREAM_HOUSEHOLD, block_start]))
-
-
-def household_normals(
-    bits: np.random.SFC64,
-    rows: int,
-    draws: int,
-    table: np.ndarray | None = None,
-    out: np.ndarray | None = None,
-) -> np.ndarray:
-    """Normal shocks of shape (rows, draws), float32: the next quarter of one block's stream.
-
-    ``table`` is the first part of :func:`household_table` (default: standard normal). SFC64 is numpy's
-    fastest bit generator; four 16-bit table indices come out of each 64-bit word.
-    """
-    table = normal_table() if table is None else table
-    words = -(-rows * draws // 4)
-    index = bits.random_raw(words).view(np.uint16)[: rows * draws].reshape(rows, draws)
-    return np.take(table, index, out=out)
-
-
-def common_shocks(
-    seed: int,
-    quarters: list[int],
-    draws: int,
-    village_county: np.ndarray,
-    price_sd: np.ndarray,
-    price_persistence: np.ndarray,
-    county_sd: np.ndarray,
-    village_sd: np.ndarray,
-) -> np.ndarray:
-    """City price (AR(1)) + county weather + village shocks per quarter: shape (quarters, villages, draws).
-
-    The standard deviations are per draw (shape (draws,)) so that drawn assumptions scale the same normals.
-    """
-    n_villages = len(village_county)
-    n_counties = int(village_county.max()) + 1 if n_villages else 0
-    out = np.empty((len(quarters), n_villages, draws), dtype=np.float32)
-    price = np.zeros(draws)
-    for i, t in enumerate(quarters):
-        rng = np.random.default_rng(np.random.SeedSequence([seed, STREAM_COMMON, t]))
-        z_price = rng.standard_normal(draws)
-        z_county = rng.standard_normal((n_counties, draws))
-        z_village = rng.standard_normal((n_villages, draws))
-        innovation = np.sqrt(1 - price_persistence**2) if i else np.ones(draws)
-        price = price_persistence * price + innovation * z_price
-        out[i] = price * price_sd + z_county[village_county] * county_sd + z_village * village_sd
-    return out
-
-
-def wage_shocks(seed: int, quarters: list[int], draws: int, wage_sd: np.ndarray) -> np.ndarray:
-    """City-wide relative wage shocks, shape (quarters, draws)."""
-    out = np.empty((len(quarters), draws))
-    for i, t in enumerate(quarters):
-        rng = np.random.default_rng(np.random.SeedSequence([seed, STREAM_WAGE, t]))
-        out[i] = rng.standard_normal(draws) * wage_sd
-    return out
+def wage_shocks(pop: Population, seed: int, quarters: np.ndarray, draws: np.ndarray, wage_sd: np.ndarray) -> np.ndarray:
+    """City-wide relative wage shocks, shape (quarter, draw)."""
+    region = text_keys([pop.region.name])[0] ^ stream_key(seed, STREAM_WAGE)
+    return _normals(region, quarters, draws, 0) * wage_sd

@@ -1,7 +1,9 @@
-"""The notice's targets evaluated on a result: value, target, unit, met, probability of meeting it.
+"""The notice's targets evaluated on a result: value, target, unit, met, probability of meeting it and its error.
 
 "met" for an outcome means: the probability over draws of meeting the target is at least the scenario's
 ``targets.required_probability``. Money rules and programme inputs are deterministic (probability 0 or 1).
+The probability carries its Monte Carlo standard error (draws are independent, so binomial), computed with the
+Laplace-smoothed share p̃ = (k + 1) / (n + 2): a result met in 0 of n draws does not claim zero error.
 """
 
 from __future__ import annotations
@@ -11,13 +13,35 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from model.engine.channels import CHANNELS, industry_funds_10k_yuan, total_funds_10k_yuan
+from model.engine.plan import industry_funds_10k_yuan, total_funds_10k_yuan
+from model.engine.reference import TERMS
 from model.engine.result import SimulationResult
 from model.schema import fieldspec
-from model.schema.fieldspec import COUNTIES
 
-ASSESSMENT_YEAR = 2023
 OUTCOME_KEYS = ("N1", "N2", "N3", "N4", "below_line")
+CHANNELS: tuple[str, ...] = (
+    "household_support",
+    "industry_assets",
+    "land_transfer",
+    "dual_binding",
+    "consumption",
+    "microcredit",
+    "tourism",
+    "training",
+    "collective",
+    "safety_net",
+)
+
+
+def p_met_standard_error(probability: float, draws: int) -> float:
+    """Monte Carlo standard error of a share of ``draws`` independent draws, Laplace-smoothed (never 0)."""
+    smoothed = (probability * draws + 1) / (draws + 2)
+    return float(np.sqrt(smoothed * (1 - smoothed) / max(draws, 1)))
+
+
+def assessment_year(result: SimulationResult) -> int:
+    """The year the notice's outcome targets are about: the first projected year (2023 from a 2022 table)."""
+    return result.base_year + 1
 
 
 @dataclass(frozen=True)
@@ -38,14 +62,19 @@ class TargetCheck:
     p90: float | None = None
     period: str = ""
     detail: dict | None = None
+    p_met_se: float | None = None
+    draws: int | None = None
 
     def label(self, lang: str) -> str:
         """The target's label in ``lang``."""
         return self.label_zh if lang == "zh" else self.label_en
 
     def as_dict(self) -> dict:
-        """Plain JSON-ready dict."""
-        return {k: v for k, v in asdict(self).items() if v is not None or k in ("value", "met")}
+        """Plain JSON-ready dict; ``p_met`` repeats ``probability`` under the name the brief and sweeps use."""
+        out = {k: v for k, v in asdict(self).items() if v is not None or k in ("value", "met")}
+        if self.probability is not None:
+            out["p_met"] = self.probability
+        return out
 
 
 def _outcome(
@@ -63,6 +92,8 @@ def _outcome(
     ok = draws >= target - 1e-12 if comparison == ">=" else draws <= target + 1e-12
     probability = float(ok.mean())
     return TargetCheck(
+        p_met_se=p_met_standard_error(probability, len(draws)),
+        draws=len(draws),
         key=key,
         label_zh=zh,
         label_en=en,
@@ -99,36 +130,44 @@ def _rule(key: str, path: str, value: float, comparison: str = ">=") -> TargetCh
     )
 
 
+def growth_decomposition(result: SimulationResult, component: str, year: int) -> dict[str, float]:
+    """Growth of a component's city total in ``year`` split into organic growth and each channel (shares).
+
+    The parts add up to the mean growth over draws: organic = the trend term's growth over the previous year's
+    level (with the shocks' and clamping's share), each channel its expected yuan over that level.
+    """
+    terms = result.decomposition(component, year)
+    before = result.ytd_income(component, f"{year - 1}Q4").sum(axis=0).mean()
+    out = {"organic": (terms.pop("trend") - before) / before}
+    out.update({name: value / before for name, value in terms.items()})
+    return out
+
+
 def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
     """Every target of the notice the model can check, keyed ``N1``, ``N2`` ... plus ``below_line``."""
     s = result.scenario
     required = s.targets.required_probability
     out: dict[str, TargetCheck] = {}
-    year = ASSESSMENT_YEAR
+    year = assessment_year(result)
     q4 = f"{year}Q4"
+    counties = result.counties
     if year in result.years:
-        out["N1"] = _outcome(
-            "N1",
-            "2023年生产经营性收入增幅",
-            "2023 growth of production/operating income",
-            result.growth("production", year),
-            0.20,
-            ">=",
-            "share, year on year",
-            required,
-            f"{year} vs {year - 1}",
-        )
-        out["N2"] = _outcome(
-            "N2",
-            "2023年财产性收入增幅",
-            "2023 growth of property income",
-            result.growth("property", year),
-            0.18,
-            ">=",
-            "share, year on year",
-            required,
-            f"{year} vs {year - 1}",
-        )
+        for key, component, floor, zh, en in (
+            ("N1", "production", 0.20, "生产经营性收入增幅", "growth of production/operating income"),
+            ("N2", "property", 0.18, "财产性收入增幅", "growth of property income"),
+        ):
+            out[key] = _outcome(
+                key,
+                f"{year}年{zh}",
+                f"{year} {en}",
+                result.growth(component, year),
+                floor,
+                ">=",
+                "share, year on year",
+                required,
+                f"{year} vs {year - 1}",
+                detail={"decomposition": growth_decomposition(result, component, year)},
+            )
         i = result.quarters.index(q4)
         points = result.points_lost[:, i]
         out["N3"] = _outcome(
@@ -142,7 +181,7 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
             required,
             q4,
             detail={
-                "points_lost_by_county": {c: float(points[k].mean()) for k, c in enumerate(COUNTIES)},
+                "points_lost_by_county": {c: float(points[k].mean()) for k, c in enumerate(counties)},
                 "points_per_percentage_point": 0.5,
             },
         )
@@ -161,23 +200,30 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
             detail={
                 "rule": "average points lost per quarter in the year ≥ targets.wudan_points_threshold; "
                 "counties: flagged in at least half of the draws",
-                "counties": [c for k, c in enumerate(COUNTIES) if flag_probability[k] >= 0.5],
-                "probability_by_county": {c: float(flag_probability[k]) for k, c in enumerate(COUNTIES)},
+                "counties": [c for k, c in enumerate(counties) if flag_probability[k] >= 0.5],
+                "probability_by_county": {c: float(flag_probability[k]) for k, c in enumerate(counties)},
             },
         )
         yi = result.years.index(year)
-        below_share = result.below[:, yi].sum(axis=0) / result.households.sum()
+        households = result.households.sum()
         out["below_line"] = _outcome(
             "below_line",
-            "人均纯收入低于监测线的户占比",
-            "Share of households below the monitoring line",
-            below_share,
+            "人均纯收入低于监测线的户占比（帮扶后）",
+            "Share of households below the monitoring line (after assistance)",
+            result.below[:, yi].sum(axis=0) / households,
             s.targets.below_line_share_max,
             "<=",
             "share 0–1 of households",
             required,
             str(year),
-            detail={"monitoring_line_yuan_per_capita": s.simulation.monitoring_line_yuan},
+            detail={
+                "monitoring_line_yuan_per_capita": s.simulation.monitoring_line_yuan,
+                "share_before_assistance": float((result.below_before[:, yi].sum(axis=0) / households).mean()),
+                "assistance_cost_10k_yuan": float(result.annual(result.assistance, year).sum(axis=0).mean() / 1e4),
+                "assistance_cost_10k_yuan_p90": float(
+                    np.percentile(result.annual(result.assistance, year).sum(axis=0) / 1e4, 90)
+                ),
+            },
         )
     f = s.funds
     out["N5"] = _rule("N5", "funds.industry_share_central", f.industry_share_central)
@@ -204,7 +250,7 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
             "kind": "result",
             "period": coverage_q,
             "detail": {
-                "coverage_2022": float((result.coverage_2022 * result.willing).sum() / result.willing.sum())
+                "coverage_base_year": float((result.coverage_base * result.willing).sum() / result.willing.sum())
                 if result.willing.sum() > 0
                 else 1.0
             },
@@ -240,24 +286,33 @@ def targets_table(checks: dict[str, TargetCheck], lang: str = "zh") -> pd.DataFr
 
 
 def contributions_table(result: SimulationResult) -> pd.DataFrame:
-    """Per year and channel: expected yuan per capita added, and yuan gained per 万元 of funds."""
+    """Per year and channel: expected yuan per capita added over the previous year's level, and yuan per 万元.
+
+    ``organic`` is the trend's growth over the previous year; the channels are the decomposition's terms of every
+    component (they add up with ``organic`` to the growth of net income). Yuan per 万元: every channel's gain of the
+    year over all connection funds, and the industry channels' (support, assets, land) over the industry funds.
+    """
     s = result.scenario
     persons = result.persons.sum()
     rows = []
+    industry_channels = ("household_support", "industry_assets", "land_transfer")
     for y in result.years:
-        idx = [i for i, q in enumerate(result.quarters) if q.startswith(str(y))]
-        policy_total = 0.0
-        for name, arr in result.contributions.items():
-            total = float(arr[:, idx].sum())
-            if name in CHANNELS:
-                policy_total += total
+        by_channel = dict.fromkeys(("organic", *CHANNELS), 0.0)
+        for component in TERMS:
+            terms = result.decomposition(component, y)
+            before = result.ytd_income(component, f"{y - 1}Q4").sum(axis=0).mean()
+            by_channel["organic"] += terms.pop("trend") - before
+            for name, value in terms.items():
+                by_channel[name] += value
+        for name, total in by_channel.items():
             rows.append({"year": y, "channel": name, "value": total / persons, "unit": "元/人/年"})
-        industry = float(result.contributions["industry"][:, idx].sum())
+        policy = sum(v for k, v in by_channel.items() if k != "organic")
+        industry = sum(by_channel[k] for k in industry_channels)
         rows.append(
             {
                 "year": y,
                 "channel": "per_10k_yuan_all_funds",
-                "value": policy_total / max(total_funds_10k_yuan(s), 1e-9),
+                "value": policy / max(total_funds_10k_yuan(s), 1e-9),
                 "unit": "元/万元 (all measures' gain per 万元 of connection funds)",
             }
         )
@@ -266,7 +321,7 @@ def contributions_table(result: SimulationResult) -> pd.DataFrame:
                 "year": y,
                 "channel": "per_10k_yuan_industry_funds",
                 "value": industry / max(industry_funds_10k_yuan(s), 1e-9),
-                "unit": "元/万元 (industry assets' gain per 万元 of industry funds)",
+                "unit": "元/万元 (industry funds' gain per 万元 of industry funds)",
             }
         )
     return pd.DataFrame(rows)

@@ -60,6 +60,34 @@ class PopulationError(ValueError):
 
 
 @dataclass(frozen=True, eq=False)
+class Region:
+    """Where a population lives: its counties, and how a scenario's city-wide programmes are shared among them.
+
+    ``calibrated_households`` (per county) splits every city-wide programme by county when the scenario gives no
+    split of its own, whatever household table is run, so that a table covering some counties receives only their
+    share. ``programme_scale`` multiplies a scenario's city-wide amounts (funds, lending, tourism and training
+    numbers): 1 for Qujing, whose scenarios they are; a prefecture of another size gets them in proportion to its
+    households. ``villages`` is the calibrated number of administrative villages per county.
+    """
+
+    name: str
+    counties: tuple[str, ...]
+    calibrated_households: np.ndarray
+    villages: np.ndarray
+    programme_scale: float = 1.0
+
+    @property
+    def n_counties(self) -> int:
+        """Number of counties."""
+        return len(self.counties)
+
+    @property
+    def is_qujing(self) -> bool:
+        """True for Qujing's nine counties (a scenario's ``funds.county_shares`` names them)."""
+        return self.counties == COUNTIES
+
+
+@dataclass(frozen=True, eq=False)
 class Population:
     """Households as arrays, sorted by county then village; read-only once built.
 
@@ -84,6 +112,25 @@ class Population:
     weight: np.ndarray
     county_slices: tuple[tuple[int, int], ...] = field(repr=False)
     fingerprint: str = ""
+    region: Region | None = None
+    base_year: int = 2022
+    household_key: np.ndarray | None = None
+    village_key: np.ndarray | None = None
+
+    @property
+    def counties(self) -> tuple[str, ...]:
+        """County names in code order."""
+        return self.region.counties if self.region is not None else COUNTIES
+
+    @property
+    def n_counties(self) -> int:
+        """Number of counties of the population's region."""
+        return len(self.counties)
+
+    @property
+    def income_base(self) -> dict[str, np.ndarray]:
+        """Base-year incomes by component (yuan per household per year); ``income_2022`` for a 2022 table."""
+        return self.income_2022
 
     @property
     def n(self) -> int:
@@ -92,11 +139,11 @@ class Population:
 
     def households_by_county(self) -> np.ndarray:
         """Weighted households per county, shape (9,)."""
-        return np.bincount(self.county, weights=self.weight, minlength=len(COUNTIES))
+        return np.bincount(self.county, weights=self.weight, minlength=self.n_counties)
 
     def persons_by_county(self) -> np.ndarray:
         """Weighted persons per county, shape (9,)."""
-        return np.bincount(self.county, weights=self.weight * self.size, minlength=len(COUNTIES))
+        return np.bincount(self.county, weights=self.weight * self.size, minlength=self.n_counties)
 
     @property
     def unit_weights(self) -> bool:
@@ -108,7 +155,7 @@ class Population:
         return pd.DataFrame(
             {
                 "household_id": self.household_id,
-                "county": np.asarray(COUNTIES, dtype=object)[self.county],
+                "county": np.asarray(self.counties, dtype=object)[self.county],
                 "village": np.asarray(self.village_names, dtype=object)[self.village],
                 "size": self.size.astype(int),
                 "workers": self.workers.astype(int),
@@ -123,18 +170,37 @@ class Population:
         )
 
 
+def text_keys(texts) -> np.ndarray:
+    """A stable 64-bit key per text (household ids, village names): the same text always gives the same key.
+
+    Random numbers are keyed by these (model/engine/rng.py), so a household's luck follows its id, not its row:
+    the same in a sorted, filtered or partitioned table. pandas' vectorised SipHash with its fixed default key —
+    no Python loop per household, no dependence on Python's per-process string hashing.
+    """
+    values = pd.Series(np.asarray(texts, dtype=object)).astype(str)
+    return pd.util.hash_pandas_object(values, index=False).to_numpy(np.uint64)
+
+
 def _read_only(a: np.ndarray) -> np.ndarray:
     a = np.ascontiguousarray(a)
     a.flags.writeable = False
     return a
 
 
-def population_from_frame(df: pd.DataFrame, label: str) -> Population:
+def population_from_frame(
+    df: pd.DataFrame, label: str, region: Region | None = None, base_year: int = 2022
+) -> Population:
     """Build a :class:`Population` from a household table with the documented columns.
 
     Checks the table's structure (columns, counties, types, signs); row-by-row reporting for uploads is the
-    importer's job and happens before this.
+    importer's job and happens before this. ``region`` defaults to Qujing; ``base_year`` is the year of the
+    table's incomes (the simulation projects from the next year on).
     """
+    if region is None:
+        from model.population.synth import qujing_region  # the default region is calibrated data
+
+        region = qujing_region()
+    counties = region.counties
     missing = [c for c in COLUMN_NAMES if c not in df.columns and c != "weight"]
     if missing:
         raise PopulationError(f"missing columns: {', '.join(missing)}")
@@ -143,7 +209,7 @@ def population_from_frame(df: pd.DataFrame, label: str) -> Population:
     df = df.copy()
     if "weight" not in df.columns:
         df["weight"] = 1.0
-    unknown = sorted(set(df["county"]) - set(COUNTIES))
+    unknown = sorted(set(df["county"]) - set(counties))
     if unknown:
         raise PopulationError(f"unknown counties: {', '.join(map(str, unknown))}")
     bad_types = sorted(set(df["type"]) - set(HOUSEHOLD_TYPES))
@@ -164,7 +230,7 @@ def population_from_frame(df: pd.DataFrame, label: str) -> Population:
     if df["household_id"].duplicated().any():
         raise PopulationError("column household_id has duplicates")
 
-    county_code = df["county"].map({c: i for i, c in enumerate(COUNTIES)}).to_numpy(np.int64)
+    county_code = df["county"].map({c: i for i, c in enumerate(counties)}).to_numpy(np.int64)
     village_key = df["county"].astype(str) + "/" + df["village"].astype(str)
     order = np.lexsort((village_key.to_numpy(), county_code))
     df = df.iloc[order].reset_index(drop=True)
@@ -174,8 +240,8 @@ def population_from_frame(df: pd.DataFrame, label: str) -> Population:
     village_names = tuple(str(u).split("/", 1)[1] for u in uniques)
     village_county = np.zeros(len(uniques), dtype=np.int64)
     village_county[codes] = county_code
-    bounds = np.searchsorted(county_code, np.arange(len(COUNTIES) + 1))
-    slices = tuple((int(bounds[i]), int(bounds[i + 1])) for i in range(len(COUNTIES)))
+    bounds = np.searchsorted(county_code, np.arange(len(counties) + 1))
+    slices = tuple((int(bounds[i]), int(bounds[i + 1])) for i in range(len(counties)))
     type_code = df["type"].map({t: i for i, t in enumerate(HOUSEHOLD_TYPES)}).to_numpy(np.int8)
     digest = hashlib.sha256(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes()).hexdigest()[:16]
     return Population(
@@ -195,5 +261,11 @@ def population_from_frame(df: pd.DataFrame, label: str) -> Population:
         income_2022={k: _read_only(df[f"{k}_income_2022"].to_numpy(np.float64)) for k in INCOME_COMPONENTS},
         weight=_read_only(df["weight"].to_numpy(np.float64)),
         county_slices=slices,
-        fingerprint=digest,
+        fingerprint=f"{digest}-{base_year}",
+        region=region,
+        base_year=base_year,
+        household_key=_read_only(text_keys(df["household_id"].astype(str).to_numpy(object))),
+        village_key=_read_only(
+            text_keys([f"{counties[c]}/{v}" for c, v in zip(village_county, village_names, strict=True)])
+        ),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +25,7 @@ class Figure:
     confidence: str
     assumption: bool = False
     note: str = ""
+    sd: float | None = None  # fitted figures: the standard deviation of the fitted value
 
 
 class CalibrationError(ValueError):
@@ -36,7 +38,7 @@ def figures(path: Path = CALIBRATION_PATH) -> dict[str, Figure]:
     with path.open("rb") as fh:
         raw = tomllib.load(fh)
     out: dict[str, Figure] = {}
-    for group in ("population", "income", "programmes_2022"):
+    for group in ("population", "income", "programmes_2022", "programmes_2021", "fitted"):
         for name, entry in raw.get(group, {}).items():
             key = f"{group}.{name}"
             missing = [k for k in REQUIRED_KEYS if k not in entry]
@@ -44,13 +46,42 @@ def figures(path: Path = CALIBRATION_PATH) -> dict[str, Figure]:
                 raise CalibrationError(f"{path.name}: {key} lacks {', '.join(missing)}")
             if entry["confidence"] not in ("H", "M", "L"):
                 raise CalibrationError(f"{path.name}: {key} confidence must be H, M or L")
-            out[key] = Figure(key=key, **entry)
+            out[key] = Figure(key=key, **{k: v for k, v in entry.items() if k != "sd"}, sd=entry.get("sd"))
     return out
 
 
 def value(key: str) -> Any:
     """The value of one figure."""
     return figures()[key].value
+
+
+def programmes(year: int) -> dict[str, float]:
+    """Every programme's level in a base year (``[programmes_<year>]``), keyed by name."""
+    prefix = f"programmes_{year}."
+    out = {k[len(prefix) :]: f.value for k, f in figures().items() if k.startswith(prefix)}
+    if not out:
+        raise CalibrationError(
+            f"{CALIBRATION_PATH.name}: no [programmes_{year}] table (known base years: {base_years()})"
+        )
+    return out
+
+
+def base_years() -> tuple[int, ...]:
+    """The years whose programme levels are calibrated, i.e. the years a simulation may start from."""
+    return tuple(sorted({int(k.split(".")[0].split("_")[1]) for k in figures() if k.startswith("programmes_")}))
+
+
+def income_components(year: int) -> dict[str, float]:
+    """Per-capita income by component in a base year (yuan per capita per year)."""
+    return dict(value(f"income.components_{year}"))
+
+
+def content_hash() -> str:
+    """A short hash of the calibration and field files: results cached on disk are stale when it changes."""
+    digest = hashlib.sha256()
+    for path in sorted(CALIBRATION_PATH.parent.glob("*.toml")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @cache

@@ -48,6 +48,12 @@ class FieldSpec:
     target: float | None = None
     source: str | None = None
     confidence: str | None = None
+    spread: dict | None = None
+
+    @property
+    def drawn(self) -> bool:
+        """True for an assumption that is drawn per Monte Carlo draw (it has a spread)."""
+        return self.spread is not None
 
     @property
     def path(self) -> str:
@@ -115,6 +121,12 @@ def fields() -> tuple[FieldSpec, ...]:
         for name, spec in members.items():
             spec = dict(spec)
             notice = spec.pop("notice", {}) or {}
+            fitted = spec.pop("default_from", None)
+            if fitted is not None:
+                spec["default"] = _fitted(fitted).value
+            spread = spec.get("spread")
+            if spread and "sd_from" in spread:
+                spec["spread"] = {"kind": spread["kind"], "sd": _fitted(spread["sd_from"]).sd}
             out.append(
                 FieldSpec(
                     section=section,
@@ -126,6 +138,13 @@ def fields() -> tuple[FieldSpec, ...]:
                 )
             )
     return tuple(out)
+
+
+def _fitted(key: str):
+    """A fitted figure of the calibration file (imported here: the calibration never imports the field table)."""
+    from model.schema import calibration
+
+    return calibration.figures()[key]
 
 
 @cache

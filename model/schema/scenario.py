@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from model.schema import fieldspec
 from model.schema.fieldspec import COUNTIES, FieldSpec
+from model.schema.migrate import migrate
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 MAX_NAME = 80
@@ -37,6 +38,12 @@ LINK_MODE_FIELDS = (
     "share_contract_planting",
     "share_contract_raising",
 )
+INDUSTRY_SPLIT_FIELDS = ("household_support_share", "collective_assets_share", "infrastructure_share")
+# Sections whose listed shares must add up to 1, with how the message names them.
+SHARE_GROUPS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "linking": (LINK_MODE_FIELDS, "四种联结方式占比", "the four linking shares"),
+    "industry": (INDUSTRY_SPLIT_FIELDS, "产业资金三类用途占比", "the three uses of industry funds"),
+}
 
 
 def quarter_index(text: str) -> int:
@@ -208,8 +215,8 @@ def _county_shares_validator(section_specs: tuple[FieldSpec, ...]):
 def _build_section(name: str) -> type[BaseModel]:
     specs = fieldspec.section_fields(name)
     validators = {**_quarter_validator(specs), **_county_shares_validator(specs)}
-    if name == "linking":
-        validators["modes_add_up"] = model_validator(mode="after")(_modes_add_up)
+    if name in SHARE_GROUPS:
+        validators["shares_add_up"] = model_validator(mode="after")(_shares_add_up)
     if name == "simulation":
         validators["horizon_ordered"] = model_validator(mode="after")(_horizon_ordered)
     model = create_model(
@@ -222,13 +229,11 @@ def _build_section(name: str) -> type[BaseModel]:
     return model
 
 
-def _modes_add_up(self):
-    total = sum(getattr(self, n) for n in LINK_MODE_FIELDS)
+def _shares_add_up(self):
+    names, zh, en = SHARE_GROUPS[type(self).__name__]
+    total = sum(getattr(self, n) for n in names)
     if abs(total - 1) > 1e-6:
-        raise ValueError(
-            f"四种联结方式占比之和为 {total:.4f}，应为 1|the four linking shares add up to {total:.4f}, "
-            "they must add up to 1"
-        )
+        raise ValueError(f"{zh}之和为 {total:.4f}，应为 1|{en} add up to {total:.4f}, they must add up to 1")
     return self
 
 
@@ -294,13 +299,21 @@ Scenario = create_model(
 
 
 # ------------------------------------------------------------------------------------------- parsing
-def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
-    """Validate a plain mapping (as read from TOML or JSON) into a :class:`Scenario`."""
+def scenario_from_dict(data: Mapping[str, Any], notes: list[str] | None = None) -> Scenario:
+    """Validate a plain mapping (as read from TOML or JSON) into a :class:`Scenario`.
+
+    A file of an older ``schema_version`` is migrated first; what the migration changed is appended to ``notes``
+    (bilingual "zh|en" lines) when a list is given.
+    """
     if not isinstance(data, Mapping):
         raise ScenarioError([Problem("(file)", data, "syntax", "top level must be a table")])
     version = data.get("schema_version", fieldspec.schema_version())
     if isinstance(version, int) and not isinstance(version, bool) and version > fieldspec.schema_version():
         raise ScenarioError([Problem("schema_version", version, "version")])
+    if isinstance(version, int) and not isinstance(version, bool) and version < fieldspec.schema_version():
+        data, steps = migrate(data, fieldspec.schema_version())
+        if notes is not None:
+            notes += steps
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as exc:

@@ -1,0 +1,113 @@
+"""What the city can absorb: a lever beyond it is allowed, saturates in the model, and is flagged like a floor.
+
+Capacities are worked out at the scenario's own assumption values (the model's ceilings use each draw's). Each
+flag names the lever, the amount asked and the capacity in the lever's unit, so the page and the command line can
+say "tourism: 100,000 farmers asked, the market saturates near 36,400".
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from model.engine.plan import WAN, Plan
+from model.schema import fieldspec
+
+
+@dataclass(frozen=True)
+class CapacityFlag:
+    """One lever against what the city can absorb over the horizon."""
+
+    path: str
+    value: float
+    capacity: float
+    unit: str
+    note_zh: str
+    note_en: str
+
+    @property
+    def exceeded(self) -> bool:
+        """True when the lever asks for more than the capacity."""
+        return self.value > self.capacity
+
+    def label(self, lang: str) -> str:
+        """The lever's label in ``lang``."""
+        return fieldspec.by_path()[self.path].label(lang)
+
+    def note(self, lang: str) -> str:
+        """What the capacity is, in ``lang``."""
+        return self.note_zh if lang == "zh" else self.note_en
+
+    def as_dict(self) -> dict:
+        """JSON-ready, with ``exceeded``."""
+        return {**asdict(self), "exceeded": self.exceeded}
+
+
+def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
+    """Every lever with a capacity, keyed by its path."""
+    s, pop = plan.scenario, plan.pop
+    a = s.assumptions
+    scale = pop.region.programme_scale
+    years = plan.n_vintages
+    willing = float((pop.weight * pop.industry_willing).sum())
+    workers = float((pop.weight * (pop.workers > 0)).sum())
+    households = float(plan.households_c.sum())
+    per_farmer = a.tourism_gain_yuan * a.tourism_poverty_share
+    tourism_cap = a.tourism_market_cap_10k_yuan * WAN * scale / per_farmer if per_farmer > 0 else np.inf
+    consumption_cap = a.consumption_cap_share * float(plan.willing_production_c.sum()) / WAN
+    collective_cap = (
+        float(plan.villages_c.sum()) * a.collective_income_per_village_yuan * a.collective_payout_share_max / WAN
+    )
+    loans_per_year = s.microcredit.new_lending_10k_yuan * WAN / s.microcredit.average_loan_yuan * scale
+    flags = [
+        CapacityFlag(
+            "tourism.households_reached",
+            float(s.tourism.households_reached),
+            float(tourism_cap),
+            "户/年",
+            "乡村旅游市场规模上限(行为假设)除以户均增收和脱贫户占比",
+            "the tourism market cap (an assumption) over the gain per household and the poverty-alleviated share",
+        ),
+        CapacityFlag(
+            "consumption.purchases_10k_yuan",
+            float(s.consumption.purchases_10k_yuan),
+            consumption_cap,
+            "万元/年",
+            "有意愿户生产经营收入中可由消费帮扶购买的部分",
+            "the part of willing households' output assistance buyers can take",
+        ),
+        CapacityFlag(
+            "collective.dividends_10k_yuan",
+            float(s.collective.dividends_10k_yuan),
+            collective_cap,
+            "万元/年",
+            "各村集体年收入乘以可分配比例",
+            "villages' collective income times the share that can be paid out",
+        ),
+        CapacityFlag(
+            "linking.households_per_million_yuan",
+            float(plan.linked_c.sum() * years),
+            households,
+            "户(预测期内累计)",
+            "预测期内累计联结户数不能超过总户数",
+            "households linked over the horizon cannot exceed all households",
+        ),
+        CapacityFlag(
+            "microcredit.new_lending_10k_yuan",
+            float(loans_per_year * years),
+            willing,
+            "笔(预测期内累计新增贷款)",
+            "预测期内新增贷款笔数不超过有产业发展条件和意愿的户数",
+            "new loans over the horizon cannot exceed the households with the will and conditions for industry",
+        ),
+        CapacityFlag(
+            "training.person_times",
+            float(s.training.person_times * scale * a.training_poverty_share * years),
+            workers,
+            "人(预测期内累计脱贫户学员)",
+            "预测期内脱贫户学员不超过有劳动力的户数",
+            "poverty-alleviated trainees over the horizon cannot exceed the households with a worker",
+        ),
+    ]
+    return {f.path: f for f in flags}

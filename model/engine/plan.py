@@ -1,0 +1,401 @@
+"""Who each of the notice's channels reaches, when, and with how much: the plan of one scenario on one population.
+
+Everything here depends on the population, the scenario's levers and the seed's queues, never on a Monte Carlo
+draw; what depends on a draw's behavioural assumptions (how much a yuan of support yields, how large the tourism
+market is …) is worked out per draw in :mod:`model.engine.draws`. The equations are in docs/MODEL.md §3–4.
+
+Accounting rule (docs/MODEL.md §3): base-year incomes already contain everything in place in the base year — the
+assets and loans outstanding, the households bound, the year's flows. A channel adds the change of its stock since
+the base year (new asset vintages, newly bound households, loans outstanding, trained workers) or the change of its
+flow against the base year's level (household support, tourism, purchases, collective payouts). Organic growth is
+fitted on the 2021→22 back-test with the same rule, so it holds no programme effect twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from model.engine.rng import STREAM_PRIORITIES, keyed, stream_key
+from model.population.table import Population
+from model.schema import calibration as cal
+from model.schema import fieldspec
+from model.schema.scenario import (
+    INDUSTRY_SPLIT_FIELDS,
+    LINK_MODE_FIELDS,
+    Problem,
+    Scenario,
+    ScenarioError,
+    quarter_index,
+)
+
+WAN = 10_000.0  # yuan per 万元
+PAST_SUPPORT_VINTAGES = 6  # base-year support effects still persisting from this many past years are tracked
+LINK_MODES: tuple[str, ...] = ("participation", "land_transfer", "contract_planting", "contract_raising")
+NO_VINTAGE = -1
+NEVER = np.inf
+
+
+def industry_funds_10k_yuan(scenario: Scenario) -> float:
+    """Connection funds spent on industry per year (万元)."""
+    f = scenario.funds
+    return (
+        f.central_10k_yuan * f.industry_share_central
+        + f.provincial_10k_yuan * f.industry_share_provincial
+        + f.city_county_10k_yuan * f.industry_share_city_county
+    )
+
+
+def total_funds_10k_yuan(scenario: Scenario) -> float:
+    """All connection funds per year (万元)."""
+    f = scenario.funds
+    return f.central_10k_yuan + f.provincial_10k_yuan + f.city_county_10k_yuan
+
+
+def base_industry_funds_10k_yuan(year: int) -> float:
+    """Industry funds of a base year's programmes (万元 per year)."""
+    p = cal.programmes(year)
+    return (
+        p["central_10k_yuan"] * p["industry_share_central"]
+        + p["provincial_10k_yuan"] * p["industry_share_provincial"]
+        + p["city_county_10k_yuan"] * p["industry_share_city_county"]
+    )
+
+
+def allocation_shares(pop: Population, scenario: Scenario) -> np.ndarray:
+    """Share of every city-wide programme going to each county.
+
+    The scenario's own table (Qujing's counties only), or else in proportion to the region's calibrated households.
+    Taken from the calibration, not from the household table in use, so that a table covering only some counties
+    receives only those counties' shares of the city's money and targets.
+    """
+    table = scenario.funds.county_shares
+    if table and pop.region.is_qujing:
+        return np.array([table.get(c, 0.0) for c in pop.counties])
+    h = pop.region.calibrated_households
+    return h / h.sum()
+
+
+def saturated(amount: np.ndarray | float, capacity: np.ndarray | float, sharpness: float = 4.0) -> np.ndarray:
+    """Smooth ceiling ``x / (1 + (x / cap)^k)^(1/k)``: ≈ x well below the capacity, never above it.
+
+    With k = 4 a programme at half its capacity keeps 99.6% of its amount, at the capacity 84%, at twice the
+    capacity 97% of the capacity: a planner sees a straight line that bends onto the ceiling. Zero capacity → 0.
+    """
+    x = np.maximum(np.asarray(amount, dtype=np.float64), 0.0)
+    cap = np.asarray(capacity, dtype=np.float64)
+    ratio = np.divide(x, cap, out=np.full(np.broadcast(x, cap).shape, np.inf), where=cap > 0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = x / (1 + ratio**sharpness) ** (1 / sharpness)
+    return np.where(cap > 0, np.nan_to_num(out, nan=0.0, posinf=0.0), 0.0)
+
+
+def concave_gain(amount: np.ndarray, gain_max: np.ndarray, minimum: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Yearly income a household draws from ``amount`` yuan: 0 up to ``minimum``, then ``g·(1 − e^{−(A−min)/s})``.
+
+    Diminishing returns with a ceiling ``gain_max`` and a least effective amount: spreading money thin (below the
+    minimum) and concentrating it (on the flat part) both waste it (docs/MODEL.md §4).
+    """
+    excess = np.maximum(np.asarray(amount, dtype=np.float64) - minimum, 0.0)
+    return gain_max * -np.expm1(-excess / np.maximum(scale, 1e-9))
+
+
+def _positions(pop: Population, key: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Weighted number of eligible households ahead of each household in its county, ordered by ``key``.
+
+    Ineligible households get +inf, so that ``position < reach`` is never true for them. Rows are sorted by
+    county, so each county is sorted on its own (a loop over counties, not over households).
+    """
+    pos = np.full(pop.n, np.inf)
+    w_all = np.where(eligible, pop.weight, 0.0)
+    for start, stop in pop.county_slices:
+        order = np.argsort(np.where(eligible[start:stop], key[start:stop], np.inf), kind="stable")
+        w = w_all[start:stop][order]
+        ahead = np.empty(stop - start)
+        ahead[order] = np.cumsum(w) - w
+        pos[start:stop] = ahead
+    return np.where(eligible, pos, np.inf)
+
+
+@dataclass(frozen=True, eq=False)
+class Queues:
+    """Each household's place in line for every channel, and its route uniforms: population and seed only.
+
+    Keys are counter-based uniforms of the household's id (model/engine/rng.py), so the same household stands at
+    the same place in every scenario with the seed (common random numbers), whatever the table's row order.
+    """
+
+    industry: np.ndarray
+    route: np.ndarray
+    mode: np.ndarray
+    bind: np.ndarray
+    credit: np.ndarray
+    tourism: np.ndarray
+    training: np.ndarray
+
+
+def _uniforms(pop: Population, seed: int, k: int) -> np.ndarray:
+    """The ``k``-th priority uniform of every household (0 < u < 1, 53-bit resolution)."""
+    word = keyed(pop.household_key ^ stream_key(seed, STREAM_PRIORITIES), k)
+    return ((word >> np.uint64(11)).astype(np.float64) + 0.5) / float(1 << 53)
+
+
+@lru_cache(maxsize=8)
+def queues(pop: Population, seed: int) -> Queues:
+    """Queue positions per channel (weighted households ahead in the same county)."""
+    u = [_uniforms(pop, seed, k) for k in range(7)]
+    willing = pop.industry_willing
+    borrower = pop.microcredit_yuan > 0
+    everyone = np.ones(pop.n, dtype=bool)
+    return Queues(
+        industry=_positions(pop, u[0] + (~willing), everyone),
+        route=u[1],
+        mode=u[2],
+        bind=_positions(pop, u[3] - pop.dual_bound, willing),
+        credit=_positions(pop, u[4] - borrower, willing),
+        tourism=_positions(pop, u[5], everyone),
+        training=_positions(pop, u[6], pop.workers > 0),
+    )
+
+
+def _reached(position: np.ndarray, reach_by_county: np.ndarray, county: np.ndarray) -> np.ndarray:
+    """True where a household's position is within its county's reach."""
+    return position < reach_by_county[county]
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """Per-household reach, timing and amounts of every channel, for one population and one scenario.
+
+    Quarters are absolute indices (``4·year + q``). Arrays are per household unless said per county (``_c``).
+    """
+
+    pop: Population
+    scenario: Scenario
+    base_quarter: int
+    first_quarter: int
+    last_quarter: int
+    allocation: np.ndarray
+    households_c: np.ndarray
+    # industry funds (N5–N8)
+    industry_funds_c: np.ndarray
+    linked_c: np.ndarray
+    support_amount_c: np.ndarray
+    asset_amount_c: np.ndarray
+    support_base_amount_c: np.ndarray
+    support_vintage: np.ndarray
+    support_past: np.ndarray
+    asset_vintage: np.ndarray
+    asset_mode: np.ndarray
+    # dual binding (N11)
+    bind_quarter: np.ndarray
+    coverage_now: np.ndarray
+    coverage_target: np.ndarray
+    # microcredit (N9)
+    loan_existing: np.ndarray
+    loan_existing_end: np.ndarray
+    loan_new_start: np.ndarray
+    loan_new_end: np.ndarray
+    loan_new_amount: float
+    # tourism (N15), training (N18): positions; their reach depends on drawn shares
+    tourism_position: np.ndarray
+    tourism_farmers_c: np.ndarray
+    tourism_base_farmers_c: np.ndarray
+    training_position: np.ndarray
+    training_per_year_c: np.ndarray
+    # consumption (N13), collective (N17)
+    consumption_unit: np.ndarray
+    consumption_c: np.ndarray
+    consumption_base_c: np.ndarray
+    willing_production_c: np.ndarray
+    collective_unit: np.ndarray
+    collective_c: np.ndarray
+    collective_base_c: np.ndarray
+    collective_share_first: float
+    collective_base_share_first: float
+    villages_c: np.ndarray
+
+    @property
+    def n_quarters(self) -> int:
+        """Quarters simulated, base year included."""
+        return self.last_quarter - self.base_quarter + 1
+
+    @property
+    def projected_quarters(self) -> list[int]:
+        """The quarters after the base year."""
+        return list(range(self.first_quarter, self.last_quarter + 1))
+
+    @property
+    def n_vintages(self) -> int:
+        """Projected years, each a vintage of industry funds."""
+        return self.last_quarter // 4 - self.first_quarter // 4 + 1
+
+    def coverage(self, t: int) -> np.ndarray:
+        """Dual-binding coverage of willing households by county at the end of quarter ``t``."""
+        span = quarter_index(self.scenario.dual_binding.target_quarter) + 1 - self.first_quarter
+        progress = np.clip((t + 1 - self.first_quarter) / max(span, 1), 0.0, 1.0)
+        return self.coverage_now + (self.coverage_target - self.coverage_now) * progress
+
+
+def _check_horizon(pop: Population, scenario: Scenario) -> tuple[int, int, int]:
+    first = 4 * (pop.base_year + 1)
+    start = quarter_index(scenario.simulation.start_quarter)
+    last = quarter_index(scenario.simulation.end_quarter)
+    if start < first:
+        raise ScenarioError(
+            [
+                Problem(
+                    "simulation.start_quarter",
+                    scenario.simulation.start_quarter,
+                    "custom",
+                    f"人口的收入为 {pop.base_year} 年数据，预测只能从 {pop.base_year + 1}Q1 起"
+                    f"|the population's incomes are of {pop.base_year}, so a projection starts at "
+                    f"{pop.base_year + 1}Q1 at the earliest",
+                )
+            ]
+        )
+    if pop.base_year not in cal.base_years():
+        raise ScenarioError(
+            [Problem("(population)", pop.base_year, "custom", f"没有 {pop.base_year} 年的项目水平|no programme levels")]
+        )
+    return 4 * pop.base_year, first, last
+
+
+def _industry(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, households: np.ndarray, n_years: int):
+    """Vintages of industry funds: who gets household support or an asset link in which year, and how much.
+
+    Each year's funds link the next ``households_per_million_yuan × funds / 100`` households in line (willing
+    ones first) with ``funds × (support + assets share) / linked`` yuan each; a county that has run through its
+    households links nobody new, and that year's money earns its households nothing (flagged).
+    """
+    split = scenario.industry
+    funds_c = industry_funds_10k_yuan(scenario) * a * pop.region.programme_scale
+    direct = split.household_support_share + split.collective_assets_share
+    linked_c = np.minimum(scenario.linking.households_per_million_yuan * funds_c / 100.0, households)
+    per_household = np.divide(funds_c * WAN * direct, linked_c, out=np.zeros_like(funds_c), where=linked_c > 0)
+    support_route = q.route < (split.household_support_share / direct if direct > 0 else 0.0)
+    vintage = np.floor(q.industry / np.maximum(linked_c, 1e-12)[pop.county])
+    vintage = np.where(np.isfinite(vintage) & (vintage < n_years), vintage, NO_VINTAGE).astype(np.int16)
+    shares = np.cumsum([getattr(scenario.linking, f) for f in LINK_MODE_FIELDS])
+    mode = np.minimum(np.searchsorted(shares, q.mode * shares[-1], side="right"), 3).astype(np.int8)
+
+    # The base year's support went to the end of the line, one year's recipients after another backwards.
+    base = cal.programmes(pop.base_year)
+    base_funds_c = base_industry_funds_10k_yuan(pop.base_year) * a * pop.region.programme_scale
+    defaults = {f: fieldspec.by_path()[f"industry.{f}"].default for f in INDUSTRY_SPLIT_FIELDS}
+    base_direct = defaults["household_support_share"] + defaults["collective_assets_share"]
+    base_linked_c = np.minimum(base["households_per_million_yuan"] * base_funds_c / 100.0, households)
+    base_amount_c = np.divide(
+        base_funds_c * WAN * base_direct, base_linked_c, out=np.zeros_like(base_funds_c), where=base_linked_c > 0
+    )
+    base_support_route = q.route < defaults["household_support_share"] / base_direct
+    from_end = households[pop.county] - q.industry - pop.weight
+    past = np.floor(from_end / np.maximum(base_linked_c, 1e-12)[pop.county]) + 1
+    past = np.where(np.isfinite(past) & (past >= 1) & (past <= PAST_SUPPORT_VINTAGES) & base_support_route, past, 0)
+    return {
+        "industry_funds_c": funds_c,
+        "linked_c": linked_c,
+        "support_amount_c": per_household,
+        "asset_amount_c": per_household,
+        "support_base_amount_c": base_amount_c,
+        "support_vintage": np.where(support_route, vintage, NO_VINTAGE).astype(np.int16),
+        "support_past": past.astype(np.int16),
+        "asset_vintage": np.where(~support_route, vintage, NO_VINTAGE).astype(np.int16),
+        "asset_mode": mode,
+    }
+
+
+def _binding(pop: Population, scenario: Scenario, q: Queues, first: int):
+    """Dual binding (N11): among willing households, the already bound first, then by priority."""
+    willing = pop.industry_willing
+    n_c = pop.n_counties
+    willing_c = np.bincount(pop.county, weights=pop.weight * willing, minlength=n_c)
+    bound_c = np.bincount(pop.county, weights=pop.weight * pop.dual_bound, minlength=n_c)
+    coverage_now = np.divide(bound_c, willing_c, out=np.ones(n_c), where=willing_c > 0)
+    rank = np.divide(q.bind, willing_c[pop.county], out=np.full(pop.n, np.inf), where=willing)
+    target_c = np.maximum(scenario.dual_binding.coverage_target, coverage_now)
+    target, now = target_c[pop.county], coverage_now[pop.county]
+    span = quarter_index(scenario.dual_binding.target_quarter) + 1 - first
+    newly = willing & ~pop.dual_bound & (rank < target)
+    frac = np.divide(rank - now, target - now, out=np.zeros(pop.n), where=target > now)
+    bind_quarter = np.where(newly, first + np.clip(frac, 0, 1) * max(span, 1), NEVER)
+    return {"bind_quarter": bind_quarter, "coverage_now": coverage_now, "coverage_target": target_c}
+
+
+def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first: int):
+    """Microcredit (N9): the table's loans run off; each year's new lending goes to the next in line.
+
+    Line: existing borrowers in the order their loans mature (so the first new loans renew them), then the other
+    willing households. A new loan replaces the household's old one and lasts the average term.
+    """
+    term_quarters = round(4 * cal.value("population.microcredit_term_years"))
+    loan = scenario.microcredit.average_loan_yuan
+    per_year_c = scenario.microcredit.new_lending_10k_yuan * WAN / loan * a * pop.region.programme_scale
+    existing = pop.microcredit_yuan.copy()
+    borrower_c = np.bincount(pop.county, weights=pop.weight * (existing > 0), minlength=pop.n_counties)
+    rank = np.divide(q.credit, borrower_c[pop.county], out=np.zeros(pop.n), where=borrower_c[pop.county] > 0)
+    existing_end = np.where(existing > 0, first + np.floor(term_quarters * np.clip(rank, 0, 1)), first)
+    years = q.credit / np.maximum(per_year_c, 1e-12)[pop.county]
+    new_start = np.where(np.isfinite(years) & (per_year_c[pop.county] > 0), first + np.floor(4 * years), NEVER)
+    return {
+        "loan_existing": existing,
+        "loan_existing_end": existing_end,
+        "loan_new_start": new_start,
+        "loan_new_end": new_start + term_quarters,
+        "loan_new_amount": float(loan),
+    }
+
+
+def build_plan(pop: Population, scenario: Scenario) -> Plan:
+    """Work out, once per scenario, who each channel reaches, when and with how much."""
+    base_q, first, last = _check_horizon(pop, scenario)
+    n_years = last // 4 - first // 4 + 1
+    q = queues(pop, scenario.simulation.seed)
+    a = allocation_shares(pop, scenario)
+    scale = pop.region.programme_scale
+    households = pop.households_by_county()
+    n_c = pop.n_counties
+    base = cal.programmes(pop.base_year)
+    willing = pop.industry_willing
+    production = pop.income_base["production"]
+
+    willing_production_c = np.bincount(
+        pop.county, weights=np.where(willing, production * pop.weight, 0.0), minlength=n_c
+    )
+    consumption_unit = np.divide(
+        np.where(willing, production, 0.0),
+        willing_production_c[pop.county],
+        out=np.zeros(pop.n),
+        where=willing_production_c[pop.county] > 0,
+    )
+    collective_unit = np.divide(WAN, households[pop.county], out=np.zeros(pop.n), where=households[pop.county] > 0)
+    c = scenario.collective
+    return Plan(
+        pop=pop,
+        scenario=scenario,
+        base_quarter=base_q,
+        first_quarter=first,
+        last_quarter=last,
+        allocation=a,
+        households_c=households,
+        **_industry(pop, scenario, q, a, households, n_years),
+        **_binding(pop, scenario, q, first),
+        **_credit(pop, scenario, q, a, first),
+        tourism_position=q.tourism,
+        tourism_farmers_c=scenario.tourism.households_reached * scale * a,
+        tourism_base_farmers_c=base["tourism_households"] * scale * a,
+        training_position=q.training,
+        training_per_year_c=scenario.training.person_times * scale * a,
+        consumption_unit=consumption_unit,
+        consumption_c=scenario.consumption.purchases_10k_yuan * scale * a,
+        consumption_base_c=base["consumption_purchases_10k_yuan"] * scale * a,
+        willing_production_c=willing_production_c,
+        collective_unit=collective_unit,
+        collective_c=c.dividends_10k_yuan * scale * a,
+        collective_base_c=base["collective_dividends_10k_yuan"] * scale * a,
+        collective_share_first=c.share_first_to_poverty_alleviated,
+        collective_base_share_first=base["collective_share_first"],
+        villages_c=pop.region.villages * (households / np.maximum(pop.region.calibrated_households, 1e-12)),
+    )
