@@ -110,14 +110,15 @@ def test_values_carry_their_units_in_both_languages():
     assert field_value(fieldspec.by_path()["simulation.draw_assumptions"], True, "en") == "yes"
 
 
-@given(st.integers(0, 100), st.sampled_from(linking.PATHS), st.sampled_from(SHIPPED))
-def test_moving_one_linking_share_rebalances_the_others_to_a_valid_scenario(percent, path, base):
+@given(st.integers(0, 100), st.sampled_from(sorted(linking.GROUPS)), st.sampled_from(SHIPPED))
+def test_moving_one_share_rebalances_the_others_of_its_group_to_a_valid_scenario(percent, path, base):
     scenario = shipped()[base]
     changes = linking.rebalanced(scenario, path, percent / 100)
-    edited = scenario.with_changes(changes)  # would raise if the four did not add up to 1
+    edited = scenario.with_changes(changes)  # would raise if the group did not add up to 1
+    group = linking.GROUPS[path]
     assert edited.value(path) == percent / 100
-    assert set(changes) == set(linking.PATHS)
-    assert all(0 <= edited.value(p) <= 1 for p in linking.PATHS)
+    assert set(changes) == set(group)
+    assert all(0 <= edited.value(p) <= 1 for p in group)
 
 
 def test_rebalancing_keeps_the_other_shares_in_proportion():

@@ -1,27 +1,30 @@
-"""The four ways of linking households must add up to 100%: moving one rebalances the other three.
+"""Shares that must add up to 100% (linking modes, uses of industry funds): moving one rebalances the others.
 
-The other three keep their proportions (equal split when they were all zero) and are rounded to 0.0001 with the
+The others keep their proportions (equal split when they were all zero) and are rounded to 0.0001 with the
 rounding residue on the largest, so the total is exactly representable as 1 within the model's tolerance. The page
 says which values it adjusted; nothing changes silently.
 """
 
 from __future__ import annotations
 
-from model.schema.scenario import LINK_MODE_FIELDS, Scenario
+from model.schema.scenario import SHARE_GROUPS, Scenario
 
-SECTION = "linking"
 DECIMALS = 4
-PATHS = tuple(f"{SECTION}.{name}" for name in LINK_MODE_FIELDS)
+GROUPS: dict[str, tuple[str, ...]] = {
+    f"{section}.{name}": tuple(f"{section}.{n}" for n in names)
+    for section, (names, _, _) in SHARE_GROUPS.items()
+    for name in names
+}
 
 
 def is_link_share(path: str) -> bool:
-    """True for the four linking-mode shares."""
-    return path in PATHS
+    """True for a share that belongs to a group adding up to 1."""
+    return path in GROUPS
 
 
 def rebalanced(scenario: Scenario, path: str, value: float) -> dict[str, float]:
-    """Changes setting ``path`` to ``value`` and the other three shares so that the four add up to 1."""
-    others = [p for p in PATHS if p != path]
+    """Changes setting ``path`` to ``value`` and the other shares of its group so that they add up to 1."""
+    others = [p for p in GROUPS[path] if p != path]
     current = [float(scenario.value(p)) for p in others]
     rest = max(0.0, 1.0 - value)
     total = sum(current)

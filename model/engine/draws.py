@@ -52,14 +52,18 @@ def spread_draws(spec: fieldspec.FieldSpec, value: float, u: np.ndarray) -> np.n
     return value + sd * np.array([inv(cut + x * (1 - 2 * cut)) for x in u])
 
 
-def assumption_draws(scenario, draws: int, first: int = 0) -> dict[str, np.ndarray]:
-    """Each assumption as an array over draws ``first … first + draws − 1``, float64."""
+def assumption_draws(scenario, draws: int, first: int = 0, held: frozenset[str] = frozenset()) -> dict[str, np.ndarray]:
+    """Each assumption as an array over draws ``first … first + draws − 1``, float64.
+
+    Assumptions named in ``held`` stay at the scenario's value even when assumptions are drawn (the calibration
+    holds the rates it solves for; a sensitivity analysis holds the ones it varies itself).
+    """
     values = scenario.assumptions.model_dump()
     index = np.arange(first, first + draws, dtype=np.uint64)
     out = {}
     for spec in fieldspec.section_fields("assumptions"):
         value = float(values[spec.name])
-        if scenario.simulation.draw_assumptions and spec.drawn:
+        if scenario.simulation.draw_assumptions and spec.drawn and spec.name not in held:
             out[spec.name] = spread_draws(spec, value, _uniform(scenario.simulation.seed, spec.name, index))
         else:
             out[spec.name] = np.full(draws, value)

@@ -75,13 +75,18 @@ def max_draws() -> int:
     return int(fieldspec.by_path()["simulation.draws"].max)
 
 
-def run_scenario(pop: Population, scenario: Scenario, progress: Callable[[float], None] | None = None) -> Run:
+def run_scenario(
+    pop: Population,
+    scenario: Scenario,
+    progress: Callable[[float], None] | None = None,
+    held: frozenset[str] = frozenset(),
+) -> Run:
     """Simulate ``scenario`` on ``pop``, adding draws until the verdicts' standard errors are small enough.
 
     ``progress(fraction)`` is called as blocks finish (it may raise to cancel); a run that grows its draws
     reports each batch against the draws known so far, so the fraction can step back once.
     """
-    result = simulate(pop, scenario, progress=progress)
+    result = simulate(pop, scenario, progress=progress, held=held)
     target = scenario.simulation.max_standard_error
     ceiling = max(max_draws(), scenario.simulation.draws)
     while target > 0 and result.draws < ceiling:
@@ -94,6 +99,6 @@ def run_scenario(pop: Population, scenario: Scenario, progress: Callable[[float]
             if progress is not None:
                 progress((have + f * (wanted - have)) / wanted)
 
-        more = simulate(pop, scenario, progress=batch_progress, draws=wanted - have, first_draw=have)
+        more = simulate(pop, scenario, progress=batch_progress, draws=wanted - have, first_draw=have, held=held)
         result = result.extend(more)
     return Run(result)

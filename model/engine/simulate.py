@@ -55,16 +55,18 @@ def simulate(
     draws: int | None = None,
     first_draw: int = 0,
     block_rows: int = BLOCK_ROWS,
+    held: frozenset[str] = frozenset(),
 ) -> SimulationResult:
     """Project every household's income under ``scenario``; pure apart from the optional progress callback.
 
-    ``draws`` (default: the scenario's) draws numbered from ``first_draw``. The progress callback gets the share
-    done after each block; it may raise to cancel the run.
+    ``draws`` (default: the scenario's) draws numbered from ``first_draw``; ``held`` names assumptions kept at the
+    scenario's value even when assumptions are drawn. The progress callback gets the share done after each block;
+    it may raise to cancel the run.
     """
     draws = scenario.simulation.draws if draws is None else draws
     plan = build_plan(pop, scenario)
     draw_index = np.arange(first_draw, first_draw + draws, dtype=np.uint64)
-    a = assumption_draws(scenario, draws, first_draw)
+    a = assumption_draws(scenario, draws, first_draw, held)
     dt = tables(plan, a)
     shared = shared_inputs(plan, a, draw_index)
     n_c, n_q, n_y = pop.n_counties, len(plan.projected_quarters), plan.n_vintages

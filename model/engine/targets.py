@@ -19,6 +19,7 @@ from model.engine.result import SimulationResult
 from model.schema import fieldspec
 
 OUTCOME_KEYS = ("N1", "N2", "N3", "N4", "below_line")
+ASSESSMENT_YEAR = 2023  # the notice's year; a run from another base year is judged on its own first year
 CHANNELS: tuple[str, ...] = (
     "household_support",
     "industry_assets",

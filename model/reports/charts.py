@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from model.engine.channels import CHANNELS
+from model.engine.targets import CHANNELS
 from model.engine.result import CITY, HIST_BIN_YUAN, HIST_BINS, POINTS_PER_PP
 from model.engine.run import Run
 from model.engine.targets import ASSESSMENT_YEAR

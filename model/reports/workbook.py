@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from model.engine.channels import CHANNELS
+from model.engine.targets import CHANNELS
 from model.engine.run import Run
 from model.reports import assessment
 from model.reports.brief import allowed_range, is_share_unit, text, unit_text

@@ -33,4 +33,5 @@ TEXTS = {
     "levers.channel.leaders": ("致富带头人与培训", "Leaders and training"),
     "levers.channel.collective": ("集体经济", "Collective economy"),
     "levers.channel.industry": ("产业与消费帮扶", "Industry and consumption assistance"),
+    "levers.channel.safety_net": ("防返贫监测帮扶", "Monitoring and assistance (safety net)"),
 }

@@ -1,0 +1,95 @@
+"""``backtest`` and ``calibrate``: the model against the year that already happened, and the fit of its free rates."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from model.analyses.backtest import Check, backtest_population, run_backtest
+from model.analyses.calibrate import fit, write_fit
+from model.cli.common import BadInput, format_value, pad, text_width
+
+SAMPLE_HELP = "run on a weighted sample of this many households (quicker, less exact) instead of all 252,514"
+
+
+def _population(args: argparse.Namespace):
+    if args.sample is not None and not 500 <= args.sample <= 252_514:
+        raise BadInput(f"--sample {args.sample} is outside the allowed range 500–252,514 households")
+    return backtest_population(args.sample)
+
+
+def render_checks(checks: list[Check], lang: str) -> str:
+    """The back-test table: published, model mean, P10–P90, inside the band, role."""
+    zh = lang == "zh"
+    head = (
+        ("指标", "单位", "公布值", "模型均值", "P10–P90", "在区间内", "用途")
+        if zh
+        else ("figure", "unit", "published", "model mean", "P10–P90", "inside", "role")
+    )
+    roles = {"fitted": "拟合", "held out": "留出检验", "follows from the fitted three": "由拟合三项推出"}
+    rows = [head]
+    for c in checks:
+        rows.append(
+            (
+                c.label(lang),
+                c.unit,
+                format_value(c.published, c.unit),
+                format_value(c.model_mean, c.unit),
+                f"{format_value(c.p10, c.unit)} – {format_value(c.p90, c.unit)}",
+                ("是" if c.inside else "否") if zh else ("yes" if c.inside else "no"),
+                roles.get(c.role, c.role) if zh else c.role,
+            )
+        )
+    widths = [max(text_width(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(pad(cell, widths[i]) for i, cell in enumerate(r)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    """``backtest``: 2021 levels, 2022 policy, 2022 as published."""
+    run, checks = run_backtest(_population(args))
+    if args.json:
+        out = {
+            "population": run.population_label,
+            "draws": run.result.draws,
+            "checks": [c.as_dict() for c in checks],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
+        return 0
+    print(f"{run.scenario.name} — {run.population_label}, {run.result.draws} draws")
+    print(render_checks(checks, args.lang))
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """``calibrate``: fit the organic growth rates to the back-test (``--write`` records them)."""
+    result = fit(_population(args), progress=lambda text: print(text, file=sys.stderr))
+    out = {
+        "rates": result.rates,
+        "sd": result.sd,
+        "fit_sd": result.fit_sd,
+        "backtest_growth": result.growth,
+        "published_growth": result.published,
+        "draws": result.draws,
+    }
+    print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
+    if args.write:
+        if args.sample is not None:
+            raise BadInput("--write needs the whole population: leave out --sample")
+        write_fit(result)
+        print("calibration.toml [fitted] updated", file=sys.stderr)
+    return 0
+
+
+def register(sub) -> None:
+    """Add ``backtest`` and ``calibrate`` to the command line's subparsers."""
+    backtest = sub.add_parser("backtest", help="run 2022 policy from 2021 levels against the published 2022 figures")
+    backtest.add_argument("--json", action="store_true", help="print one JSON object")
+    backtest.add_argument("--sample", type=int, help=SAMPLE_HELP)
+    backtest.set_defaults(func=cmd_backtest)
+    calibrate = sub.add_parser("calibrate", help="fit the organic growth rates to the back-test")
+    calibrate.add_argument("--write", action="store_true", help="record the fit in calibration.toml [fitted]")
+    calibrate.add_argument("--sample", type=int, help=SAMPLE_HELP)
+    calibrate.set_defaults(func=cmd_calibrate)
