@@ -14,6 +14,7 @@ VENV_PYTHON="$VENV/bin/python"
 STAMP="$VENV/.requirements-installed"
 LOG="$VENV/pip-install.log"
 MIN_VERSION=$(sed -n 's/^requires-python *= *">= *\([0-9][0-9.]*\)".*/\1/p' pyproject.toml)
+: "${MIN_VERSION:?cannot read requires-python = \">=X.Y\" from pyproject.toml}"
 
 # Messages for the user, English then Chinese, on standard error.
 say() { printf '%s\n' "$@" >&2; }
