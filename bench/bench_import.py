@@ -5,7 +5,7 @@ as UTF-8 CSV with one row in ten bad (drop mode, so the row report is built too)
 python-calamine when installed, and with the openpyxl fallback on a 50,000-row slice). Reported: median wall
 time of ``--runs`` reads and rows per second. A benchmark, not a test: the machine is described first.
 
-    python3 bench/bench_import.py [--runs 3]
+    .venv/bin/python bench/bench_import.py [--runs 3]    (all three benchmarks: make bench)
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ cache, as the page's first run does), then ``--runs`` warm runs whose median wal
 Throughput is households × quarters × draws per second. This is a benchmark, not a test: numbers depend on the
 machine, which is described at the top of the output.
 
-    python3 bench/bench_model.py [--runs 5] [--json]
+    .venv/bin/python bench/bench_model.py [--runs 5] [--json]    (all three benchmarks: make bench)
 """
 
 from __future__ import annotations

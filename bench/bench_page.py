@@ -3,7 +3,9 @@
 Two measurements: (1) AppTest — wall time of the script rerun after a slider change (simulation of the edited
 scenario + page work), next to the bare model run of the same scenario and a cached rerun; (2) a real browser —
 Debian's chromium via Playwright against `streamlit run app.py`: key press on a slider → the card's new value in
-the DOM. Every change moves to a value not simulated before, so each one recomputes. Run: python3 bench/bench_page.py
+the DOM. Every change moves to a value not simulated before, so each one recomputes.
+
+    .venv/bin/python bench/bench_page.py    (all three benchmarks: make bench)
 """
 
 from __future__ import annotations

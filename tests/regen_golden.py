@@ -1,8 +1,8 @@
 """Write the golden summaries of the shipped scenarios (tests/golden/<scenario>.json) — on purpose only.
 
-Run ``python3 tests/regen_golden.py`` (or ``python3 -m tests.regen_golden``) after a deliberate change of the
-model, the calibration or a shipped scenario; review the diff of tests/golden/ before committing it. The test
-that reads these files is tests/test_golden.py.
+Run ``.venv/bin/python tests/regen_golden.py`` (or ``.venv/bin/python -m tests.regen_golden``) after a
+deliberate change of the model, the calibration or a shipped scenario; review the diff of tests/golden/ before
+committing it. The test that reads these files is tests/test_golden.py.
 
 Each summary has two parts: ``inputs`` (deterministic: counts, funds, rules; compared at rel 1e-6) and
 ``results`` (Monte Carlo outcomes on the full embedded population; compared at rel 1e-4, which float32

@@ -1,7 +1,7 @@
 """Golden summaries of the five shipped scenarios on the full embedded population.
 
 A failure here means the model's numbers moved. If that was intended, regenerate with
-``python3 tests/regen_golden.py`` and review the diff of tests/golden/; otherwise it is a regression.
+``.venv/bin/python tests/regen_golden.py`` and review the diff of tests/golden/; otherwise it is a regression.
 Tolerances: inputs rel 1e-6, Monte Carlo results rel 1e-4 (float32 rounding stays far inside), probabilities and
 met flags exactly.
 """
@@ -47,7 +47,7 @@ def test_every_shipped_scenario_has_a_golden_file():
         ["baseline", "policy_floor", "notice_2023", "breadth_first", "depth_first"]
     )
     for path in shipped():
-        assert golden_path(path).exists(), f"missing {golden_path(path)}: run python3 tests/regen_golden.py"
+        assert golden_path(path).exists(), f"missing {golden_path(path)}: run .venv/bin/python tests/regen_golden.py"
 
 
 @pytest.mark.parametrize("name", [p.stem for p in shipped()])
