@@ -1,23 +1,21 @@
 """The quarterly county assessment (N3, N4, N20) on cases small enough to compute by hand.
 
-The tiny population: twelve households in three counties, no shocks, so who falls is decided by two levers.
-Microcredit lending drops to 0, so every industry-willing household (all of them were 2022 borrowers: the 2022
-programme reaches far more households than the population has) loses the 2022 average loan L = 46,500 yuan
-times the return of 10 % = 4,650 yuan a year, phased in over two quarters (half in Q1). Production income grows
-organically by 5 %. With the 2022 production income P and the production seasonality s = (.15, .15, .25, .45),
-cumulative c = (.15, .30, .55, 1.0), a willing household's year-to-date production income falls in quarter k of
-2023 when 4,650 · (c_k − 0.075) > 0.05 · P · c_k, i.e. P < 93,000 · (1 − 0.075 / c_k):
-Q1 P < 46,500; Q2 P < 69,750; Q3 P < 80,318; Q4 P < 86,025. Households without the will never fall (+5 %).
+The tiny population: twelve households in three counties, no shocks, so who falls is decided by one lever.
+Consumption-assistance purchases drop to 0 from the base year's 15,000 万元. For so few households the county's
+purchases are far above what buyers can take (capacity K_c = consumption_cap_share 0.25 × the county's willing
+production W_c), so the base year's purchases were saturated at K_c and the cut takes away margin × K_c = 0.32 ×
+0.25 × W_c: every willing household loses ℓ = 8% of its production income a year, in proportion to its
+production, phased in over two quarters (half in Q1). Production grows organically by 5%. With the seasonality
+s = (.15, .15, .25, .45), cumulative c = (.15, .30, .55, 1.0), a willing household's year-to-date production falls in
+quarter k of 2023 when 1.05·c_k − 0.08·(c_k − 0.075) < c_k, i.e. c_k > 0.2: not in Q1, in Q2–Q4. Households
+without the will never fall (+5%).
 
-    麒麟区: willing 30,000 (falls Q1–Q4), willing 60,000 (Q2–Q4), two not willing
-    沾益区: willing 30,000, 30,000 (Q1–Q4), 75,000 (Q3–Q4), 100,000 (never)
-    马龙区: willing 100,000 (never), three not willing
+    麒麟区: two willing of four;  沾益区: four willing;  马龙区: one willing of four
 
-Falling households (麒麟, 沾益, 马龙) and city share:  Q1 (1, 2, 0) 3/12;  Q2 (2, 2, 0) 4/12;  Q3 and Q4 (2, 3, 0) 5/12.
+Falling households (麒麟, 沾益, 马龙) and city share:  Q1 (0, 0, 0) 0/12;  Q2–Q4 (2, 4, 1) 7/12.
 Points = 0.5 × max(0, county share − city share in percentage points):
-    Q1: 麒麟 25 − 25 = 0 → 0;        沾益 50 − 25 = 25 → 12.5;       马龙 0
-    Q2: 麒麟 50 − 33.33 → 8.3333;    沾益 the same → 8.3333;          马龙 0
-    Q3, Q4: 麒麟 50 − 41.67 → 4.1667; 沾益 75 − 41.67 → 16.6667;       马龙 0
+    Q1: all 0
+    Q2–Q4: 麒麟 50 − 58.33 → 0;  沾益 100 − 58.33 → 20.8333;  马龙 25 − 58.33 → 0
 """
 
 from __future__ import annotations
@@ -47,31 +45,35 @@ NO_SHOCKS_NO_OTHER_CHANNELS = {
     "funds.provincial_10k_yuan": 0,
     "funds.city_county_10k_yuan": 0,
     "microcredit.new_lending_10k_yuan": 0,
+    "tourism.households_reached": 4_000,
+    "consumption.purchases_10k_yuan": 0,
+    "simulation.draw_assumptions": False,
+    "simulation.max_standard_error": 0.0,
     "assumptions.organic_growth_production": 0.05,
     "assumptions.flow_ramp_quarters": 2,
-    "assumptions.microcredit_return_rate": 0.10,
-    "assumptions.microcredit_default_rate": 0,
+    "assumptions.consumption_margin": 0.32,
+    "assumptions.consumption_cap_share": 0.25,
+    "assumptions.support_gain_max_yuan": 0,
     "assumptions.dual_binding_premium": 0,
-    "assumptions.tourism_gain_yuan": 0,
-    "assumptions.consumption_margin": 0,
     "assumptions.price_shock_sd": 0,
     "assumptions.county_shock_sd": 0,
     "assumptions.village_shock_sd": 0,
     "assumptions.household_shock_sd": 0,
     "assumptions.wage_shock_sd": 0,
+    "assumptions.illness_rate": 0,
     "simulation.draws": 2,
     "simulation.end_quarter": "2023Q4",
 }
 QUARTERS = ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
 # (麒麟, 沾益, 马龙) falling households per quarter, from the docstring
-FALLING = {"2023Q1": (1, 2, 0), "2023Q2": (2, 2, 0), "2023Q3": (2, 3, 0), "2023Q4": (2, 3, 0)}
+FALLING = {"2023Q1": (0, 0, 0), "2023Q2": (2, 4, 1), "2023Q3": (2, 4, 1), "2023Q4": (2, 4, 1)}
 POINTS = {
-    "2023Q1": (0.0, 12.5, 0.0),
-    "2023Q2": (25 / 3, 25 / 3, 0.0),
-    "2023Q3": (25 / 6, 50 / 3, 0.0),
-    "2023Q4": (25 / 6, 50 / 3, 0.0),
+    "2023Q1": (0.0, 0.0, 0.0),
+    "2023Q2": (0.0, 125 / 6, 0.0),
+    "2023Q3": (0.0, 125 / 6, 0.0),
+    "2023Q4": (0.0, 125 / 6, 0.0),
 }
-RANKS = {"2023Q1": (2, 3, 1), "2023Q2": (2, 2, 1), "2023Q3": (2, 3, 1), "2023Q4": (2, 3, 1)}
+RANKS = {"2023Q1": (1, 1, 1), "2023Q2": (2, 3, 1), "2023Q3": (2, 3, 1), "2023Q4": (2, 3, 1)}
 THREE = ("麒麟区", "沾益区", "马龙区")
 
 
@@ -139,10 +141,11 @@ def test_hand_computed_falls_shares_points_and_ranks(tiny_table, quarter):
 
 def test_rows_come_quarter_by_quarter_best_rank_first(tiny_table):
     assert tiny_table["quarter"].tolist() == [q for q in QUARTERS for _ in range(3)]
-    assert tiny_table["county"].tolist()[:3] == ["马龙区", "麒麟区", "沾益区"]
-    # the Q2 tie keeps the canonical county order and shares rank 2
+    # the Q1 tie (nobody falls) keeps the canonical county order and every county shares rank 1
+    q1 = tiny_table[tiny_table["quarter"] == "2023Q1"]
+    assert q1["county"].tolist() == ["麒麟区", "沾益区", "马龙区"] and q1["rank"].tolist() == [1, 1, 1]
     q2 = tiny_table[tiny_table["quarter"] == "2023Q2"]
-    assert q2["county"].tolist() == ["马龙区", "麒麟区", "沾益区"] and q2["rank"].tolist() == [1, 2, 2]
+    assert q2["county"].tolist() == ["马龙区", "麒麟区", "沾益区"] and q2["rank"].tolist() == [1, 2, 3]
 
 
 def test_agrees_with_the_models_assessment_table(tiny_run, tiny_table):
@@ -168,10 +171,10 @@ def test_agrees_with_the_models_assessment_table(tiny_run, tiny_table):
 
 def test_the_year_end_n3_and_n4_checks_match_the_hand_computation(tiny_run):
     n3 = tiny_run.targets["N3"]
-    assert n3.value == pytest.approx(5 / 12)
-    assert n3.detail["points_lost_by_county"]["沾益区"] == pytest.approx(50 / 3)
-    # N4: average points per quarter in 2023: 麒麟 (0 + 8.33 + 4.17 + 4.17) / 4 = 4.17, 沾益 13.54, 马龙 0
-    assert tiny_run.targets["N4"].detail["counties"] == ["麒麟区", "沾益区"]
+    assert n3.value == pytest.approx(7 / 12)
+    assert n3.detail["points_lost_by_county"]["沾益区"] == pytest.approx(125 / 6)
+    # N4: average points per quarter in 2023: 麒麟 0, 沾益 (0 + 3 × 20.83) / 4 = 15.63, 马龙 0
+    assert tiny_run.targets["N4"].detail["counties"] == ["沾益区"]
 
 
 def test_period_points_averages_the_reviewed_quarters(tiny_run, tiny_table):
@@ -179,11 +182,11 @@ def test_period_points_averages_the_reviewed_quarters(tiny_run, tiny_table):
         warnings.simplefilter("ignore", RuntimeWarning)
         half = assessment.period_points(tiny_run.result, ["2023Q1", "2023Q2"]).set_index("county")
         year = assessment.period_points(tiny_run.result, QUARTERS).set_index("county")
-    assert half.loc["麒麟区", "mean_points"] == pytest.approx((0 + 25 / 3) / 2)
-    assert half.loc["沾益区", "mean_points"] == pytest.approx((12.5 + 25 / 3) / 2)
+    assert half.loc["麒麟区", "mean_points"] == 0
+    assert half.loc["沾益区", "mean_points"] == pytest.approx((0 + 125 / 6) / 2)
     assert half.loc["马龙区", "mean_points"] == 0
     assert half["quarters"].iloc[0] == "2023Q1–2023Q2"
-    assert year.loc["沾益区", "mean_points"] == pytest.approx((12.5 + 25 / 3 + 100 / 3) / 4)
+    assert year.loc["沾益区", "mean_points"] == pytest.approx(3 * 125 / 6 / 4)
     probabilities = tiny_run.targets["N4"].detail["probability_by_county"]
     for county in THREE:
         assert year.loc[county, "flag_probability"] == probabilities[county]
@@ -267,14 +270,14 @@ def test_page_table_has_units_in_every_header_and_shares_in_percent(tiny_run, la
     share = assessment.label("falling_share", lang)
     assert share in view.columns and "%" in share
     assert ("结果" in share) if lang == "zh" else ("result" in share)
-    assert view[share].tolist() == [0.0, 50.0, 75.0]
+    assert view[share].tolist() == [25.0, 50.0, 100.0]
     points = assessment.label("points_lost", lang)
-    assert view[points].tolist() == [0.0, 4.17, 16.67]
+    assert view[points].tolist() == [0.0, 0.0, 20.83]
     county = assessment.label("county", lang)
     expected = ["马龙区", "麒麟区", "沾益区"] if lang == "zh" else ["Malong", "Qilin", "Zhanyi"]
     assert view[county].tolist() == expected
     flag = assessment.label("wudan", lang)
-    assert view[flag].tolist() == (["否", "是", "是"] if lang == "zh" else ["no", "yes", "yes"])
+    assert view[flag].tolist() == (["否", "否", "是"] if lang == "zh" else ["no", "no", "yes"])
     for key in assessment.PAGE_COLUMNS:
         if assessment.COLUMNS[key][2] in ("share", "pp", "points", "count", "flag"):
             header = assessment.label(key, lang)
@@ -298,6 +301,6 @@ def test_charts_send_one_row_per_county_and_quarter(tiny_run, quarter, lang):
     rows = [r for data in spec["datasets"].values() for r in data]
     assert 0 < len(rows) <= 3 * 4 * 2 + 4
     if quarter is not None:
-        assert [r["city_share"] for r in rows] == pytest.approx([4 / 12] * len(rows))
+        assert [r["city_share"] for r in rows] == pytest.approx([7 / 12] * len(rows))
         titles = str(spec)
         assert quarter in titles
