@@ -35,6 +35,8 @@ ANNUAL_METRICS = (
     "production_income_growth",
     "property_income_growth",
     "below_monitoring_line_share",
+    "below_monitoring_line_share_before_assistance",
+    "assistance_cost",
 )
 ASSESSMENT_QUARTERS = ("2023Q2", "2023Q4", "2025Q4")
 
@@ -46,7 +48,7 @@ def summarize(run: Run) -> dict:
     inputs = {
         "households": float(r.households.sum()),
         "persons": float(r.persons.sum()),
-        "income_2022": {k: float(v.sum()) for k, v in r.income_2022.items()},
+        "income_base": {k: float(v.sum()) for k, v in r.income_base.items()},
         "linked_households": float(r.linked_by_county.sum()),
         "checks": {k: {"value": checks[k].value, "target": checks[k].target} for k in INPUT_KEYS},
     }
@@ -54,6 +56,7 @@ def summarize(run: Run) -> dict:
     city = annual[annual["scope"] == "全市"]
     results = {
         "checks": {k: {"value": checks[k].value, "p10": checks[k].p10, "p90": checks[k].p90} for k in OUTCOME_KEYS},
+        "decomposition": {k: checks[k].detail["decomposition"] for k in ("N1", "N2")},
         "annual_city": {
             f"{row.year}/{row.metric}": {"mean": row.mean, "p10": row.p10, "p90": row.p90}
             for row in city.itertuples()
@@ -66,12 +69,16 @@ def summarize(run: Run) -> dict:
         },
         "contributions_2023": {row.channel: row.value for row in run.contributions.itertuples() if row.year == 2023},
     }
-    outcomes = {k: {"met": checks[k].met, "probability": checks[k].probability} for k in (*OUTCOME_KEYS, *INPUT_KEYS)}
+    outcomes = {
+        k: {"met": checks[k].met, "probability": checks[k].probability, "p_met_se": checks[k].p_met_se}
+        for k in (*OUTCOME_KEYS, *INPUT_KEYS)
+    }
     outcomes["N4_counties"] = checks["N4"].detail["counties"]
     return {
         "scenario": run.scenario.name,
         "schema_version": fieldspec.schema_version(),
         "population": {"label": run.population_label, "fingerprint": default_population().fingerprint},
+        "capacity_exceeded": sorted(k for k, f in run.capacity.items() if f.exceeded),
         "draws": r.draws,
         "inputs": inputs,
         "results": results,

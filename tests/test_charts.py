@@ -94,9 +94,9 @@ def test_contributions_and_yield_come_from_the_runs_table(small_runs):
     c = run.contributions
     expected = c[(c["year"] == 2023) & (c["unit"] == "元/人/年")]
     mine = data[data["scenario"] == name]
-    assert len(mine) == len(expected) == 8
+    assert len(mine) == len(expected) == 11  # organic and the ten channels
     np.testing.assert_allclose(mine["value"].to_numpy(), expected["value"].to_numpy())
-    assert "Organic growth (no new measures)" in set(data["channel"])
+    assert "Organic growth (no new measures, with shocks)" in set(data["channel"])
     yields = charts.yield_per_10k_data(small_runs, "zh")
     assert len(yields) == 2 * 2
     assert set(yields["basis"]) == {text("per_10k_yuan_all_funds", "zh"), text("per_10k_yuan_industry_funds", "zh")}

@@ -108,7 +108,7 @@ def test_compare_json(small_cli, quick_scenarios, capsys):
     doc = json.loads(capsys.readouterr().out)
     names = [load_scenario(p).name for p in quick_scenarios]
     assert list(doc) == names
-    assert doc[names[0]]["N5"]["value"] == 0.5 and doc[names[1]]["N5"]["value"] == 0.6
+    assert doc[names[0]]["N5"]["value"] == 0.525 and doc[names[1]]["N5"]["value"] == 0.6
 
 
 def test_python_m_model_end_to_end_on_the_embedded_population(tmp_path):

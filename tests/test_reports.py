@@ -73,11 +73,11 @@ def test_brief_names_population_scenario_and_levers_below_the_notice(full_brief,
             assert escape(spec.label("zh")) in html
     assert escape(brief.text("no_breaks", "zh")) in html  # the notice's scenario keeps every floor
     baseline = brief.brief_html(baseline_run, "2023Q4", "zh", generated=DAY, chart_keys=())
-    microcredit = fieldspec.by_path()["microcredit.new_lending_10k_yuan"].label("zh")
+    tourism = fieldspec.by_path()["tourism.households_reached"].label("zh")
     central = fieldspec.by_path()["funds.industry_share_central"].label("zh")
     match = re.search(r"低于通知要求的措施：([^<]*)<", baseline)
     assert match is not None
-    assert microcredit in match.group(1) and central in match.group(1)  # 50,000 < 55,000 万元; 50 % < 60 %
+    assert tourism in match.group(1) and central in match.group(1)  # 4,000 < 10,000 farmers; 52.5 % < 60 %
     assert baseline.count('<tr class="bad">') >= 3
 
 
@@ -205,7 +205,7 @@ def test_result_sheet_headers_carry_units_and_kind(book):
         headers = _header(book[workbook.sheet_name(key, "zh")])[2:]
         assert headers
         for header in headers:
-            assert re.search(r"（(元/人/(季度|年)|%.*)，结果）", header), header
+            assert re.search(r"（(元/人/(季度|年)|万元/年|%.*)，结果）", header), header
     assert "人均纯收入（元/人/年，结果） 均值" in _header(book[workbook.sheet_name("annual", "zh")])
     for header in _header(book[workbook.sheet_name("contributions", "zh")])[1:]:
         assert re.search(r"（元/(人/年|万元)，结果）$", header), header

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from model.schema import fieldspec
 from model.schema.scenario import (
+    SHARE_GROUPS,
     Scenario,
     ScenarioError,
     dump_scenario_json,
@@ -25,6 +27,7 @@ from model.schema.scenario import (
     parse_scenario_bytes,
     parse_scenario_text,
     quarter_index,
+    scenario_from_dict,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +53,7 @@ BROKEN: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
         "tourism.households_reached",
         "type",
         ("tourism.households_reached", "true", "类型不对"),
-        ("tourism.households_reached", "true", "wrong type", "a number"),
+        ("tourism.households_reached", "true", "wrong type", "a whole number"),
     ),
     "wrong_type_fraction_for_int.toml": (
         "simulation.draws",
@@ -79,14 +82,14 @@ BROKEN: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     "out_of_range_quarter.toml": (
         "simulation.end_quarter",
         "range",
-        ("simulation.end_quarter", "2031Q1", "2023Q1 – 2030Q4"),
-        ("simulation.end_quarter", "2031Q1", "2023Q1 – 2030Q4"),
+        ("simulation.end_quarter", "2031Q1", "2022Q1 – 2030Q4"),
+        ("simulation.end_quarter", "2031Q1", "2022Q1 – 2030Q4"),
     ),
     "not_a_number.toml": (
-        "assumptions.industry_return_rate",
+        "assumptions.asset_failure_rate",
         "range",
-        ("assumptions.industry_return_rate", "nan", "0.01 – 0.1"),
-        ("assumptions.industry_return_rate", "nan", "0.01 – 0.1"),
+        ("assumptions.asset_failure_rate", "nan", "0 – 0.3"),
+        ("assumptions.asset_failure_rate", "nan", "0 – 0.3"),
     ),
     "linking_shares_sum.toml": (
         "linking",
@@ -196,7 +199,7 @@ def test_every_numeric_field_refuses_just_outside_its_range(spec):
         (problem,) = info.value.problems
         assert (problem.field, problem.kind, problem.value) == (spec.path, "range", bad)
         assert spec.allowed() in info.value.message("zh") and spec.allowed() in info.value.message("en")
-    if not spec.path.startswith("linking.share_"):  # those four must also add up to 1
+    if spec.path.rsplit(".", 1)[0] not in SHARE_GROUPS:  # shares of a group must also add up to 1
         edge = Scenario().with_changes({spec.path: spec.max})
         assert edge.value(spec.path) == spec.max
 
@@ -258,7 +261,7 @@ finite = st.floats(allow_nan=False, allow_infinity=False)
 def test_round_trip_of_arbitrary_valid_values(data):
     changes = {}
     for spec in fieldspec.fields():
-        if spec.type == "float" and not spec.path.startswith("linking.share"):
+        if spec.type == "float" and spec.section not in SHARE_GROUPS:
             changes[spec.path] = data.draw(st.floats(spec.min, spec.max, allow_nan=False), label=spec.path)
         elif spec.type == "int":
             changes[spec.path] = data.draw(st.integers(spec.min, spec.max), label=spec.path)
@@ -295,8 +298,8 @@ def test_changes_from_lists_exactly_the_changed_paths():
     assert base.changes_from(base) == {}
     changes = {
         "funds.industry_share_central": 0.55,
-        "tourism.households_reached": 12_345.0,
-        "simulation.draw_assumptions": True,
+        "tourism.households_reached": 12_345,
+        "simulation.draw_assumptions": False,
     }
     other = base.with_changes(changes)
     assert other.changes_from(base) == changes
@@ -318,7 +321,7 @@ def test_flat_covers_every_field_once():
 @pytest.mark.parametrize(
     "text, field, zh_part, en_part",
     [
-        ("schema_version = 0", "schema_version", "1 – 1", "allowed range 1 – 1"),
+        ("schema_version = 0", "schema_version", "1 – 2", "allowed range 1 – 2"),
         ('schema_version = "1"', "schema_version", "整数", "a whole number"),
         ("name = 5", "name", "文本", "expected text"),
         ('name = "' + "长" * 81 + '"', "name", "最多 80 个字符", "at most 80 characters"),
@@ -331,3 +334,42 @@ def test_top_level_keys_are_refused_with_their_own_type_and_range(text, field, z
     assert info.value.problems[0].field == field
     assert zh_part in info.value.message("zh") and en_part in info.value.message("en")
     assert "county" not in info.value.message("en")
+
+
+# ------------------------------------------------------------------------------------------ migration
+V1_FILE = """schema_version = 1
+name = "旧方案"
+
+[tourism]
+households_reached = 12000.0
+
+[assumptions]
+industry_return_rate = 0.05
+organic_growth_property = 0.05
+organic_growth_transfer = 0.03
+"""
+
+
+def test_a_version_1_file_is_migrated_and_every_change_is_said():
+    notes: list[str] = []
+    s = scenario_from_dict(tomllib.loads(V1_FILE), notes)
+    assert s.schema_version == fieldspec.schema_version()
+    assert s.tourism.households_reached == 12_000 and isinstance(s.tourism.households_reached, int)
+    merged = (354 * 0.05 + 1_264 * 0.03) / (354 + 1_264)
+    assert s.assumptions.organic_growth_property_transfer == pytest.approx(merged)
+    text = "\n".join(notes)
+    assert "industry_return_rate = 0.05" in text and "dropped" in text and "已删除" in text
+    assert "organic_growth_property_transfer" in text
+    assert len(notes) == 3
+
+
+def test_a_version_1_file_with_a_fractional_count_is_refused():
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict(tomllib.loads(V1_FILE.replace("12000.0", "12000.5")))
+    assert info.value.problems[0].field == "tourism.households_reached"
+
+
+def test_the_uses_of_industry_funds_must_add_up_to_one():
+    with pytest.raises(ScenarioError) as info:
+        Scenario().with_changes({"industry.household_support_share": 0.5})
+    assert "must add up to 1" in info.value.message("en") and "应为 1" in info.value.message("zh")

@@ -243,8 +243,16 @@ def get_lever(name: str) -> Lever:
 
 # ------------------------------------------------------------------------------------------------ evaluation
 def seek_scenario(scenario: Scenario, draws: int | None = None) -> Scenario:
-    """The scenario as the solver simulates it: 2023 only, optionally with fewer draws."""
-    changes: dict = {"simulation.start_quarter": "2023Q1", "simulation.end_quarter": Q4}
+    """The scenario as the solver simulates it: 2023 only, at fixed draws (optionally fewer).
+
+    The draws stay fixed (no growth to a standard-error target): every evaluation of the search must see the same
+    draws, or the bisection would compare probabilities of different samples.
+    """
+    changes: dict = {
+        "simulation.start_quarter": "2023Q1",
+        "simulation.end_quarter": Q4,
+        "simulation.max_standard_error": 0.0,
+    }
     if draws is not None:
         changes["simulation.draws"] = int(draws)
     return scenario.with_changes(changes)

@@ -55,7 +55,15 @@ METRICS: dict[str, tuple[str, str]] = {
     ),
     "production_income_growth": ("生产经营性收入同比增幅", "Production income growth"),
     "property_income_growth": ("财产性收入同比增幅", "Property income growth"),
-    "below_monitoring_line_share": ("人均纯收入低于监测线户占比", "Share of households below the monitoring line"),
+    "below_monitoring_line_share": (
+        "人均纯收入低于监测线户占比（帮扶后）",
+        "Share of households below the monitoring line (after assistance)",
+    ),
+    "below_monitoring_line_share_before_assistance": (
+        "人均纯收入低于监测线户占比（帮扶前）",
+        "Share of households below the monitoring line (before assistance)",
+    ),
+    "assistance_cost": ("防返贫帮扶支出", "Assistance paid by the safety net"),
 }
 UNIT_HEADERS: dict[str, tuple[str, str]] = {
     "元/人/季度": ("元/人/季度", "yuan per person per quarter"),
@@ -63,6 +71,7 @@ UNIT_HEADERS: dict[str, tuple[str, str]] = {
     "share, year to date on a year earlier": ("%，同比", "%, on a year earlier"),
     "share, year on year": ("%，同比", "%, year on year"),
     "share 0–1 of households": ("% 农户", "% of households"),
+    "万元/年": ("万元/年", "10,000 yuan per year"),
 }
 PERCENT_FORMAT = "0.0%"
 YUAN_FORMAT = "#,##0"

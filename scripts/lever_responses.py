@@ -1,0 +1,113 @@
+"""Lever responses: each lever from its minimum to its maximum, one at a time, on a shipped scenario.
+
+The reviewer's table of issue 7, recomputed on the current model: N1 (production growth) and N2 (property growth)
+of the first projected year at five points of each lever's range, on common random numbers (the scenario's seed
+and a fixed number of draws), with the capacity flag where the lever passes what the city can absorb. A lever
+whose mechanism should act must not be flat; none may grow without bound (the last step adds less than the first).
+Writes a Markdown table (for docs/MODEL.md) to standard output, or JSON with --json.
+
+    .venv/bin/python scripts/lever_responses.py [--scenario scenarios/notice_2023.toml] [--draws 64] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from model.engine.run import run_scenario  # noqa: E402
+from model.population.synth import default_population  # noqa: E402
+from model.schema import fieldspec  # noqa: E402
+from model.schema.scenario import load_scenario  # noqa: E402
+
+LEVERS = (
+    "funds.industry_share_central",
+    "funds.industry_share_provincial",
+    "linking.households_per_million_yuan",
+    "industry.household_support_share",
+    "dual_binding.coverage_target",
+    "microcredit.new_lending_10k_yuan",
+    "tourism.households_reached",
+    "training.person_times",
+    "collective.dividends_10k_yuan",
+    "consumption.purchases_10k_yuan",
+    "safety_net.detection_rate",
+)
+POINTS = 5
+
+
+def grid(path: str) -> list[float]:
+    """Five evenly spaced values over the lever's allowed range (whole numbers for counts)."""
+    spec = fieldspec.by_path()[path]
+    values = [spec.min + (spec.max - spec.min) * k / (POINTS - 1) for k in range(POINTS)]
+    return [int(round(v)) for v in values] if spec.type == "int" else [float(v) for v in values]
+
+
+def changes_for(scenario, path: str, value: float) -> dict:
+    """The lever at ``value``; a share of a group that adds up to 1 takes the rest from the others in proportion."""
+    section, name = path.split(".")
+    if section != "industry":
+        return {path: value}
+    others = [f for f in ("household_support_share", "collective_assets_share", "infrastructure_share") if f != name]
+    rest = [getattr(scenario.industry, f) for f in others]
+    total = sum(rest)
+    return {path: value, **{f"industry.{f}": (1 - value) * r / total for f, r in zip(others, rest, strict=True)}}
+
+
+def responses(scenario_path: str, draws: int) -> list[dict]:
+    """One row per lever and point: value, N1, N2 (means over the same draws) and whether capacity is exceeded."""
+    pop = default_population()
+    base = load_scenario(scenario_path).with_changes({"simulation.draws": draws, "simulation.max_standard_error": 0.0})
+    rows = []
+    for path in LEVERS:
+        for value in grid(path):
+            run = run_scenario(pop, base.with_changes(changes_for(base, path, value)))
+            flag = run.capacity.get(path)
+            rows.append(
+                {
+                    "lever": path,
+                    "value": value,
+                    "N1": run.targets["N1"].value,
+                    "N2": run.targets["N2"].value,
+                    "below_line": run.targets["below_line"].value,
+                    "assistance_10k_yuan": run.targets["below_line"].detail["assistance_cost_10k_yuan"],
+                    "capacity_exceeded": bool(flag and flag.exceeded),
+                }
+            )
+    return rows
+
+
+def markdown(rows: list[dict]) -> str:
+    """The table as in docs/MODEL.md: N1 and N2 along each lever's range."""
+    lines = [
+        "| lever | values (min → max) | N1 (production growth) | N2 (property growth) |",
+        "|---|---|---|---|",
+    ]
+    for path in LEVERS:
+        mine = [r for r in rows if r["lever"] == path]
+        values = " / ".join(f"{r['value']:,.4g}{'⚑' if r['capacity_exceeded'] else ''}" for r in mine)
+        n1 = " → ".join(f"{r['N1']:.1%}" for r in mine)
+        n2 = " → ".join(f"{r['N2']:.1%}" for r in mine)
+        lines.append(f"| `{path}` | {values} | {n1} | {n2} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Print the lever-response table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "notice_2023.toml"))
+    parser.add_argument("--draws", type=int, default=64)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    rows = responses(args.scenario, args.draws)
+    print(json.dumps(rows, ensure_ascii=False, indent=1) if args.json else markdown(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
