@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from model.engine.targets import TargetCheck
+from model.engine.targets import CHECK_KEYS, TargetCheck
 from model.population.synth import default_population
 from model.population.table import PopulationError
 from model.schema.scenario import Scenario, ScenarioError, load_scenario
 
 EXIT_BAD_INPUT = 2
-TABLE_KEYS = ("N1", "N2", "N3", "N4", "below_line", "N5", "N6", "N7", "N9", "N11", "N15", "N18")
+TABLE_KEYS = CHECK_KEYS
 
 
 class BadInput(Exception):

@@ -42,6 +42,11 @@ class Run:
         return contributions_table(self.result)
 
 
-def run_scenario(pop: Population, scenario: Scenario, progress: Callable[[float], None] | None = None) -> Run:
-    """Simulate ``scenario`` on ``pop``."""
-    return Run(simulate(pop, scenario, progress=progress))
+def run_scenario(
+    pop: Population,
+    scenario: Scenario,
+    progress: Callable[[float], None] | None = None,
+    threads: int | None = None,
+) -> Run:
+    """Simulate ``scenario`` on ``pop``; ``threads`` caps the engine's own thread pool (None: its default)."""
+    return Run(simulate(pop, scenario, progress=progress, threads=threads))

@@ -18,6 +18,7 @@ from model.schema.fieldspec import COUNTIES
 
 ASSESSMENT_YEAR = 2023
 OUTCOME_KEYS = ("N1", "N2", "N3", "N4", "below_line")
+CHECK_KEYS = (*OUTCOME_KEYS, "N5", "N6", "N7", "N9", "N11", "N15", "N18")  # every check, in the notice's order
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,27 @@ class TargetCheck:
     def as_dict(self) -> dict:
         """Plain JSON-ready dict."""
         return {k: v for k, v in asdict(self).items() if v is not None or k in ("value", "met")}
+
+
+def p_met_standard_error(probability: float, draws: int) -> float:
+    """Monte Carlo standard error of a probability of meeting estimated from ``draws`` draws.
+
+    Binomial, with the Laplace-smoothed estimate p̃ = (k + 1) / (n + 2) so that 0 of n or n of n does not claim
+    zero error: se = sqrt(p̃ (1 − p̃) / n).
+    """
+    k = probability * draws
+    smoothed = (k + 1) / (draws + 2)
+    return float(np.sqrt(smoothed * (1 - smoothed) / draws))
+
+
+def p_met_se(check: TargetCheck, draws: int) -> float | None:
+    """The standard error of ``check.probability``: binomial for a check made per draw (it has P10/P90), 0 for a
+    deterministic check (money rules, programme inputs), None for a check without a probability."""
+    if check.probability is None:
+        return None
+    if check.p10 is None:
+        return 0.0
+    return p_met_standard_error(check.probability, draws)
 
 
 def _outcome(

@@ -1,0 +1,94 @@
+"""A Dask client for a sweep: a ``LocalCluster`` sized to this machine, or a running cluster by its address.
+
+Local layout: one worker process per core, one thread each (the engine runs single-threaded inside a worker; a
+process per core sidesteps the interpreter lock and keeps each worker's memory separate). Workers of a real
+cluster are started with ``dask worker tcp://HOST:8786 --nworkers N --nthreads 1`` from a checkout of this
+repository (they import ``model``); see docs/SCALE.md.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+ADDRESS_RE = re.compile(r"^(tcp|tls)://[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
+CONNECT_TIMEOUT_S = 20
+MAX_LOCAL_WORKERS = 64
+
+
+class ClusterError(ValueError):
+    """A scheduler address that is malformed or does not answer; the message is bilingual."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(en)
+
+    def message(self, lang: str = "zh") -> str:
+        """The message in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+
+def machine_workers() -> int:
+    """Worker processes for a LocalCluster on this machine: one per usable core (affinity and cgroups counted)."""
+    from dask.system import CPU_COUNT
+
+    return max(1, int(CPU_COUNT))
+
+
+def dashboard_available() -> bool:
+    """True when the Dask dashboard can be served (it needs bokeh, which is optional)."""
+    return importlib.util.find_spec("bokeh") is not None
+
+
+def check_address(address: str) -> str:
+    """``address`` when it looks like ``tcp://host:port``, else a :class:`ClusterError`."""
+    if not ADDRESS_RE.match(address or ""):
+        raise ClusterError(
+            f"调度器地址 {address[:80]!r} 格式不对，应如 tcp://10.0.0.5:8786",
+            f"scheduler address {address[:80]!r} is malformed; expected e.g. tcp://10.0.0.5:8786",
+        )
+    return address
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator:
+    """A connected ``distributed.Client``; a LocalCluster it started is closed on exit."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        address = check_address(scheduler)
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(
+                f"无法连接调度器 {address}：{exc}", f"cannot connect to the scheduler {address}: {exc}"
+            ) from None
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    n = workers or machine_workers()
+    if not 1 <= n <= MAX_LOCAL_WORKERS:
+        raise ClusterError(
+            f"--workers {n} 超出允许范围 0–{MAX_LOCAL_WORKERS}", f"--workers {n} is outside the allowed range 0–{MAX_LOCAL_WORKERS}"
+        )
+    with (
+        LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":8787" if dashboard_available() else None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def dashboard_link(client) -> str | None:
+    """The dashboard's address, or None when it is not served."""
+    return client.dashboard_link if dashboard_available() else None
