@@ -8,11 +8,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from model.cli import run, seek
+from model.cli import run, seek, sweep
 from model.cli.common import EXIT_BAD_INPUT, TABLE_KEYS, BadInput, BadInputReport
 
 __all__ = ["EXIT_BAD_INPUT", "TABLE_KEYS", "build_parser", "main"]
-COMMAND_MODULES = (run, seek)
+COMMAND_MODULES = (run, seek, sweep)
 
 
 def build_parser() -> argparse.ArgumentParser:

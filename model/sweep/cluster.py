@@ -4,6 +4,11 @@ Local layout: one worker process per core, one thread each (the engine runs sing
 process per core sidesteps the interpreter lock and keeps each worker's memory separate). Workers of a real
 cluster are started with ``dask worker tcp://HOST:8786 --nworkers N --nthreads 1`` from a checkout of this
 repository (they import ``model``); see docs/SCALE.md.
+
+Memory: distributed starts worker processes with ``MALLOC_TRIM_THRESHOLD_=65536``, which also freezes glibc's
+mmap threshold, so every large array of a run is mapped and unmapped afresh (measured here: a run 2.6× slower,
+most of it system time). The local cluster leaves glibc's defaults alone; docs/SCALE.md says how to do the same
+on a real cluster's workers.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from contextlib import contextmanager
 ADDRESS_RE = re.compile(r"^(tcp|tls)://[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
 CONNECT_TIMEOUT_S = 20
 MAX_LOCAL_WORKERS = 64
+GLIBC_DEFAULTS = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 
 
 class ClusterError(ValueError):
@@ -76,7 +82,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         raise ClusterError(
             f"--workers {n} 超出允许范围 0–{MAX_LOCAL_WORKERS}", f"--workers {n} is outside the allowed range 0–{MAX_LOCAL_WORKERS}"
         )
+    import dask
+
     with (
+        dask.config.set({GLIBC_DEFAULTS: None}),
         LocalCluster(
             n_workers=n,
             threads_per_worker=1,
