@@ -46,7 +46,7 @@ def _code(factor: Factor, column: pd.Series) -> np.ndarray:
 
 
 def _value(factor: Factor, coded: float) -> Any:
-    return factor.values[int(round(coded))] if factor.values is not None else float(coded)
+    return factor.values[round(coded)] if factor.values is not None else float(coded)
 
 
 def show_value(factor: Factor, value: Any, lang: str) -> str:
@@ -218,7 +218,8 @@ def discover(
         )
     if not 0 < required_density <= 1:
         raise DiscoverError(
-            f"要求的达标比例 {required_density} 超出允许范围 0–1", f"the required share {required_density} is outside 0–1"
+            f"要求的达标比例 {required_density} 超出允许范围 0–1",
+            f"the required share {required_density} is outside 0–1",
         )
     frame = results.frame
     if len(frame) < 2:

@@ -22,23 +22,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from model.analyses.discover import DEFAULT_DENSITY, DIMENSIONS, DiscoverError, discover
-from model.cli.common import BadInput, population_arg
+from model.cli.common import BadInput, add_cluster_arguments, open_backend, population_arg
 from model.schema.text import pick
-from model.sweep.cluster import ClusterError, dashboard_available, dashboard_link, dask_client, machine_workers
 from model.sweep.design import DesignError, load_design
 from model.sweep.populations import EmbeddedPopulation
-from model.sweep.runner import InProcess, OnDask, SweepError, run_sweep
+from model.sweep.runner import SweepError, run_sweep
 from model.sweep.store import RESULTS_FILE, ResultsError, read_results
 
 EXIT_INTERRUPTED = 130
 TEXTS = {
-    "cluster": ("Dask 集群：{workers} 个工作进程 · {address}", "Dask cluster: {workers} workers · {address}"),
-    "dashboard": ("Dask 仪表板：{link}", "Dask dashboard: {link}"),
-    "no_dashboard": (
-        "（安装 bokeh 后可在浏览器中查看 Dask 仪表板）",
-        "(install bokeh to see the Dask dashboard in a browser)",
-    ),
-    "in_process": ("在本进程中逐点运行（--workers 0）", "running the points one by one in this process (--workers 0)"),
     "progress": (
         "{done}/{total} 个点 · {rate:.2f} 点/秒 · 约剩 {left:.0f} 秒",
         "{done}/{total} points · {rate:.2f} points/s · about {left:.0f} s left",
@@ -127,26 +119,14 @@ def _run(args: argparse.Namespace, design, backend) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``sweep``: every point of a design not yet in ``DIR/results.parquet``."""
-    if args.scheduler and args.workers is not None:
-        raise BadInput("--workers applies to the local cluster only; leave it out with --scheduler")
     try:
         design = load_design(args.design)
     except DesignError as exc:
         raise BadInput(f"{args.design}: " + "; ".join(p.message(args.lang) for p in exc.problems)) from None
     try:
-        if args.workers == 0:
-            _say("in_process", args.lang)
-            return _run(args, design, InProcess())
-        with dask_client(args.scheduler, args.workers) as client:
-            workers = len(client.scheduler_info()["workers"])
-            _say("cluster", args.lang, workers=workers, address=client.scheduler.address)
-            link = dashboard_link(client)
-            if link:
-                _say("dashboard", args.lang, link=link)
-            elif not dashboard_available():
-                _say("no_dashboard", args.lang)
-            return _run(args, design, OnDask(client))
-    except (SweepError, ClusterError) as exc:
+        with open_backend(args, local_cluster_by_default=True) as backend:
+            return _run(args, design, backend)
+    except SweepError as exc:
         raise BadInput(exc.message(args.lang)) from None
     except DesignError as exc:
         raise BadInput(f"{args.design}: " + "; ".join(p.message(args.lang) for p in exc.problems)) from None
@@ -169,16 +149,6 @@ def cmd_discover(args: argparse.Namespace) -> int:
     return 0
 
 
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is below 0")
-    return value
-
-
 def register(sub) -> None:
     """Add ``sweep`` and ``discover`` to the command line's subparsers."""
     sweep = sub.add_parser(
@@ -189,13 +159,7 @@ def register(sub) -> None:
     )
     sweep.add_argument("design", help="design file (.toml), e.g. designs/notice_lhs64.toml")
     sweep.add_argument("--out", required=True, help="output folder; results go to OUT/results.parquet")
-    sweep.add_argument("--scheduler", help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
-    sweep.add_argument(
-        "--workers",
-        type=_workers,
-        help=f"worker processes of the local cluster (default: one per core, here {machine_workers()}); "
-        "0 runs the points in this process",
-    )
+    add_cluster_arguments(sweep, "one per core, here {cores}")
     sweep.add_argument("--households", help="household table (CSV or XLSX) instead of the embedded population")
     sweep.add_argument("--json", action="store_true", help="print a JSON summary")
     sweep.set_defaults(func=cmd_sweep)

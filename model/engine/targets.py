@@ -61,8 +61,11 @@ def p_met_standard_error(probability: float, draws: int) -> float:
 
 
 def p_met_se(check: TargetCheck, draws: int) -> float | None:
-    """The standard error of ``check.probability``: binomial for a check made per draw (it has P10/P90), 0 for a
-    deterministic check (money rules, programme inputs), None for a check without a probability."""
+    """The standard error of ``check.probability`` estimated from ``draws`` draws.
+
+    Binomial for a check made per draw (it has P10/P90), 0 for a deterministic check (money rules, programme
+    inputs), None for a check without a probability.
+    """
     if check.probability is None:
         return None
     if check.p10 is None:

@@ -80,7 +80,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     n = workers or machine_workers()
     if not 1 <= n <= MAX_LOCAL_WORKERS:
         raise ClusterError(
-            f"--workers {n} 超出允许范围 0–{MAX_LOCAL_WORKERS}", f"--workers {n} is outside the allowed range 0–{MAX_LOCAL_WORKERS}"
+            f"--workers {n} 超出允许范围 0–{MAX_LOCAL_WORKERS}",
+            f"--workers {n} is outside the allowed range 0–{MAX_LOCAL_WORKERS}",
         )
     import dask
 

@@ -85,6 +85,11 @@ class DesignError(ScenarioError):
     """A design file or value was refused; ``problems`` says why, key by key, in Chinese and English."""
 
 
+def _refuse(key: str, value: Any, zh: str, en: str) -> DesignError:
+    """A design error with one problem."""
+    return DesignError([_problem(key, value, zh, en)])
+
+
 def _problem(key: str, value: Any, zh: str, en: str) -> Problem:
     """A refusal of ``key``; the value (shortened) leads the message when there is one."""
     if value is None:
@@ -118,7 +123,7 @@ class Factor:
 
     @property
     def role(self) -> str:
-        """"lever" for a policy input, "assumption" for a behavioural assumption, "setting" otherwise."""
+        """The factor's role: lever (a policy input), assumption (behavioural) or setting (simulation, thresholds)."""
         kind = self.spec.kind
         if kind == "assumption":
             return "assumption"
@@ -139,9 +144,9 @@ class Factor:
 
     def _round(self, value: float) -> float | int:
         if self.type == "int":
-            return int(round(value))
+            return round(value)
         step = self.spec.step or 0.01
-        decimals = max(0, -int(math.floor(math.log10(step)))) + 2
+        decimals = max(0, -math.floor(math.log10(step))) + 2
         return round(float(value), decimals)
 
     def from_unit(self, u: np.ndarray) -> list:
@@ -348,7 +353,9 @@ def _check_design(design: Design) -> list[Problem]:
         key, low, high = wanted
         value = getattr(design, key)
         if not _is_int(value) or not low <= value <= high:
-            problems.append(_problem(key, value, f"应为 {low}–{high:,} 的整数", f"must be a whole number {low}–{high:,}"))
+            problems.append(
+                _problem(key, value, f"应为 {low}–{high:,} 的整数", f"must be a whole number {low}–{high:,}")
+            )
     if design.method == "morris" and (not _is_int(design.levels) or not 2 <= design.levels <= MAX_LEVELS):
         problems.append(
             _problem("levels", design.levels, f"应为 2–{MAX_LEVELS} 的整数", f"must be a whole number 2–{MAX_LEVELS}")
@@ -393,24 +400,30 @@ def factor_from_dict(data: Mapping[str, Any], where: str) -> Factor:
         raise DesignError([Problem(f"{where}.{k}", data[k], "unknown") for k in unknown])
     if ("field" in data) == ("fields" in data):
         raise DesignError(
-            [_problem(where, None, "需要 field（一个字段）或 fields（多个字段）之一", "needs field or fields (not both)")]
+            [
+                _problem(
+                    where, None, "需要 field（一个字段）或 fields（多个字段）之一", "needs field or fields (not both)"
+                )
+            ]
         )
     raw_paths = [data["field"]] if "field" in data else data["fields"]
     if not isinstance(raw_paths, list) or not raw_paths or not all(isinstance(p, str) for p in raw_paths):
-        raise DesignError([_problem(where, raw_paths, "字段应为文本", "fields must be text")])
+        raise _refuse(where, raw_paths, "字段应为文本", "fields must be text")
     specs = fieldspec.by_path()
     for p in raw_paths:
         if p not in specs:
             problems.append(Problem(p, None, "unknown"))
         elif specs[p].type not in VARIABLE_TYPES:
             problems.append(
-                _problem(p, None, f"此类字段（{specs[p].type}）不能变化", f"a field of type {specs[p].type} cannot vary")
+                _problem(
+                    p, None, f"此类字段（{specs[p].type}）不能变化", f"a field of type {specs[p].type} cannot vary"
+                )
             )
     if problems:
         raise DesignError(problems)
     types = {specs[p].type for p in raw_paths}
     if len(types) > 1:
-        raise DesignError([_problem(where, raw_paths, "同时调整的字段类型须相同", "fields set together must share a type")])
+        raise _refuse(where, raw_paths, "同时调整的字段类型须相同", "fields set together must share a type")
     kind = types.pop()
     name = data.get("name", raw_paths[0])
     if (
@@ -430,7 +443,7 @@ def factor_from_dict(data: Mapping[str, Any], where: str) -> Factor:
             ]
         )
     if len(raw_paths) > 1 and "name" not in data:
-        raise DesignError([_problem(where, raw_paths, "多个字段同时调整时需要 name", "several fields need a name")])
+        raise _refuse(where, raw_paths, "多个字段同时调整时需要 name", "several fields need a name")
     low = max((_bound(specs[p].min, kind) for p in raw_paths), default=None)
     high = min((_bound(specs[p].max, kind) for p in raw_paths), default=None)
     allowed = f"{_show(low, kind)} – {_show(high, kind)}"
@@ -443,21 +456,25 @@ def factor_from_dict(data: Mapping[str, Any], where: str) -> Factor:
         return Factor(name, tuple(raw_paths), kind, values=values)
     if kind == "bool":
         if set(data) - {"name", "field", "fields"}:
-            raise DesignError([_problem(where, None, "是/否字段只能用 values", "a yes/no field takes values only")])
+            raise _refuse(where, None, "是/否字段只能用 values", "a yes/no field takes values only")
         return Factor(name, tuple(raw_paths), kind, values=(False, True))
     if "min" not in data or "max" not in data:
-        raise DesignError([_problem(where, None, "需要 min 和 max，或 values", "needs min and max, or values")])
+        raise _refuse(where, None, "需要 min 和 max，或 values", "needs min and max, or values")
     lo, hi = data["min"], data["max"]
     if kind == "quarter":
         if "levels" in data:
-            raise DesignError([_problem(f"{where}.levels", data["levels"], "季度字段不用 levels", "no levels for quarters")])
+            raise _refuse(f"{where}.levels", data["levels"], "季度字段不用 levels", "no levels for quarters")
         for key, v in (("min", lo), ("max", hi)):
             if not isinstance(v, str) or not QUARTER_RE.match(v) or not low <= quarter_index(v) <= high:
                 raise DesignError(
-                    [_problem(f"{where}.{key}", v, f"应为允许范围 {allowed} 内的季度", f"must be a quarter in {allowed}")]
+                    [
+                        _problem(
+                            f"{where}.{key}", v, f"应为允许范围 {allowed} 内的季度", f"must be a quarter in {allowed}"
+                        )
+                    ]
                 )
         if quarter_index(lo) > quarter_index(hi):
-            raise DesignError([_problem(where, f"{lo} – {hi}", "min 晚于 max", "min is after max")])
+            raise _refuse(where, f"{lo} – {hi}", "min 晚于 max", "min is after max")
         quarters = tuple(quarter_label(i) for i in range(quarter_index(lo), quarter_index(hi) + 1))
         return Factor(name, tuple(raw_paths), kind, values=quarters)
     for key, v in (("min", lo), ("max", hi)):
@@ -473,11 +490,15 @@ def factor_from_dict(data: Mapping[str, Any], where: str) -> Factor:
     if problems:
         raise DesignError(problems)
     if not lo < hi:
-        raise DesignError([_problem(where, f"{lo} – {hi}", "min 应小于 max", "min must be below max")])
+        raise _refuse(where, f"{lo} – {hi}", "min 应小于 max", "min must be below max")
     levels = data.get("levels")
     if levels is not None and (not _is_int(levels) or not 2 <= levels <= MAX_LEVELS):
         raise DesignError(
-            [_problem(f"{where}.levels", levels, f"应为 2–{MAX_LEVELS} 的整数", f"must be a whole number 2–{MAX_LEVELS}")]
+            [
+                _problem(
+                    f"{where}.levels", levels, f"应为 2–{MAX_LEVELS} 的整数", f"must be a whole number 2–{MAX_LEVELS}"
+                )
+            ]
         )
     return Factor(name, tuple(raw_paths), kind, low=float(lo), high=float(hi), levels=levels)
 
@@ -525,7 +546,7 @@ def _check_values(values: Any, kind: str, low: Any, high: Any, allowed: str, whe
             ]
         )
     if len(set(values)) != len(values):
-        raise DesignError([_problem(where, values, "值有重复", "values repeat")])
+        raise _refuse(where, values, "值有重复", "values repeat")
     if kind == "quarter":
         values = sorted(values, key=quarter_index)
     elif kind in ("int", "float"):
@@ -550,7 +571,7 @@ def design_from_dict(data: Mapping[str, Any], base_dir: Path | None = None, base
         raise DesignError([Problem("(file)", None, "syntax", "top level must be a table")])
     method = data.get("method", "grid")
     if method not in METHODS:
-        raise DesignError([_problem("method", method, f"可用方法：{'、'.join(METHODS)}", f"allowed: {', '.join(METHODS)}")])
+        raise _refuse("method", method, f"可用方法：{'、'.join(METHODS)}", f"allowed: {', '.join(METHODS)}")
     allowed_keys = set(COMMON_KEYS) | set(METHOD_KEYS[method])
     unknown = sorted(set(data) - allowed_keys)
     if unknown:
@@ -578,38 +599,42 @@ def design_from_dict(data: Mapping[str, Any], base_dir: Path | None = None, base
     for key, limit, default in (("name", MAX_NAME, "design"), ("description", MAX_DESCRIPTION, "")):
         value = data.get(key, default)
         if not isinstance(value, str) or len(value) > limit:
-            raise DesignError([_problem(key, value, f"应为不超过 {limit} 个字符的文本", f"must be text of ≤ {limit} characters")])
+            raise _refuse(key, value, f"应为不超过 {limit} 个字符的文本", f"must be text of ≤ {limit} characters")
         texts[key] = value
     base_path = ""
     if base is None:
         raw = data.get("base")
         if not isinstance(raw, str) or not raw:
-            raise DesignError([_problem("base", raw, "需要基础方案文件的路径", "needs the base scenario file's path")])
+            raise _refuse("base", raw, "需要基础方案文件的路径", "needs the base scenario file's path")
         base_path = raw
         try:
             base = load_scenario((base_dir or Path.cwd()) / raw)
         except ScenarioError as exc:
             raise DesignError(
-                [_problem("base", raw, f"基础方案不可用：{exc.message('zh')}", f"the base scenario: {exc.message('en')}")]
+                [
+                    _problem(
+                        "base", raw, f"基础方案不可用：{exc.message('zh')}", f"the base scenario: {exc.message('en')}"
+                    )
+                ]
             ) from None
     settings = data.get("settings", {})
     if not isinstance(settings, Mapping):
-        raise DesignError([_problem("settings", settings, "应为一个表", "must be a table")])
+        raise _refuse("settings", settings, "应为一个表", "must be a table")
     try:
         base.with_changes(settings)
     except ScenarioError as exc:
         raise DesignError([Problem(f"settings: {p.field}", p.value, p.kind, p.detail) for p in exc.problems]) from None
     vary = data.get("vary")
     if not isinstance(vary, list) or not all(isinstance(v, Mapping) for v in vary):
-        raise DesignError([_problem("vary", None, "需要至少一个 [[vary]] 表", "needs at least one [[vary]] table")])
+        raise _refuse("vary", None, "需要至少一个 [[vary]] 表", "needs at least one [[vary]] table")
     factors = tuple(factor_from_dict(v, f"vary[{i}]") for i, v in enumerate(vary))
     params = {k: data[k] for k in METHOD_KEYS[method] if k in data}
     if method == "morris":
         params.setdefault("levels", 4)
     if "second_order" in params and not isinstance(params["second_order"], bool):
-        raise DesignError([_problem("second_order", params["second_order"], "应为 true 或 false", "must be true or false")])
+        raise _refuse("second_order", params["second_order"], "应为 true 或 false", "must be true or false")
     if "seed" in params and (not _is_int(params["seed"]) or not 0 <= params["seed"] < 2**32):
-        raise DesignError([_problem("seed", params["seed"], "应为 0–4,294,967,295 的整数", "must be 0–4,294,967,295")])
+        raise _refuse("seed", params["seed"], "应为 0–4,294,967,295 的整数", "must be 0–4,294,967,295")
     return Design(
         base=base,
         factors=factors,

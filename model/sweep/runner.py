@@ -67,7 +67,9 @@ def simulate_point(pop: Population, scenario: Scenario, threads: int | None) -> 
 class Measure(Protocol):
     """What to keep of one run: a flat dict of plain values (a module-level, picklable callable)."""
 
-    def __call__(self, run: Run) -> dict[str, Any]: ...
+    def __call__(self, run: Run) -> dict[str, Any]:
+        """The values kept of ``run``."""
+        ...
 
 
 @dataclass(frozen=True)

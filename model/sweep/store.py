@@ -183,7 +183,8 @@ def _check_columns(frame: pd.DataFrame, factors: tuple[Factor, ...]) -> None:
                 f"column {f.name} holds values outside the factor's range",
             )
     for k in CHECK_KEYS:
-        if f"{k}_met" in frame.columns and not frame[f"{k}_met"].map(lambda v: v is None or isinstance(v, (bool, np.bool_))).all():
+        verdicts = frame[f"{k}_met"] if f"{k}_met" in frame.columns else pd.Series([], dtype=bool)
+        if not verdicts.map(lambda v: v is None or isinstance(v, (bool, np.bool_))).all():
             raise _refuse(f"列 {k}_met 应为 true/false", f"column {k}_met must hold true/false")
 
 
