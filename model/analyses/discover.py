@@ -142,11 +142,11 @@ class Discovery:
             )
         if not self.reached:
             return (
-                f"没有一组杠杆取值范围能使达标比例达到 {self.required_density:.0%}：最好的是 {b.density:.0%}，"
-                f"条件为 {rule}（{stats}）{per_point}。"
+                f"没有一组杠杆取值范围能使 {names} 的达标比例达到 {self.required_density:.0%}：最好的是 "
+                f"{b.density:.0%}，条件为 {rule}（{stats}）{per_point}。"
                 if zh
-                else f"No box of lever values reaches {self.required_density:.0%}: the best found is "
-                f"{b.density:.0%}, when {rule} ({stats}){per_point}."
+                else f"No box of lever values has {names} met in {self.required_density:.0%} of its points: the best "
+                f"found is {b.density:.0%}, when {rule} ({stats}){per_point}."
             )
         return (
             f"{names} 在 {b.density:.0%} 的点达标，条件为：{rule}（{stats}）{per_point}。"

@@ -9,7 +9,8 @@ points it holds) and *mass* (share of all points it holds).
   or the high end of one dimension (at least one distinct value on dimensions with ties), choosing the peel that
   leaves the highest density; stop when the next box would hold less than ``min_mass`` of the points or the
   density is 1. The sequence of boxes is the *peeling trajectory* (coverage falls as density rises).
-- Pasting: widen a box's bounds again, one ``alpha`` step at a time, while that raises the density.
+- Pasting: widen a box's bounds again, one ``alpha`` step at a time, while that raises the density or keeps it
+  and raises the coverage.
 - Choosing: the box of the trajectory with the largest coverage whose density reaches the required share, pasted,
   then simplified: restrictions are dropped one at a time (the drop that keeps the most coverage first) while the
   density still reaches the required share — the simplest box that keeps the promise.
@@ -92,6 +93,16 @@ def _peels(data: _Data, lower: np.ndarray, upper: np.ndarray, alpha: float) -> l
     return out
 
 
+def _gain_per_point(current: Box, candidate: Box) -> float:
+    """Density gained per share of points peeled away (the "lenient" objective of the EMA Workbench).
+
+    Peeling by the plain density gain prefers removing a whole category of a coarse dimension (a quarter, a
+    yes/no) on noise alone; gain per point removed prefers the peels that remove only misses.
+    """
+    removed = current.mass - candidate.mass
+    return (candidate.density - current.density) / removed if removed > 0 else -np.inf
+
+
 def peeling_trajectory(x: np.ndarray, y: np.ndarray, alpha: float = ALPHA, min_mass: float = MIN_MASS) -> list[Box]:
     """The boxes peeling passes through, from the box holding every point."""
     data = _Data(x, y)
@@ -102,14 +113,15 @@ def peeling_trajectory(x: np.ndarray, y: np.ndarray, alpha: float = ALPHA, min_m
         candidates = [b for b in candidates if b.mass >= min_mass and b.points > 0]
         if not candidates:
             break
-        best = max(candidates, key=lambda b: (b.density, b.points))
+        current = trajectory[-1]
+        best = max(candidates, key=lambda b: (_gain_per_point(current, b), b.points))
         lower, upper = best.lower, best.upper
         trajectory.append(best)
     return trajectory
 
 
 def paste(x: np.ndarray, y: np.ndarray, box: Box, alpha: float = ALPHA) -> Box:
-    """Widen ``box`` one dimension at a time while that raises its density."""
+    """Widen ``box`` one dimension at a time while that raises its density (or keeps it and adds coverage)."""
     data = _Data(x, y)
     current = data.box(box.lower, box.upper)
     while True:
@@ -127,7 +139,10 @@ def paste(x: np.ndarray, y: np.ndarray, box: Box, alpha: float = ALPHA) -> Box:
                 lower, upper = current.lower.copy(), current.upper.copy()
                 (lower if side == "lower" else upper)[j] = values[min(step, len(values)) - 1]
                 candidate = data.box(lower, upper)
-                if candidate.density > best.density + 1e-12:
+                if candidate.density >= current.density - 1e-12 and (candidate.density, candidate.coverage) > (
+                    best.density,
+                    best.coverage,
+                ):
                     best = candidate
         if best is current:
             return current

@@ -182,18 +182,13 @@ Backend = InProcess | OnDask
 
 
 def evaluate_points(
-    backend: Backend,
-    population: PopulationSource,
-    tasks: list[PointTask],
-    measure: Measure,
-    progress: Progress | None = None,
-) -> Iterator[dict]:
-    """One row per task as it finishes; ``progress(done, total)`` after each."""
-    total = len(tasks)
-    for done, row in enumerate(backend.rows(population, tasks, measure), start=1):
-        if progress is not None:
-            progress(done, total)
-        yield row
+    backend: Backend, population: PopulationSource, tasks: list[PointTask], measure: Measure
+) -> Iterator[tuple[int, dict]]:
+    """(points finished so far, row) for each task as it finishes.
+
+    Callers report progress after they have kept the row, so a stop in a progress callback loses nothing.
+    """
+    yield from enumerate(backend.rows(population, tasks, measure), start=1)
 
 
 def evaluate_frame(
@@ -205,7 +200,12 @@ def evaluate_frame(
 ) -> pd.DataFrame:
     """Evaluate (index, values, scenario) points without storing them: a frame in point order (frontier, grids)."""
     fingerprint = backend.fingerprint(population)
-    rows = list(evaluate_points(backend, population, tasks_for(points, fingerprint), measure, progress))
+    tasks = tasks_for(points, fingerprint)
+    rows = []
+    for done, row in evaluate_points(backend, population, tasks, measure):
+        rows.append(row)
+        if progress is not None:
+            progress(done, len(tasks))
     return pd.DataFrame(rows).sort_values("point_index").reset_index(drop=True)
 
 
@@ -326,8 +326,10 @@ def run_sweep(
     todo = [t for t in tasks if t.point_id not in done]
     start = time.perf_counter()
     try:
-        for row in evaluate_points(backend, population, todo, TargetsMeasure(), progress):
+        for done, row in evaluate_points(backend, population, todo, TargetsMeasure()):
             store.add(row)
+            if progress is not None:
+                progress(done, len(todo))
     finally:
         store.flush()
     return SweepSummary(
