@@ -182,6 +182,15 @@ class Factor:
         return out
 
 
+def lever_fields() -> tuple[fieldspec.FieldSpec, ...]:
+    """Policy levers a design may vary (numbers and quarters of the lever sections), in schema order."""
+    return tuple(
+        f
+        for f in fieldspec.fields()
+        if f.kind == "input" and f.section not in ("simulation", "targets") and f.type in ("float", "int", "quarter")
+    )
+
+
 # -------------------------------------------------------------------------------------------------- design
 @dataclass(frozen=True)
 class DesignPoint:

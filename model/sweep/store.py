@@ -70,18 +70,31 @@ class SweepResults:
 
 
 # ------------------------------------------------------------------------------------------------ writing
-def write_results(path: Path, frame: pd.DataFrame, manifest: dict) -> None:
-    """Write ``frame`` with ``manifest`` to ``path`` atomically (temporary file, then one rename)."""
+def _table(frame: pd.DataFrame, manifest: dict):
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
     metadata = dict(table.schema.metadata or {})
     metadata[METADATA_KEY] = json.dumps(manifest, ensure_ascii=False, default=str).encode("utf-8")
-    table = table.replace_schema_metadata(metadata)
+    return table.replace_schema_metadata(metadata)
+
+
+def write_results(path: Path, frame: pd.DataFrame, manifest: dict) -> None:
+    """Write ``frame`` with ``manifest`` to ``path`` atomically (temporary file, then one rename)."""
+    import pyarrow.parquet as pq
+
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
+    pq.write_table(_table(frame, manifest), tmp)
     os.replace(tmp, path)
+
+
+def results_bytes(frame: pd.DataFrame, manifest: dict) -> bytes:
+    """The same file as bytes (the page's download)."""
+    import pyarrow.parquet as pq
+
+    sink = io.BytesIO()
+    pq.write_table(_table(frame, manifest), sink)
+    return sink.getvalue()
 
 
 # ------------------------------------------------------------------------------------------------ reading

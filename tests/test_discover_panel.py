@@ -1,0 +1,94 @@
+"""The discovery panel in AppTest: a small sweep run on the page, an upload refused cleanly, an upload read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_discover import _synthetic_sweep
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def discover_panel_script():
+    """A page holding only the discovery panel, on the 3,000-household sample with 4 draws."""
+    from pathlib import Path
+
+    import streamlit as st
+
+    from model.engine.run import run_scenario
+    from model.population.synth import generate_frame
+    from model.population.table import population_from_frame
+    from model.schema.scenario import load_scenario
+    from ui.context import PageContext
+    from ui.panels.discover import render
+
+    if "test_population" not in st.session_state:
+        frame = generate_frame()
+        sample = frame.sample(3_000, random_state=1).copy()
+        sample["weight"] = len(frame) / 3_000
+        pop = population_from_frame(sample, "test sample")
+        root = Path(st.session_state["test_root"])
+        scenario = load_scenario(root / "scenarios" / "notice_2023.toml").with_changes({"simulation.draws": 4})
+        st.session_state["test_population"] = pop
+        st.session_state["test_run"] = run_scenario(pop, scenario)
+    run = st.session_state["test_run"]
+    render(
+        PageContext(
+            lang=st.session_state.get("test_lang", "zh"),
+            population=st.session_state["test_population"],
+            runs={run.scenario.name: run},
+            active=run.scenario.name,
+            run_cached=lambda s: run_scenario(st.session_state["test_population"], s),
+        )
+    )
+
+
+@pytest.fixture()
+def panel():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(discover_panel_script, default_timeout=60)
+    at.session_state["test_root"] = str(ROOT)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _charts(at) -> list:
+    return [*at.get("vega_lite_chart"), *at.get("arrow_vega_lite_chart")]
+
+
+def test_a_small_sweep_on_the_page_shows_a_rule_and_its_chart(panel):
+    panel.number_input(key="discover.points").set_value(8).run()
+    panel.number_input(key="discover.draws").set_value(2).run()
+    panel.button(key="discover.run").click().run()
+    assert not panel.exception
+    rule = panel.text[0].value
+    assert "N1" in rule and "达标" in rule
+    assert len(_charts(panel)) == 1
+    assert panel.metric[2].value.endswith("/ 8")
+
+
+def test_a_bad_upload_is_refused_with_a_message_and_no_traceback(panel):
+    panel.session_state["test_lang"] = "en"
+    panel.file_uploader(key="discover.upload").set_value(
+        ("results.parquet", b"not parquet", "application/octet-stream")
+    )
+    panel.run()
+    assert not panel.exception
+    assert panel.error and "refused" in panel.error[0].value
+    assert "not a readable Parquet file" in panel.text[0].value
+    assert not _charts(panel)
+
+
+def test_an_uploaded_sweep_gives_its_rule(panel, tmp_path):
+    raw = (_synthetic_sweep(tmp_path) / "results.parquet").read_bytes()
+    panel.session_state["test_lang"] = "en"
+    panel.file_uploader(key="discover.upload").set_value(("results.parquet", raw, "application/octet-stream"))
+    panel.run()
+    assert not panel.exception and not panel.error
+    assert "no later than 2023Q2" in panel.text[0].value
+    panel.radio(key="discover.dimensions").set_value("all").run()
+    assert "no later than 2023Q2" in panel.text[0].value
