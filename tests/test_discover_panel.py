@@ -2,47 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.test_discover import _synthetic_sweep
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def discover_panel_script():
     """A page holding only the discovery panel, on the 3,000-household sample with 4 draws."""
-    from pathlib import Path
+    from tests.panel_harness import render_panel
 
-    import streamlit as st
-
-    from model.engine.run import run_scenario
-    from model.population.synth import generate_frame
-    from model.population.table import population_from_frame
-    from model.schema.scenario import load_scenario
-    from ui.context import PageContext
-    from ui.panels.discover import render
-
-    if "test_population" not in st.session_state:
-        frame = generate_frame()
-        sample = frame.sample(3_000, random_state=1).copy()
-        sample["weight"] = len(frame) / 3_000
-        pop = population_from_frame(sample, "test sample")
-        root = Path(st.session_state["test_root"])
-        scenario = load_scenario(root / "scenarios" / "notice_2023.toml").with_changes({"simulation.draws": 4})
-        st.session_state["test_population"] = pop
-        st.session_state["test_run"] = run_scenario(pop, scenario)
-    run = st.session_state["test_run"]
-    render(
-        PageContext(
-            lang=st.session_state.get("test_lang", "zh"),
-            population=st.session_state["test_population"],
-            runs={run.scenario.name: run},
-            active=run.scenario.name,
-            run_cached=lambda s: run_scenario(st.session_state["test_population"], s),
-        )
-    )
+    render_panel("ui.panels.discover", draws=4)
 
 
 @pytest.fixture()
@@ -50,7 +19,6 @@ def panel():
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(discover_panel_script, default_timeout=60)
-    at.session_state["test_root"] = str(ROOT)
     at.run()
     assert not at.exception
     return at

@@ -338,36 +338,9 @@ def test_cli_bad_input_exits_2_with_one_line(small_cli, notice_file, capsys, arg
 # ------------------------------------------------------------------------------------------------ page panel
 def seek_panel_script() -> None:
     """A page holding only the goal-seeking panel, on the 3,000-household sample with 8 draws."""
-    from pathlib import Path
+    from tests.panel_harness import render_panel
 
-    import streamlit as st
-
-    from model.engine.run import run_scenario
-    from model.population.synth import generate_frame
-    from model.population.table import population_from_frame
-    from model.schema.scenario import load_scenario
-    from ui.context import PageContext
-    from ui.panels.seek import render
-
-    if "test_population" not in st.session_state:
-        frame = generate_frame()
-        sample = frame.sample(3_000, random_state=1).copy()
-        sample["weight"] = len(frame) / 3_000
-        pop = population_from_frame(sample, "test sample")
-        root = Path(st.session_state["test_root"])
-        scenario = load_scenario(root / "scenarios" / "notice_2023.toml").with_changes({"simulation.draws": 8})
-        st.session_state["test_population"] = pop
-        st.session_state["test_run"] = run_scenario(pop, scenario)
-    run = st.session_state["test_run"]
-    render(
-        PageContext(
-            lang=st.session_state.get("test_lang", "zh"),
-            population=st.session_state["test_population"],
-            runs={run.scenario.name: run},
-            active=run.scenario.name,
-            run_cached=lambda s: run_scenario(st.session_state["test_population"], s),
-        )
-    )
+    render_panel("ui.panels.seek", draws=8)
 
 
 @pytest.fixture()
@@ -375,7 +348,6 @@ def panel():
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(seek_panel_script, default_timeout=60)
-    at.session_state["test_root"] = str(ROOT)
     at.run()
     assert not at.exception
     return at

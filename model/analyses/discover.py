@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from model.analyses.prim import ALPHA, Box, choose_box, peeling_trajectory
+from model.schema.text import BilingualError
 from model.schema.units import is_share_unit, unit_text
 from model.sweep.design import Factor
 from model.sweep.store import SweepResults
@@ -25,16 +26,8 @@ DIMENSIONS = ("levers", "all")
 DEFAULT_DENSITY = 0.8
 
 
-class DiscoverError(ValueError):
+class DiscoverError(BilingualError):
     """A target or setting discovery cannot use; the message is bilingual."""
-
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(en)
-
-    def message(self, lang: str = "zh") -> str:
-        """The message in ``lang``."""
-        return self.zh if lang == "zh" else self.en
 
 
 def _code(factor: Factor, column: pd.Series) -> np.ndarray:

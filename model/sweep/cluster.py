@@ -16,8 +16,12 @@ from __future__ import annotations
 import importlib.util
 import logging
 import re
+import sys
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from model.schema.text import BilingualError
 
 ADDRESS_RE = re.compile(r"^(tcp|tls)://[A-Za-z0-9.\-\[\]:]+:\d{1,5}$")
 CONNECT_TIMEOUT_S = 20
@@ -25,16 +29,8 @@ MAX_LOCAL_WORKERS = 64
 GLIBC_DEFAULTS = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 
 
-class ClusterError(ValueError):
+class ClusterError(BilingualError):
     """A scheduler address that is malformed or does not answer; the message is bilingual."""
-
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(en)
-
-    def message(self, lang: str = "zh") -> str:
-        """The message in ``lang``."""
-        return self.zh if lang == "zh" else self.en
 
 
 def machine_workers() -> int:
@@ -57,6 +53,25 @@ def check_address(address: str) -> str:
             f"scheduler address {address[:80]!r} is malformed; expected e.g. tcp://10.0.0.5:8786",
         )
     return address
+
+
+@contextmanager
+def _workers_do_not_rerun_the_caller() -> Iterator[None]:
+    """Hide a ``__main__`` that is a file (a script, a notebook, a Streamlit page) while the local cluster lives.
+
+    Worker processes are spawned, and a spawned process re-runs the parent's main file; a caller without an
+    ``if __name__ == "__main__"`` guard would then run again in every worker. ``python -m model`` is not affected
+    (a package's ``__main__`` is never re-run).
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 @contextmanager
@@ -86,6 +101,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     import dask
 
     with (
+        _workers_do_not_rerun_the_caller(),
         dask.config.set({GLIBC_DEFAULTS: None}),
         LocalCluster(
             n_workers=n,

@@ -34,6 +34,7 @@ from model.engine.run import Run, run_scenario
 from model.engine.targets import p_met_se
 from model.population.table import Population
 from model.schema.scenario import Scenario, scenario_from_dict
+from model.schema.text import BilingualError
 from model.sweep.design import Design
 from model.sweep.identity import content_id, model_fingerprint, point_id, scenario_content
 from model.sweep.populations import PopulationSource, fingerprint_of, label_of, resolve
@@ -46,16 +47,8 @@ FLUSH_ROWS = 256
 Progress = Callable[[int, int], None]
 
 
-class SweepError(ValueError):
+class SweepError(BilingualError):
     """A sweep that cannot go on (e.g. its output folder holds another sweep); the message is bilingual."""
-
-    def __init__(self, zh: str, en: str):
-        self.zh, self.en = zh, en
-        super().__init__(en)
-
-    def message(self, lang: str = "zh") -> str:
-        """The message in ``lang``."""
-        return self.zh if lang == "zh" else self.en
 
 
 # ------------------------------------------------------------------------------------------------ one point
