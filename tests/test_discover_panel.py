@@ -60,3 +60,6 @@ def test_an_uploaded_sweep_gives_its_rule(panel, tmp_path):
     assert "no later than 2023Q2" in panel.text[0].value
     panel.radio(key="discover.dimensions").set_value("all").run()
     assert "no later than 2023Q2" in panel.text[0].value
+    panel.multiselect(key="discover.targets").set_value([]).run()
+    assert not panel.exception and not panel.text
+    assert panel.info and "Choose at least one target" in panel.info[0].value

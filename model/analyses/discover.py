@@ -221,7 +221,7 @@ def discover(
     x = np.column_stack([_code(f, frame[f.name]) for f in factors])
     y = np.ones(len(frame), dtype=bool)
     for key in targets:
-        y &= frame[f"{key}_met"].map(lambda v: bool(v) if v is not None else False).to_numpy(dtype=bool)
+        y &= frame[f"{key}_met"].eq(True).to_numpy(dtype=bool)  # a missing verdict is not "met"
     trajectory = peeling_trajectory(x, y, alpha=alpha)
     box, reached = choose_box(x, y, trajectory, required_density, alpha=alpha)
     lo, hi = x.min(axis=0), x.max(axis=0)

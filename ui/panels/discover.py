@@ -173,8 +173,9 @@ def _rule(ctx: PageContext, results: SweepResults) -> None:
         )
     )
     available = list(results.target_keys)
-    chosen = [k for k in st.session_state.get(TARGETS_KEY, ["N1"]) if k in available] or available[:1]
-    st.session_state[TARGETS_KEY] = chosen
+    current = st.session_state.get(TARGETS_KEY)
+    if current is None or any(k not in available for k in current):
+        st.session_state[TARGETS_KEY] = [k for k in (current or ["N1"]) if k in available] or available[:1]
     cols = st.columns(3)
     targets = cols[0].multiselect(ctx.t("discover.targets"), available, key=TARGETS_KEY)
     density = cols[1].number_input(ctx.t("discover.density"), min_value=0.05, max_value=1.0, step=0.05, key=DENSITY_KEY)
