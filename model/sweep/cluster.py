@@ -55,6 +55,31 @@ def check_address(address: str) -> str:
     return address
 
 
+def check_cluster_code(client) -> None:
+    """Refuse a cluster whose scheduler or workers cannot import this model or run another version of it.
+
+    The scheduler unpickles the tasks and the workers run them, so both need ``model`` at the same commit as this
+    client; a worker with other code would give other numbers under the same point ids.
+    """
+    from model.sweep.identity import model_fingerprint
+
+    mine = model_fingerprint()
+    try:
+        answers = {"scheduler": client.run_on_scheduler(model_fingerprint)}
+    except Exception as exc:  # whatever the scheduler failed with, it cannot run the sweep
+        answers = {"scheduler": exc}
+    answers.update(client.run(model_fingerprint, on_error="return"))
+    wrong = sorted(name for name, answer in answers.items() if answer != mine)
+    if not answers or wrong:
+        shown = ", ".join(wrong[:3]) + (" …" if len(wrong) > 3 else "")
+        raise ClusterError(
+            f"集群中 {shown} 无法导入本模型或运行的是另一个版本：请在同一提交的代码目录中启动 dask scheduler 和 "
+            "dask worker（PYTHONPATH 指向该目录，见 docs/SCALE.md）",
+            f"{shown} of the cluster cannot import this model or runs another version of it: start dask scheduler "
+            "and dask worker from a checkout at the same commit (PYTHONPATH set to it; see docs/SCALE.md)",
+        )
+
+
 @contextmanager
 def _workers_do_not_rerun_the_caller() -> Iterator[None]:
     """Hide a ``__main__`` that is a file (a script, a notebook, a Streamlit page) while the local cluster lives.
@@ -88,6 +113,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
                 f"无法连接调度器 {address}：{exc}", f"cannot connect to the scheduler {address}: {exc}"
             ) from None
         try:
+            check_cluster_code(client)
             yield client
         finally:
             client.close()
