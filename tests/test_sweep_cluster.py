@@ -8,7 +8,7 @@ import pytest
 
 from model.analyses import seek as sk
 from model.schema.scenario import load_scenario
-from model.sweep.cluster import dask_client
+from model.sweep.cluster import check_cluster_code, dask_client
 from model.sweep.design import load_design
 from model.sweep.runner import InProcess, OnDask, run_sweep
 from model.sweep.store import RESULTS_FILE, read_results
@@ -41,3 +41,7 @@ def test_the_frontier_on_the_cluster_equals_the_frontier_in_process(client, smal
     local = sk.frontier(*args, points=2)
     remote = sk.frontier(*args, points=2, backend=OnDask(client))
     assert local.equals(remote)
+
+
+def test_a_cluster_running_this_model_passes_the_code_check(client):
+    check_cluster_code(client)  # raises ClusterError when the scheduler or a worker cannot import this model
