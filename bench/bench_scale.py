@@ -3,7 +3,9 @@
 For each worker count a fresh LocalCluster is started (one process per worker, one thread each); every worker
 first builds the embedded population (timed apart), then the sweep runs into an empty folder. Reported per
 configuration: cluster start, population build, sweep wall time (first point submitted → last row written),
-points per second, mean seconds per point on a worker, and each worker's peak memory (``ru_maxrss``). The
+points per second, mean seconds per point on a worker, CPU seconds per point (user + system, summed over the
+workers: unlike wall time it does not grow when other processes take the cores) and each worker's peak memory
+(``ru_maxrss``). The
 speed-up is 1-worker wall / 2-worker wall. The run in this process (``--workers 0``: points one after another,
 the engine on its own threads) is measured too, for comparison. The results of every configuration are checked
 equal. The province run (phase 2) is not measured yet. This is a benchmark, not a test: numbers depend on the
@@ -42,6 +44,11 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _sweep(backend, out: Path) -> dict:
     design = load_design(DESIGN)
     summary = run_sweep(design, out, backend, EmbeddedPopulation())
@@ -61,14 +68,18 @@ def on_cluster(workers: int, out: Path) -> dict:
         started = time.perf_counter()
         client.run(fingerprint_of, EmbeddedPopulation())
         built = time.perf_counter()
+        cpu_before = client.run(_cpu_seconds)
         result = _sweep(OnDask(client), out)
+        cpu_after = client.run(_cpu_seconds)
         rss = client.run(_peak_rss_mb)
+    cpu = sum(cpu_after[w] - cpu_before[w] for w in cpu_after)
     return {
         "config": f"LocalCluster, {workers} worker(s) × 1 thread",
         "workers": workers,
         "cluster_start_s": round(started - start, 2),
         "population_build_s": round(built - started, 2),
         **result,
+        "cpu_s_per_point": round(cpu / result["points"], 3),
         "peak_rss_mb_per_worker": [round(v) for v in rss.values()],
     }
 
@@ -78,13 +89,16 @@ def in_process(out: Path) -> dict:
     start = time.perf_counter()
     fingerprint_of(EmbeddedPopulation())
     built = time.perf_counter()
+    cpu_before = _cpu_seconds()
     result = _sweep(InProcess(), out)
+    cpu = _cpu_seconds() - cpu_before
     return {
         "config": "in this process (--workers 0), engine's own threads",
         "workers": 0,
         "cluster_start_s": 0.0,
         "population_build_s": round(built - start, 2),
         **result,
+        "cpu_s_per_point": round(cpu / result["points"], 3),
         "peak_rss_mb_per_worker": [round(_peak_rss_mb())],
     }
 
@@ -127,7 +141,16 @@ def main() -> int:
     m = report["machine"]
     print(f"machine: {m['cpu']} · {m['nproc']} cores · {m['memory_gb']} GB · Python {m['python']}")
     print(f"design: {report['design']} (64 points × 32 draws × 12 quarters, 252,514 households)")
-    head = ("config", "start s", "pop. build s", "sweep s", "points/s", "s/point on worker", "peak MB/worker")
+    head = (
+        "config",
+        "start s",
+        "pop. build s",
+        "sweep s",
+        "points/s",
+        "s/point on worker",
+        "CPU s/point",
+        "peak MB/worker",
+    )
     print(" | ".join(head))
     for r in rows:
         cells = (
@@ -137,6 +160,7 @@ def main() -> int:
             r["sweep_s"],
             r["points_per_s"],
             r["mean_point_s_on_worker"],
+            r["cpu_s_per_point"],
             ", ".join(map(str, r["peak_rss_mb_per_worker"])),
         )
         print(" | ".join(str(c) for c in cells))
