@@ -36,3 +36,18 @@ def render_panel(module: str, draws: int) -> None:
             run_cached=lambda s: run_scenario(st.session_state["test_population"], s),
         )
     )
+
+
+def started(script):
+    """An AppTest of ``script`` after its first run, which must not raise."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(script, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def charts(at) -> list:
+    """Every Altair chart on the page."""
+    return [*at.get("vega_lite_chart"), *at.get("arrow_vega_lite_chart")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.panel_harness import charts, started
 from tests.test_discover import _synthetic_sweep
 
 
@@ -16,16 +17,7 @@ def discover_panel_script():
 
 @pytest.fixture()
 def panel():
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_function(discover_panel_script, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
-
-
-def _charts(at) -> list:
-    return [*at.get("vega_lite_chart"), *at.get("arrow_vega_lite_chart")]
+    return started(discover_panel_script)
 
 
 def test_a_small_sweep_on_the_page_shows_a_rule_and_its_chart(panel):
@@ -35,7 +27,7 @@ def test_a_small_sweep_on_the_page_shows_a_rule_and_its_chart(panel):
     assert not panel.exception
     rule = panel.text[0].value
     assert "N1" in rule and "达标" in rule
-    assert len(_charts(panel)) == 1
+    assert len(charts(panel)) == 1
     assert panel.metric[2].value.endswith("/ 8")
 
 
@@ -48,7 +40,7 @@ def test_a_bad_upload_is_refused_with_a_message_and_no_traceback(panel):
     assert not panel.exception
     assert panel.error and "refused" in panel.error[0].value
     assert "not a readable Parquet file" in panel.text[0].value
-    assert not _charts(panel)
+    assert not charts(panel)
 
 
 def test_an_uploaded_sweep_gives_its_rule(panel, tmp_path):

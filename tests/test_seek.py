@@ -21,6 +21,7 @@ from model.engine.run import run_scenario
 from model.reports.seek_charts import allocation_chart, allocation_data, frontier_chart
 from model.schema.fieldspec import COUNTIES
 from model.schema.scenario import dump_scenario_toml, load_scenario
+from tests.panel_harness import charts, started
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAWS = 8
@@ -345,12 +346,7 @@ def seek_panel_script() -> None:
 
 @pytest.fixture()
 def panel():
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_function(seek_panel_script, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
+    return started(seek_panel_script)
 
 
 def test_panel_search_shows_the_answer_with_unit(panel, small_population):
@@ -373,19 +369,15 @@ def test_panel_in_english_says_when_nothing_in_range(panel):
     assert panel.warning and "cannot be reached by any policy" in panel.warning[0].value
 
 
-def _charts(at) -> list:
-    return [*at.get("vega_lite_chart"), *at.get("arrow_vega_lite_chart")]
-
-
 def test_panel_frontier_and_allocation(panel):
     panel.slider(key="seek.points").set_value(3).run()
     panel.number_input(key="seek.frontier_draws").set_value(4).run()
     panel.button(key="seek.frontier_run").click().run()
     assert not panel.exception
-    assert len(_charts(panel)) == 1
+    assert len(charts(panel)) == 1
     panel.button(key="seek.allocation_run").click().run()
     assert not panel.exception
     assert any("扣分县数" in info.value for info in panel.info)
     table = panel.dataframe[-1].value
     assert len(table) == len(COUNTIES) and "县（市、区）" in table.columns
-    assert len(_charts(panel)) == 2
+    assert len(charts(panel)) == 2
