@@ -24,3 +24,4 @@ bench: setup-test
 	$(PYTHON) bench/bench_model.py
 	$(PYTHON) bench/bench_page.py
 	$(PYTHON) bench/bench_import.py
+	$(PYTHON) bench/bench_scale.py
