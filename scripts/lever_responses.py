@@ -45,7 +45,7 @@ def grid(path: str) -> list[float]:
     """Five evenly spaced values over the lever's allowed range (whole numbers for counts)."""
     spec = fieldspec.by_path()[path]
     values = [spec.min + (spec.max - spec.min) * k / (POINTS - 1) for k in range(POINTS)]
-    return [int(round(v)) for v in values] if spec.type == "int" else [float(v) for v in values]
+    return [round(v) for v in values] if spec.type == "int" else [float(v) for v in values]
 
 
 def changes_for(scenario, path: str, value: float) -> dict:

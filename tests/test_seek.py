@@ -21,6 +21,7 @@ from model.engine.run import run_scenario
 from model.reports.seek_charts import allocation_chart, allocation_data, frontier_chart
 from model.schema.fieldspec import COUNTIES
 from model.schema.scenario import dump_scenario_toml, load_scenario
+from tests.panel_harness import charts, started
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAWS = 8
@@ -338,47 +339,14 @@ def test_cli_bad_input_exits_2_with_one_line(small_cli, notice_file, capsys, arg
 # ------------------------------------------------------------------------------------------------ page panel
 def seek_panel_script() -> None:
     """A page holding only the goal-seeking panel, on the 3,000-household sample with 8 draws."""
-    from pathlib import Path
+    from tests.panel_harness import render_panel
 
-    import streamlit as st
-
-    from model.engine.run import run_scenario
-    from model.population.synth import generate_frame
-    from model.population.table import population_from_frame
-    from model.schema.scenario import load_scenario
-    from ui.context import PageContext
-    from ui.panels.seek import render
-
-    if "test_population" not in st.session_state:
-        frame = generate_frame()
-        sample = frame.sample(3_000, random_state=1).copy()
-        sample["weight"] = len(frame) / 3_000
-        pop = population_from_frame(sample, "test sample")
-        root = Path(st.session_state["test_root"])
-        scenario = load_scenario(root / "scenarios" / "notice_2023.toml").with_changes({"simulation.draws": 8})
-        st.session_state["test_population"] = pop
-        st.session_state["test_run"] = run_scenario(pop, scenario)
-    run = st.session_state["test_run"]
-    render(
-        PageContext(
-            lang=st.session_state.get("test_lang", "zh"),
-            population=st.session_state["test_population"],
-            runs={run.scenario.name: run},
-            active=run.scenario.name,
-            run_cached=lambda s: run_scenario(st.session_state["test_population"], s),
-        )
-    )
+    render_panel("ui.panels.seek", draws=8)
 
 
 @pytest.fixture()
 def panel():
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_function(seek_panel_script, default_timeout=60)
-    at.session_state["test_root"] = str(ROOT)
-    at.run()
-    assert not at.exception
-    return at
+    return started(seek_panel_script)
 
 
 def test_panel_search_shows_the_answer_with_unit(panel, small_population):
@@ -401,19 +369,15 @@ def test_panel_in_english_says_when_nothing_in_range(panel):
     assert panel.warning and "cannot be reached by any policy" in panel.warning[0].value
 
 
-def _charts(at) -> list:
-    return [*at.get("vega_lite_chart"), *at.get("arrow_vega_lite_chart")]
-
-
 def test_panel_frontier_and_allocation(panel):
     panel.slider(key="seek.points").set_value(3).run()
     panel.number_input(key="seek.frontier_draws").set_value(4).run()
     panel.button(key="seek.frontier_run").click().run()
     assert not panel.exception
-    assert len(_charts(panel)) == 1
+    assert len(charts(panel)) == 1
     panel.button(key="seek.allocation_run").click().run()
     assert not panel.exception
     assert any("扣分县数" in info.value for info in panel.info)
     table = panel.dataframe[-1].value
     assert len(table) == len(COUNTIES) and "县（市、区）" in table.columns
-    assert len(_charts(panel)) == 2
+    assert len(charts(panel)) == 2

@@ -8,12 +8,13 @@ import streamlit as st
 
 from ui import compare
 from ui.context import PageContext
-from ui.panels import assessment, brief, households, seek
+from ui.panels import assessment, brief, discover, households, seek
 
 RENDERS: dict[str, Callable[[PageContext], None]] = {
     "compare": compare.render,
     "assessment": assessment.render,
     "seek": seek.render,
+    "discover": discover.render,
     "households": households.render,
     "brief": brief.render,
 }
@@ -21,6 +22,7 @@ ICONS = {
     "compare": ":material/compare:",
     "assessment": ":material/leaderboard:",
     "seek": ":material/target:",
+    "discover": ":material/travel_explore:",
     "households": ":material/upload_file:",
     "brief": ":material/description:",
 }
@@ -38,7 +40,7 @@ def population_caption(ctx: PageContext) -> str:
 
 
 def build_pages(ctx: PageContext) -> list[st.Page]:
-    """The comparison first (default), then the county assessment, goal seeking, import and the brief."""
+    """The comparison first (default), then the county assessment, goal seeking, discovery, import, the brief."""
     return [
         st.Page(
             lambda render=render: render(ctx),

@@ -40,11 +40,12 @@ import numpy as np
 import pandas as pd
 
 from model.engine.result import SimulationResult
-from model.engine.run import run_scenario
 from model.population.table import Population
 from model.schema import fieldspec
 from model.schema.fieldspec import COUNTIES
 from model.schema.scenario import Scenario
+from model.sweep.design import Design, Factor
+from model.sweep.runner import Backend, InProcess, evaluate_frame, simulate_point
 
 ASSESSMENT_YEAR = 2023
 Q4 = f"{ASSESSMENT_YEAR}Q4"
@@ -259,8 +260,8 @@ def seek_scenario(scenario: Scenario, draws: int | None = None) -> Scenario:
 
 
 def default_runner(pop: Population) -> Runner:
-    """Simulate on ``pop`` without a cache."""
-    return lambda s: run_scenario(pop, s).result
+    """Simulate on ``pop`` in this process without a cache (the sweep runner's one engine call)."""
+    return lambda s: simulate_point(pop, s, InProcess.engine_threads).result
 
 
 def probability_of(target: SeekTarget, result: SimulationResult, level: float) -> float:
@@ -540,6 +541,22 @@ def seek(
 
 
 # ------------------------------------------------------------------------------------------------ frontier
+@dataclass(frozen=True)
+class SeekProbability:
+    """The sweep runner's measure for the frontier: the share of draws meeting one target at one level."""
+
+    target: str
+    level: float
+
+    def __call__(self, run) -> dict[str, float]:
+        """``{"probability": P(met)}`` of one run."""
+        return {"probability": probability_of(TARGETS[self.target], run.result, self.level)}
+
+
+def _grid_factor(lever: Lever, values: list[float]) -> Factor:
+    return Factor(lever.name, lever.paths, "float", values=tuple(dict.fromkeys(values)))
+
+
 def frontier(
     pop: Population,
     scenario: Scenario,
@@ -551,13 +568,15 @@ def frontier(
     draws: int | None = None,
     required_probability: float | None = None,
     level: float | None = None,
-    runner: Runner | None = None,
+    backend: Backend | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Probability of meeting ``target`` on a ``points × points`` grid over two levers' ranges.
 
-    One row per cell: x, y (lever values), probability, met (≥ required), draws. ``draws`` may be fewer than the
-    scenario's to keep the grid affordable; it is recorded in every row so the chart can say so.
+    The grid is a sweep design evaluated by the sweep runner: in this process by default (the page's small
+    grids), on a Dask cluster with ``backend=OnDask(client)``. One row per cell: x, y (lever values),
+    probability, met (≥ required), draws. ``draws`` may be fewer than the scenario's to keep the grid affordable;
+    it is recorded in every row so the chart can say so.
     """
     tgt, lx, ly = get_target(target), get_lever(lever_x), get_lever(lever_y)
     if lx.name == ly.name or set(lx.paths) & set(ly.paths):
@@ -566,32 +585,31 @@ def frontier(
         raise SeekError(f"frontier points {points} outside 2–12")
     required = scenario.targets.required_probability if required_probability is None else float(required_probability)
     lvl = tgt.default_level(scenario) if level is None else float(level)
-    runner = runner or default_runner(pop)
     base = seek_scenario(scenario, draws)
     xs = [lx.value_at(round(k)) for k in np.linspace(0, lx.steps(), points)]
     ys = [ly.value_at(round(k)) for k in np.linspace(0, ly.steps(), points)]
-    rows = []
-    for j, y in enumerate(ys):
-        for i, x in enumerate(xs):
-            result = runner(lx.apply(ly.apply(base, y), x))
-            p = probability_of(tgt, result, lvl)
-            rows.append(
-                {
-                    "target": tgt.key,
-                    "level": lvl,
-                    "lever_x": lx.name,
-                    "x": x,
-                    "lever_y": ly.name,
-                    "y": y,
-                    "probability": p,
-                    "met": p >= required - 1e-12,
-                    "required_probability": required,
-                    "draws": base.simulation.draws,
-                }
-            )
-            if progress:
-                progress((j * points + i + 1) / points**2, f"{x}, {y}")
-    return pd.DataFrame(rows)
+    design = Design(base=base, factors=(_grid_factor(ly, ys), _grid_factor(lx, xs)), method="grid", name="frontier")
+    cells = evaluate_frame(
+        backend or InProcess(),
+        pop,
+        ((p.index, p.values, p.scenario) for p in design.design_points()),
+        SeekProbability(tgt.key, lvl),
+        progress=None if progress is None else lambda done, total: progress(done / total, ""),
+    )
+    return pd.DataFrame(
+        {
+            "target": tgt.key,
+            "level": lvl,
+            "lever_x": lx.name,
+            "x": cells[lx.name].astype(float),
+            "lever_y": ly.name,
+            "y": cells[ly.name].astype(float),
+            "probability": cells["probability"],
+            "met": cells["probability"] >= required - 1e-12,
+            "required_probability": required,
+            "draws": base.simulation.draws,
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------------------ allocation

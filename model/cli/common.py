@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from model.engine.targets import TargetCheck
+from model.engine.targets import CHECK_KEYS, TargetCheck
 from model.population.synth import default_population
 from model.population.table import PopulationError
 from model.schema.scenario import Scenario, ScenarioError, load_scenario
+from model.schema.text import pick
+from model.sweep.cluster import ClusterError, dashboard_available, dashboard_link, dask_client, machine_workers
+from model.sweep.runner import InProcess, OnDask
 
 EXIT_BAD_INPUT = 2
-TABLE_KEYS = ("N1", "N2", "N3", "N4", "below_line", "N5", "N6", "N7", "N9", "N11", "N15", "N18")
+TABLE_KEYS = CHECK_KEYS
 
 
 class BadInput(Exception):
@@ -105,3 +111,63 @@ def population_arg(args: argparse.Namespace):
         return load_household_file(households, lang=getattr(args, "lang", "zh"))
     except PopulationError as exc:
         raise BadInputReport(str(exc)) from None
+
+
+CLUSTER_TEXTS = {
+    "cluster": ("Dask 集群：{workers} 个工作进程 · {address}", "Dask cluster: {workers} workers · {address}"),
+    "dashboard": ("Dask 仪表板：{link}", "Dask dashboard: {link}"),
+    "no_dashboard": (
+        "（安装 bokeh 后可在浏览器中查看 Dask 仪表板）",
+        "(install bokeh to see the Dask dashboard in a browser)",
+    ),
+    "in_process": ("在本进程中逐点运行", "running the points one by one in this process"),
+}
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is below 0")
+    return value
+
+
+def add_cluster_arguments(parser: argparse.ArgumentParser, default: str) -> None:
+    """``--scheduler`` and ``--workers`` (``default`` says what happens without them; ``{cores}`` is filled)."""
+    parser.add_argument("--scheduler", help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        help=f"worker processes of a local Dask cluster (default: {default.format(cores=machine_workers())}); "
+        "0 runs the points in this process",
+    )
+
+
+@contextmanager
+def open_backend(args: argparse.Namespace, local_cluster_by_default: bool) -> Iterator[InProcess | OnDask]:
+    """Where many points run: this process, a LocalCluster, or the cluster at ``--scheduler``.
+
+    Says on standard error which one, with the Dask dashboard's address when it is served.
+    """
+    scheduler, workers = getattr(args, "scheduler", None), getattr(args, "workers", None)
+    if scheduler and workers is not None:
+        raise BadInput("--workers applies to the local cluster only; leave it out with --scheduler")
+    if workers == 0 or (workers is None and not scheduler and not local_cluster_by_default):
+        print(pick(CLUSTER_TEXTS["in_process"], args.lang), file=sys.stderr, flush=True)
+        yield InProcess()
+        return
+    try:
+        with dask_client(scheduler, workers) as client:
+            n = len(client.scheduler_info()["workers"])
+            say = pick(CLUSTER_TEXTS["cluster"], args.lang, workers=n, address=client.scheduler.address)
+            print(say, file=sys.stderr, flush=True)
+            link = dashboard_link(client)
+            if link:
+                print(pick(CLUSTER_TEXTS["dashboard"], args.lang, link=link), file=sys.stderr, flush=True)
+            elif not dashboard_available():
+                print(pick(CLUSTER_TEXTS["no_dashboard"], args.lang), file=sys.stderr, flush=True)
+            yield OnDask(client)
+    except ClusterError as exc:
+        raise BadInput(exc.message(args.lang)) from None

@@ -12,7 +12,14 @@ import argparse
 import json
 
 from model.analyses import seek as sk
-from model.cli.common import BadInput, format_value, load_scenario_arg, population_arg
+from model.cli.common import (
+    BadInput,
+    add_cluster_arguments,
+    format_value,
+    load_scenario_arg,
+    open_backend,
+    population_arg,
+)
 from model.schema.fieldspec import COUNTIES
 
 TARGET_HELP = (
@@ -76,17 +83,19 @@ def cmd_seek(args: argparse.Namespace) -> int:
         )
         grid = None
         if args.frontier:
-            grid = sk.frontier(
-                pop,
-                scenario,
-                args.target,
-                args.lever,
-                args.frontier,
-                points=args.points,
-                draws=args.frontier_draws,
-                required_probability=args.probability,
-                level=args.level,
-            )
+            with open_backend(args, local_cluster_by_default=False) as backend:
+                grid = sk.frontier(
+                    pop,
+                    scenario,
+                    args.target,
+                    args.lever,
+                    args.frontier,
+                    points=args.points,
+                    draws=args.frontier_draws,
+                    required_probability=args.probability,
+                    level=args.level,
+                    backend=backend,
+                )
     except sk.SeekError as exc:
         raise BadInput(str(exc)) from None
     if grid is not None and args.chart:
@@ -191,6 +200,7 @@ def register(sub) -> None:
     seek.add_argument("--points", type=int, default=5, help="grid points per lever for --frontier (2–12, default 5)")
     seek.add_argument("--frontier-draws", type=int, help="draws per grid cell (default: the scenario's)")
     seek.add_argument("--chart", help="write the frontier chart to this .html file")
+    add_cluster_arguments(seek, "the frontier runs in this process")
     seek.add_argument("--json", action="store_true", help="print one JSON object")
     seek.add_argument("--households", help="household table (CSV or XLSX) instead of the embedded population")
     seek.set_defaults(func=cmd_seek)

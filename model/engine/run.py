@@ -80,13 +80,15 @@ def run_scenario(
     scenario: Scenario,
     progress: Callable[[float], None] | None = None,
     held: frozenset[str] = frozenset(),
+    threads: int | None = None,
 ) -> Run:
     """Simulate ``scenario`` on ``pop``, adding draws until the verdicts' standard errors are small enough.
 
     ``progress(fraction)`` is called as blocks finish (it may raise to cancel); a run that grows its draws
-    reports each batch against the draws known so far, so the fraction can step back once.
+    reports each batch against the draws known so far, so the fraction can step back once. ``threads`` caps the
+    engine's threads (None: every core; Dask workers pass 1).
     """
-    result = simulate(pop, scenario, progress=progress, held=held)
+    result = simulate(pop, scenario, progress=progress, held=held, threads=threads)
     target = scenario.simulation.max_standard_error
     ceiling = max(max_draws(), scenario.simulation.draws)
     while target > 0 and result.draws < ceiling:
@@ -99,6 +101,8 @@ def run_scenario(
             if progress is not None:
                 progress((have + f * (wanted - have)) / wanted)
 
-        more = simulate(pop, scenario, progress=batch_progress, draws=wanted - have, first_draw=have, held=held)
+        more = simulate(
+            pop, scenario, progress=batch_progress, draws=wanted - have, first_draw=have, held=held, threads=threads
+        )
         result = result.extend(more)
     return Run(result)

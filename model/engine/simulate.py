@@ -8,7 +8,9 @@ counties are Python. ``first_draw`` lets a caller add draws to a run without cha
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -56,6 +58,7 @@ def simulate(
     first_draw: int = 0,
     block_rows: int = BLOCK_ROWS,
     held: frozenset[str] = frozenset(),
+    threads: int | None = None,
 ) -> SimulationResult:
     """Project every household's income under ``scenario``; pure apart from the optional progress callback.
 
@@ -77,22 +80,32 @@ def simulate(
     pc_sum = np.zeros((pop.n, n_y))
     below_sum = np.zeros((pop.n, n_y))
     blocks = _blocks(pop, block_rows)
-    for done, rows in enumerate(blocks, start=1):
-        c = int(pop.county[rows.start])
-        out = simulate_block(plan, dt, shared, rows)
-        for k in INCOME_COMPONENTS:
-            income[k][c] += out.income[k]
-            terms[k][c] += out.terms[k]
-        sums["falling"][c] += out.falling
-        sums["assistance"][c] += out.assistance
-        sums["assisted"][c] += out.assisted
-        below["before"][c] += out.below_before
-        below["after"][c] += out.below_after
-        pc_sum[rows] = out.pc_income_sum
-        below_sum[rows] = out.below_sum
-        if progress is not None:
-            progress(done / len(blocks))
+    workers = max(1, threads or os.cpu_count() or 1)
+    pool = ThreadPoolExecutor(max_workers=workers)  # numpy releases the GIL; integer sums add in any order
+    try:
+        futures = [pool.submit(simulate_block, plan, dt, shared, rows) for rows in blocks]
+        for done, (rows, future) in enumerate(zip(blocks, futures, strict=True), start=1):
+            _add_block(pop, rows, future.result(), income, terms, sums, below, pc_sum, below_sum)
+            if progress is not None:
+                progress(done / len(blocks))
+    finally:
+        pool.shutdown(cancel_futures=True)  # a progress callback that raises stops the blocks not yet started
     return _result(plan, income, sums, below, terms, pc_sum, below_sum)
+
+
+def _add_block(pop, rows, out, income, terms, sums, below, pc_sum, below_sum) -> None:
+    """Add one block's exact sums into the county arrays."""
+    c = int(pop.county[rows.start])
+    for k in INCOME_COMPONENTS:
+        income[k][c] += out.income[k]
+        terms[k][c] += out.terms[k]
+    sums["falling"][c] += out.falling
+    sums["assistance"][c] += out.assistance
+    sums["assisted"][c] += out.assisted
+    below["before"][c] += out.below_before
+    below["after"][c] += out.below_after
+    pc_sum[rows] = out.pc_income_sum
+    below_sum[rows] = out.below_sum
 
 
 def _result(plan: Plan, income, sums, below, terms, pc_sum, below_sum) -> SimulationResult:

@@ -45,6 +45,9 @@ def assessment_year(result: SimulationResult) -> int:
     return result.base_year + 1
 
 
+CHECK_KEYS = (*OUTCOME_KEYS, "N5", "N6", "N7", "N9", "N11", "N15", "N18")  # every check, in the notice's order
+
+
 @dataclass(frozen=True)
 class TargetCheck:
     """One target of the notice, checked on one scenario."""
@@ -76,6 +79,16 @@ class TargetCheck:
         if self.probability is not None:
             out["p_met"] = self.probability
         return out
+
+
+def p_met_se(check: TargetCheck) -> float | None:
+    """The standard error of ``check.probability``: binomial for a check made per draw, 0 for a deterministic one.
+
+    None for a check without a probability (no target).
+    """
+    if check.probability is None:
+        return None
+    return check.p_met_se if check.p_met_se is not None else 0.0
 
 
 def _outcome(

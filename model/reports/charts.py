@@ -13,10 +13,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from model.engine.targets import CHANNELS
 from model.engine.result import CITY, HIST_BIN_YUAN, HIST_BINS, POINTS_PER_PP
 from model.engine.run import Run
-from model.engine.targets import ASSESSMENT_YEAR
+from model.engine.targets import ASSESSMENT_YEAR, CHANNELS
 from model.population.table import INCOME_COMPONENTS
 from model.reports.chart_text import place, text
 from model.schema.fieldspec import COUNTIES

@@ -16,8 +16,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from model.engine.targets import CHANNELS
 from model.engine.run import Run
+from model.engine.targets import CHANNELS
 from model.reports import assessment
 from model.reports.brief import allowed_range, is_share_unit, text, unit_text
 from model.reports.chart_text import place

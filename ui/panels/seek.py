@@ -163,7 +163,6 @@ def _frontier(ctx: PageContext, scenario: Scenario, target: str, lever: str, pro
             draws=int(draws),
             required_probability=probability,
             level=level,
-            runner=_runner(ctx),
             progress=update,
         )
         bar.empty()
