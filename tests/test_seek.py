@@ -28,7 +28,9 @@ DRAWS = 8
 
 
 def _scenario(name: str, draws: int = DRAWS):
-    return load_scenario(ROOT / "scenarios" / f"{name}.toml").with_changes({"simulation.draws": draws})
+    return load_scenario(ROOT / "scenarios" / f"{name}.toml").with_changes(
+        {"simulation.draws": draws, "simulation.max_standard_error": 0.0}
+    )
 
 
 def _probability(pop, scenario, target: str, lever: str, value: float, level: float | None = None) -> float:
@@ -36,6 +38,17 @@ def _probability(pop, scenario, target: str, lever: str, value: float, level: fl
     tgt, lv = sk.TARGETS[target], sk.LEVERS[lever]
     result = run_scenario(pop, lv.apply(scenario, value)).result
     return sk.probability_of(tgt, result, tgt.default_level(scenario) if level is None else level)
+
+
+def _level_in_reach(pop, scenario, target: str, lever: str) -> float:
+    """A level of the target met in about half the draws at the middle of the lever's range.
+
+    The calibrated model decides where a target's default level falls; a level taken from the model itself keeps
+    the solver's tests about the solver, whatever the calibration.
+    """
+    tgt, lv = sk.TARGETS[target], sk.LEVERS[lever]
+    result = run_scenario(pop, lv.apply(scenario, (lv.low + lv.high) / 2)).result
+    return float(np.median(tgt.indicator(result)))
 
 
 # ------------------------------------------------------------------------------------------------ solver
@@ -48,17 +61,18 @@ def test_evaluating_2023_only_gives_the_same_2023_numbers(small_population):
         np.testing.assert_allclose(tgt.indicator(short), tgt.indicator(full), err_msg=key)
 
 
-@pytest.mark.parametrize(("target", "lever"), [("N1", "microcredit"), ("N2", "central_funds")])
+@pytest.mark.parametrize(("target", "lever"), [("N1", "microcredit"), ("N1", "central_funds")])
 def test_found_value_meets_and_one_step_below_does_not(small_population, target, lever):
-    s = _scenario("notice_2023")
-    r = sk.seek(small_population, s, target, lever)
+    s = _scenario("notice_2023").with_changes({"simulation.draw_assumptions": False})
+    level = _level_in_reach(small_population, s, target, lever)
+    r = sk.seek(small_population, s, target, lever, level=level)
     assert r.status == "found"
     lv = sk.LEVERS[lever]
     assert r.tolerance == lv.tolerance
     assert r.value_below == pytest.approx(r.value - r.tolerance)
     required = s.targets.required_probability
-    assert _probability(small_population, s, target, lever, r.value) == r.probability >= required
-    assert _probability(small_population, s, target, lever, r.value_below) == r.probability_below < required
+    assert _probability(small_population, s, target, lever, r.value, level) == r.probability >= required
+    assert _probability(small_population, s, target, lever, r.value_below, level) == r.probability_below < required
     assert len(r.evaluations) <= 2 + int(np.ceil(np.log2(lv.steps()))) + 1
     assert f"{r.value:,.0f}" in r.message("en") and "万元/年" in r.message("zh")
 
@@ -73,9 +87,10 @@ def test_coarse_search_is_rechecked_at_the_scenario_draws(small_population):
 
 
 def test_a_higher_required_probability_needs_at_least_as_much(small_population):
-    s = _scenario("notice_2023")
-    low = sk.seek(small_population, s, "N1", "microcredit", required_probability=0.25)
-    high = sk.seek(small_population, s, "N1", "microcredit", required_probability=0.75)
+    s = _scenario("notice_2023").with_changes({"simulation.draw_assumptions": False})
+    level = _level_in_reach(small_population, s, "N1", "microcredit")
+    low = sk.seek(small_population, s, "N1", "microcredit", required_probability=0.25, level=level)
+    high = sk.seek(small_population, s, "N1", "microcredit", required_probability=0.75, level=level)
     assert low.status == high.status == "found"
     assert low.value <= high.value
     assert high.probability >= 0.75 > high.probability_below
