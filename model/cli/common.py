@@ -47,6 +47,16 @@ def met_text(check: TargetCheck, lang: str) -> str:
     return "met" if check.met else "not met"
 
 
+def probability_text(check: TargetCheck) -> str:
+    """P(met) as "22% ± 4%" with its Monte Carlo standard error ("± 0.3%" below one point), "100%" for a rule."""
+    if check.probability is None:
+        return "—"
+    if check.p_met_se is None:
+        return f"{check.probability:.0%}"
+    se = check.p_met_se
+    return f"{check.probability:.0%} ± {se:.1%}" if se < 0.01 else f"{check.probability:.0%} ± {se:.0%}"
+
+
 def render_table(checks: dict[str, TargetCheck], lang: str) -> str:
     """A plain-text table of every target."""
     head = (
@@ -59,7 +69,7 @@ def render_table(checks: dict[str, TargetCheck], lang: str) -> str:
         if key not in checks:
             continue
         c = checks[key]
-        prob = "—" if c.probability is None else f"{c.probability * 100:.0f}%"
+        prob = probability_text(c)
         rows.append(
             (
                 key,

@@ -21,6 +21,8 @@ from model.engine.run import Run, run_scenario
 from model.engine.targets import targets_table
 from model.io.household_files import write_template
 from model.population.table import PopulationError
+from model.reports.chart_text import text as chart_label
+from model.schema.units import unit_text
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -30,17 +32,50 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out:
         write_tables(run, Path(args.out), args.lang)
     if args.json:
-        print(
-            json.dumps(
-                {"scenario": scenario.name, "population": run.population_label, **json_checks(run.targets)},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        out = {
+            "scenario": scenario.name,
+            "population": run.population_label,
+            "draws": run.result.draws,
+            **json_checks(run.targets),
+            "capacity": {path: flag.as_dict() for path, flag in run.capacity.items()},
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(f"{scenario.name} — {run.population_label}")
+        print(f"{scenario.name} — {run.population_label}, {run.result.draws} draws")
         print(render_table(run.targets, args.lang))
+        for line in [*decomposition_lines(run, args.lang), *capacity_lines(run, args.lang)]:
+            print(line)
     return 0
+
+
+def decomposition_lines(run: Run, lang: str) -> list[str]:
+    """N1 and N2 split into organic growth and each channel (percentage points that add up to the value)."""
+    lines = []
+    for key in ("N1", "N2"):
+        check = run.targets.get(key)
+        if check is None:
+            continue
+        parts = [
+            f"{chart_label(f'channel.{name}', lang)} {share * 100:+.1f}"
+            for name, share in check.detail["decomposition"].items()
+            if abs(share) >= 0.0005 or name == "organic"
+        ]
+        unit = "个百分点" if lang == "zh" else "points"
+        lines.append(f"{key} {check.value * 100:.1f}% = " + " ".join(parts) + f" ({unit})")
+    return lines
+
+
+def capacity_lines(run: Run, lang: str) -> list[str]:
+    """A line per lever beyond what the city can absorb (allowed, saturating, flagged like a breached floor)."""
+    lines = []
+    for flag in run.capacity.values():
+        if flag.exceeded:
+            head = "⚑ 超出可吸收能力" if lang == "zh" else "⚑ beyond what the city can absorb"
+            unit = unit_text(flag.unit, lang)
+            lines.append(
+                f"{head}: {flag.label(lang)} {flag.value:,.0f} > {flag.capacity:,.0f} {unit} ({flag.note(lang)})"
+            )
+    return lines
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
