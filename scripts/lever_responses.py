@@ -59,9 +59,22 @@ def changes_for(scenario, path: str, value: float) -> dict:
     return {path: value, **{f"industry.{f}": (1 - value) * r / total for f, r in zip(others, rest, strict=True)}}
 
 
-def responses(scenario_path: str, draws: int) -> list[dict]:
+def population(sample: int | None):
+    """The embedded population, or a weighted sample of it (quicker; the city totals keep their scale)."""
+    if sample is None:
+        return default_population()
+    from model.population.synth import generate_frame
+    from model.population.table import population_from_frame
+
+    frame = generate_frame()
+    part = frame.sample(sample, random_state=1).copy()
+    part["weight"] = len(frame) / sample
+    return population_from_frame(part, f"sample of {sample:,}")
+
+
+def responses(scenario_path: str, draws: int, sample: int | None = None) -> list[dict]:
     """One row per lever and point: value, N1, N2 (means over the same draws) and whether capacity is exceeded."""
-    pop = default_population()
+    pop = population(sample)
     base = load_scenario(scenario_path).with_changes({"simulation.draws": draws, "simulation.max_standard_error": 0.0})
     rows = []
     for path in LEVERS:
@@ -102,9 +115,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "notice_2023.toml"))
     parser.add_argument("--draws", type=int, default=64)
+    parser.add_argument("--sample", type=int, help="a weighted sample of this many households instead of all")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    rows = responses(args.scenario, args.draws)
+    rows = responses(args.scenario, args.draws, args.sample)
     print(json.dumps(rows, ensure_ascii=False, indent=1) if args.json else markdown(rows))
     return 0
 

@@ -1,0 +1,61 @@
+"""The evidence behind a verdict: the back-test lands on what was published, probabilities do not hang on the seed.
+
+The back-test runs on a weighted sample of the 2021 population (the fit itself, `python -m model calibrate
+--write`, used all 252,514 households); the seed test on the 3,000-household sample. Full-scale figures:
+docs/VALIDATION.md and bench/bench_seeds.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+
+from model.analyses.backtest import backtest_population, run_backtest
+from model.engine.run import run_scenario
+from model.schema.scenario import Scenario
+
+BACKTEST_SAMPLE = 6_000
+FITTED_DISTANCE = 0.02  # the issue: each fitted figure within 2 points of the published growth
+
+
+@pytest.fixture(scope="module")
+def backtest():
+    return run_backtest(backtest_population(BACKTEST_SAMPLE))
+
+
+def test_every_fitted_figure_is_inside_its_band_and_within_two_points(backtest):
+    _, checks = backtest
+    fitted = [c for c in checks if c.role == "fitted"]
+    assert {c.key for c in fitted} == {"production_growth", "wage_growth", "property_transfer_growth"}
+    for c in fitted:
+        assert c.inside, f"{c.key}: published {c.published:.4f} outside P10–P90 [{c.p10:.4f}, {c.p90:.4f}]"
+        assert abs(c.distance) <= FITTED_DISTANCE, f"{c.key}: model {c.model_mean:.4f} vs {c.published:.4f}"
+
+
+def test_held_out_figures_are_reported_with_their_distance(backtest):
+    _, checks = backtest
+    held = {c.key: c for c in checks if c.role == "held out"}
+    assert set(held) == {"below_line_after_assistance_2022", "q1_share_of_year"}
+    for c in held.values():  # reported honestly: no assertion on the distance, only that it is computed
+        assert math.isfinite(c.distance) and c.p10 <= c.model_mean <= c.p90
+        assert c.as_dict()["inside"] == c.inside
+
+
+def test_net_income_follows_from_the_fitted_components(backtest):
+    _, checks = backtest
+    net = next(c for c in checks if c.key == "net_income_2022")
+    assert net.model_mean == pytest.approx(net.published, rel=0.02)
+
+
+def test_p_met_for_n1_agrees_across_seeds_within_three_standard_errors(small_population):
+    """Seeds 1, 2, 3 with the verdict's draw growth: P(met) differs only by Monte Carlo error."""
+    checks = [
+        run_scenario(small_population, Scenario().with_changes({"simulation.seed": seed})).targets["N1"]
+        for seed in (1, 2, 3)
+    ]
+    for c in checks:
+        assert c.p_met_se <= 0.03 + 1e-12
+    for a, b in itertools.combinations(checks, 2):
+        assert abs(a.probability - b.probability) <= 3 * math.hypot(a.p_met_se, b.p_met_se)
