@@ -45,7 +45,10 @@ CHAIN_TERMS = ("industry_assets", "dual_binding", "consumption")  # production t
 
 @dataclass
 class BlockSums:
-    """What one block contributes: fixed-point sums per (quarter, draw) and per-household year figures."""
+    """What one block contributes: fixed-point sums per (quarter, draw) and per-household year figures.
+
+    A run's totals have the same fields with a county axis first (model/engine/simulate.py).
+    """
 
     income: dict[str, np.ndarray]  # component → (projected quarter, draw) int64, MONEY_SCALE
     falling: np.ndarray  # (projected quarter, draw) int64, COUNT_SCALE
@@ -70,6 +73,25 @@ class Shared:
     seasonality: dict[str, np.ndarray]  # component → (4,)
     line: float
     safety: dict[str, float]
+
+
+def empty_sums(lead: tuple[int, ...], n_q: int, n_y: int, draws: int, rows: int) -> BlockSums:
+    """Zero sums with leading axes ``lead`` (none for a block, (county,) for a run's totals)."""
+
+    def z(*shape: int) -> np.ndarray:
+        return np.zeros((*lead, *shape), np.int64)
+
+    return BlockSums(
+        income={k: z(n_q, draws) for k in TERMS},
+        falling=z(n_q, draws),
+        assistance=z(n_q, draws),
+        assisted=z(n_q, draws),
+        below_before=z(n_y, draws),
+        below_after=z(n_y, draws),
+        terms={k: z(n_q, len(v)) for k, v in TERMS.items()},
+        pc_income_sum=np.zeros((rows, n_y)),
+        below_sum=np.zeros((rows, n_y)),
+    )
 
 
 def _fixed(values: np.ndarray, weights: np.ndarray, scale: float) -> np.ndarray:
@@ -105,17 +127,7 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
     quarters = plan.projected_quarters
     n_q, n_y = len(quarters), plan.n_vintages
 
-    out = BlockSums(
-        income={k: np.zeros((n_q, d), np.int64) for k in TERMS},
-        falling=np.zeros((n_q, d), np.int64),
-        assistance=np.zeros((n_q, d), np.int64),
-        assisted=np.zeros((n_q, d), np.int64),
-        below_before=np.zeros((n_y, d), np.int64),
-        below_after=np.zeros((n_y, d), np.int64),
-        terms={k: np.zeros((n_q, len(v)), np.int64) for k, v in TERMS.items()},
-        pc_income_sum=np.zeros((n, n_y)),
-        below_sum=np.zeros((n, n_y)),
-    )
+    out = empty_sums((), n_q, n_y, d, n)
 
     # Static per-household pieces of the plan.
     sv, past = plan.support_vintage[rows], plan.support_past[rows]
@@ -216,7 +228,8 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
         u_job = uniform(word, 1)
         unemployed = workers & np.where(unemployed, u_job >= a["job_find_rate"], u_job < a["job_loss_rate"])
         job_factor = np.where(workers, np.where(unemployed, 1 - kappa, 1.0) * job_norm, 1.0)
-        trained_year = np.floor(train_pos / np.maximum(dt.training_per_year_c[c], 1e-12))
+        per_year = np.broadcast_to(dt.training_per_year_c[c], (n, d))  # a county training nobody trains nobody
+        trained_year = np.floor(np.divide(train_pos, per_year, out=np.full((n, d), np.inf), where=per_year > 0))
         train_start = plan.first_quarter + 4 * trained_year
         training = np.where(
             projected & np.isfinite(trained_year),

@@ -76,3 +76,13 @@ def normal_table() -> np.ndarray:
 def normal(word: np.ndarray, k: int) -> np.ndarray:
     """Standard normal from lane ``k`` by table lookup."""
     return normal_table()[lane(word, k)]
+
+
+def lane_threshold(rate: np.ndarray) -> np.ndarray:
+    """Per rate, the number of lane values whose uniform is below it: ``uniform(w, k) < r ⇔ lane(w, k) < T``.
+
+    Exact (the uniforms are the cell midpoints), so a compiled engine can compare integers and still make the
+    reference's every decision.
+    """
+    midpoints = (np.arange(LANE_CELLS) + 0.5) / LANE_CELLS
+    return np.searchsorted(midpoints, np.asarray(rate, dtype=np.float64), side="left").astype(np.int64)

@@ -1,23 +1,23 @@
 """The simulation: every household × every draw, quarter by quarter, from the base year to the horizon.
 
 The plan (who each channel reaches) is built once per scenario; the per-draw tables once per batch of draws; then
-blocks of households of one county run all their quarters (model/engine/reference.py, or the compiled kernel when
-present) and hand back exact fixed-point sums, which are added up by county. Only loops over blocks, quarters and
-counties are Python. ``first_draw`` lets a caller add draws to a run without changing the draws it has.
+row ranges of households run all their quarters — through the compiled kernel (model/engine/kernel.py) or, with
+``engine="reference"``, the numpy reference (model/engine/reference.py, which tests compare the kernel with) —
+and hand back exact fixed-point sums by county. Only loops over row ranges, quarters and counties are Python.
+``first_draw`` lets a caller add draws to a run without changing the draws it has.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from model.engine.capacity import capacity_flags
-from model.engine.draws import assumption_draws, tables
+from model.engine.draws import DrawTables, assumption_draws, tables
+from model.engine.kernel import KernelRun
 from model.engine.plan import Plan, build_plan
-from model.engine.reference import COUNT_SCALE, MONEY_SCALE, TERMS, Shared, simulate_block
+from model.engine.reference import COUNT_SCALE, MONEY_SCALE, BlockSums, Shared, empty_sums, simulate_block
 from model.engine.result import SimulationResult
 from model.engine.rng import STREAM_HOUSEHOLD, STREAM_START, stream_key
 from model.engine.shocks import common_shocks, wage_shocks
@@ -25,10 +25,11 @@ from model.population.table import INCOME_COMPONENTS, Population
 from model.schema import calibration
 from model.schema.scenario import Scenario, quarter_label
 
-BLOCK_ROWS = 4_096
+BLOCK_ROWS = {"kernel": 32_768, "reference": 4_096}  # households per block (kernel: per call, progress step)
+ENGINES = tuple(BLOCK_ROWS)
 
 
-def _blocks(pop: Population, rows: int = BLOCK_ROWS) -> list[slice]:
+def _blocks(pop: Population, rows: int) -> list[slice]:
     """Row ranges of at most ``rows`` households, each inside one county."""
     return [slice(s, min(s + rows, b)) for a, b in pop.county_slices for s in range(a, b, rows)]
 
@@ -50,65 +51,69 @@ def shared_inputs(plan: Plan, a: dict[str, np.ndarray], draw_index: np.ndarray) 
     )
 
 
+class ReferenceRun:
+    """One simulation through the numpy reference, block by block (each block inside one county)."""
+
+    def __init__(self, plan: Plan, dt: DrawTables, shared: Shared) -> None:
+        self.plan, self.dt, self.shared = plan, dt, shared
+        pop, draws = plan.pop, len(shared.draw_index)
+        self.sums = empty_sums((pop.n_counties,), len(plan.projected_quarters), plan.n_vintages, draws, pop.n)
+
+    def run(self, rows: slice) -> None:
+        """Simulate one block and add it to its county."""
+        c, sums = int(self.plan.pop.county[rows.start]), self.sums
+        out = simulate_block(self.plan, self.dt, self.shared, rows)
+        for k in INCOME_COMPONENTS:
+            sums.income[k][c] += out.income[k]
+            sums.terms[k][c] += out.terms[k]
+        for name in ("falling", "assistance", "assisted", "below_before", "below_after"):
+            getattr(sums, name)[c] += getattr(out, name)
+        sums.pc_income_sum[rows] = out.pc_income_sum
+        sums.below_sum[rows] = out.below_sum
+
+    def totals(self) -> BlockSums:
+        """The run's sums by county."""
+        return self.sums
+
+
 def simulate(
     pop: Population,
     scenario: Scenario,
     progress: Callable[[float], None] | None = None,
     draws: int | None = None,
     first_draw: int = 0,
-    block_rows: int = BLOCK_ROWS,
-    held: frozenset[str] = frozenset(),
+    block_rows: int | None = None,
+    engine: str = "kernel",
     threads: int | None = None,
+    held: frozenset[str] = frozenset(),
 ) -> SimulationResult:
     """Project every household's income under ``scenario``; pure apart from the optional progress callback.
 
     ``draws`` (default: the scenario's) draws numbered from ``first_draw``; ``held`` names assumptions kept at the
-    scenario's value even when assumptions are drawn. The progress callback gets the share done after each block;
-    it may raise to cancel the run.
+    scenario's value even when assumptions are drawn. Households run in blocks of
+    ``block_rows`` (default: the engine's) inside one county; the progress callback gets the share done after
+    each block and may raise to cancel the run. ``engine``: "kernel" (compiled) or "reference" (numpy).
+    ``threads``: the kernel's threads (default all cores; a Dask worker running tasks side by side passes 1).
+    Results are the same, bit for bit, whatever the block size and thread count.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     draws = scenario.simulation.draws if draws is None else draws
     plan = build_plan(pop, scenario)
     draw_index = np.arange(first_draw, first_draw + draws, dtype=np.uint64)
     a = assumption_draws(scenario, draws, first_draw, held)
     dt = tables(plan, a)
     shared = shared_inputs(plan, a, draw_index)
-    n_c, n_q, n_y = pop.n_counties, len(plan.projected_quarters), plan.n_vintages
-    income = {k: np.zeros((n_c, n_q, draws), np.int64) for k in INCOME_COMPONENTS}
-    sums = {name: np.zeros((n_c, n_q, draws), np.int64) for name in ("falling", "assistance", "assisted")}
-    below = {name: np.zeros((n_c, n_y, draws), np.int64) for name in ("before", "after")}
-    terms = {k: np.zeros((n_c, n_q, len(v)), np.int64) for k, v in TERMS.items()}
-    pc_sum = np.zeros((pop.n, n_y))
-    below_sum = np.zeros((pop.n, n_y))
-    blocks = _blocks(pop, block_rows)
-    workers = max(1, threads or os.cpu_count() or 1)
-    pool = ThreadPoolExecutor(max_workers=workers)  # numpy releases the GIL; integer sums add in any order
-    try:
-        futures = [pool.submit(simulate_block, plan, dt, shared, rows) for rows in blocks]
-        for done, (rows, future) in enumerate(zip(blocks, futures, strict=True), start=1):
-            _add_block(pop, rows, future.result(), income, terms, sums, below, pc_sum, below_sum)
-            if progress is not None:
-                progress(done / len(blocks))
-    finally:
-        pool.shutdown(cancel_futures=True)  # a progress callback that raises stops the blocks not yet started
-    return _result(plan, income, sums, below, terms, pc_sum, below_sum)
+    run = KernelRun(plan, dt, shared, threads) if engine == "kernel" else ReferenceRun(plan, dt, shared)
+    blocks = _blocks(pop, block_rows or BLOCK_ROWS[engine])
+    for done, rows in enumerate(blocks, start=1):
+        run.run(rows)
+        if progress is not None:
+            progress(done / len(blocks))
+    return _result(plan, run.totals())
 
 
-def _add_block(pop, rows, out, income, terms, sums, below, pc_sum, below_sum) -> None:
-    """Add one block's exact sums into the county arrays."""
-    c = int(pop.county[rows.start])
-    for k in INCOME_COMPONENTS:
-        income[k][c] += out.income[k]
-        terms[k][c] += out.terms[k]
-    sums["falling"][c] += out.falling
-    sums["assistance"][c] += out.assistance
-    sums["assisted"][c] += out.assisted
-    below["before"][c] += out.below_before
-    below["after"][c] += out.below_after
-    pc_sum[rows] = out.pc_income_sum
-    below_sum[rows] = out.below_sum
-
-
-def _result(plan: Plan, income, sums, below, terms, pc_sum, below_sum) -> SimulationResult:
+def _result(plan: Plan, sums: BlockSums) -> SimulationResult:
     pop, scenario = plan.pop, plan.scenario
     n_c = pop.n_counties
     quarters = plan.projected_quarters
@@ -126,18 +131,18 @@ def _result(plan: Plan, income, sums, below, terms, pc_sum, below_sum) -> Simula
         households=pop.households_by_county(),
         persons=pop.persons_by_county(),
         willing=np.bincount(pop.county, weights=pop.weight * pop.industry_willing, minlength=n_c),
-        income={k: v * money for k, v in income.items()},
+        income={k: v * money for k, v in sums.income.items()},
         income_base={
             k: np.bincount(pop.county, weights=pop.weight * v, minlength=n_c) for k, v in pop.income_base.items()
         },
-        falling=sums["falling"] * count,
-        below=below["after"][:, year_idx] * count,
-        below_before=below["before"][:, year_idx] * count,
-        assistance=sums["assistance"] * money,
-        assisted=sums["assisted"] * count,
-        terms_sum={k: v * money for k, v in terms.items()},
-        household_pc_sum=pc_sum[:, year_idx],
-        household_below_sum=below_sum[:, year_idx],
+        falling=sums.falling * count,
+        below=sums.below_after[:, year_idx] * count,
+        below_before=sums.below_before[:, year_idx] * count,
+        assistance=sums.assistance * money,
+        assisted=sums.assisted * count,
+        terms_sum={k: v * money for k, v in sums.terms.items()},
+        household_pc_sum=sums.pc_income_sum[:, year_idx],
+        household_below_sum=sums.below_sum[:, year_idx],
         household_weight=pop.weight,
         coverage=np.stack([plan.coverage(t) for t in quarters], axis=1),
         coverage_base=plan.coverage_now,
