@@ -373,3 +373,11 @@ def test_the_uses_of_industry_funds_must_add_up_to_one():
     with pytest.raises(ScenarioError) as info:
         Scenario().with_changes({"industry.household_support_share": 0.5})
     assert "must add up to 1" in info.value.message("en") and "应为 1" in info.value.message("zh")
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_scenarios_use_the_current_default_assumptions(path):
+    """After a recalibration, scripts/refresh_scenarios.py brings the shipped files' assumptions up to date."""
+    assert load_scenario(path).assumptions == Scenario().assumptions, (
+        f"{path.name} lags behind the calibrated defaults: run .venv/bin/python scripts/refresh_scenarios.py"
+    )
