@@ -17,13 +17,9 @@ SMALL_HOUSEHOLDS = 3_000
 @pytest.fixture(scope="session")
 def small_population():
     """3,000 households drawn from the default table, weighted up to the city's household count."""
-    from model.population.synth import generate_frame
-    from model.population.table import population_from_frame
+    from model.population.synth import weighted_sample
 
-    frame = generate_frame()
-    sample = frame.sample(SMALL_HOUSEHOLDS, random_state=1).copy()
-    sample["weight"] = len(frame) / SMALL_HOUSEHOLDS
-    return population_from_frame(sample, "test sample (3,000 households)")
+    return weighted_sample(SMALL_HOUSEHOLDS)
 
 
 @pytest.fixture(scope="session")

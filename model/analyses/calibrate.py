@@ -1,104 +1,142 @@
-"""Fit the organic growth rates so that the 2021→22 back-test lands on Yunnan's published 2022 growth.
+"""Fit 2022's organic growth to the back-test, and derive the organic growth a projection draws.
 
-Growth of each component is close to linear in its own organic rate (the channels and shocks add what they add),
-so two back-test runs on the same draws (common random numbers) and a secant step solve the three rates at once;
-a third run checks the fit. The fitted rate's uncertainty is not a point: its standard deviation combines what
-one year of prices, weather and behaviour leaves open (the spread of the back-test's growth over draws at the fitted
-rates, with the assumptions drawn) and how much organic growth moves from one year to the next, which one year
-cannot show (``income.organic_year_to_year_sd``, elicited). ``python -m model calibrate --write`` records both in
-calibration.toml's ``[fitted]`` table, from which the scenario fields take their defaults.
+**The 2022 fit.** Growth of each component is close to linear in its own organic rate (the channels and shocks add
+what they add), so two back-test runs on the same draws (common random numbers) and a secant step solve the three
+rates at once — production, wage, and transfer given the (elicited) property rate, since property and transfer
+income are published together — and a third run checks the fit. The rate's standard deviation is the back-test's
+spread over draws at the fitted rates, with every other assumption drawn: what one year of prices, weather and
+behaviour leaves open.
+
+**The projection.** 2022 was a year of recovery; nothing says it repeats. A projected year's organic rate is
+ρ·g₂₀₂₂ + (1 − ρ)·g_long_run + ε with ρ = ``income.organic_persistence`` (elicited, triangular), g_long_run =
+``income.organic_long_run`` (NBS, poverty-alleviated counties 2022–24) and ε the year-to-year variation
+(``income.organic_year_to_year_sd``). Its mean and standard deviation are recorded in calibration.toml
+``[fitted]``, from which the scenario fields take their defaults and spreads.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from model.analyses.backtest import YEAR, backtest_population, published_growth, run_backtest
+from model.analyses.backtest import FITTED_RATES, YEAR, backtest_population, published_growth, run_backtest
 from model.population.table import Population
 from model.schema import calibration as cal
 
-RATES = {
-    "production": "organic_growth_production",
-    "wage": "organic_growth_wage",
-    "property_transfer": "organic_growth_property_transfer",
-}
+RATES = dict(zip(("production", "wage", "transfer"), FITTED_RATES, strict=True))
+COMPONENTS = {"production": ("production",), "wage": ("wage",), "transfer": ("property", "transfer")}
 STEP = 0.02
 
 
 @dataclass(frozen=True)
 class Fit:
-    """Fitted organic rates with their standard deviations and the back-test growth they give."""
+    """Fitted 2022 rates with their spread, the back-test growth they give, and the projection's rates."""
 
     rates: dict[str, float]
-    sd: dict[str, float]
     fit_sd: dict[str, float]
     growth: dict[str, float]
     published: dict[str, float]
+    projection: dict[str, float]
+    projection_sd: dict[str, float]
     draws: int
 
 
-def _growth(pop: Population, rates: dict[str, float], progress) -> dict[str, np.ndarray]:
-    """Back-test growth per component and draw, with the organic rates fixed at ``rates`` (not drawn)."""
+def _growth(pop: Population, rates: dict[str, float]) -> dict[str, np.ndarray]:
+    """Back-test growth per fitted component and draw, with the organic rates held at ``rates``."""
     overrides = {f"assumptions.{RATES[k]}": v for k, v in rates.items()}
-    run, _ = run_backtest(pop, overrides, progress, held=frozenset(RATES.values()))
+    run, _ = run_backtest(pop, overrides)
     r = run.result
     out = {}
-    for key, components in (
-        ("production", ("production",)),
-        ("wage", ("wage",)),
-        ("property_transfer", ("property", "transfer")),
-    ):
+    for key, components in COMPONENTS.items():
         now = sum(r.annual_income(k, YEAR).sum(axis=0) for k in components)
         out[key] = now / sum(r.income_base[k].sum() for k in components) - 1
     return out
 
 
+def projection_prior(rate_2022: float, sd_2022: float, key: str) -> tuple[float, float]:
+    """Mean and standard deviation of a projected year's organic rate (module docstring)."""
+    rho = cal.figures()["income.organic_persistence"]
+    long_run = cal.figures()["income.organic_long_run"]
+    g_lr, sd_lr = long_run.value[key], long_run.sd
+    var_rho = rho.half_width**2 / 6  # symmetric triangular on ρ ± h
+    year = cal.value("income.organic_year_to_year_sd")[key]
+    mean = rho.value * rate_2022 + (1 - rho.value) * g_lr
+    var = (rho.value * sd_2022) ** 2 + ((1 - rho.value) * sd_lr) ** 2 + (rate_2022 - g_lr) ** 2 * var_rho + year**2
+    return mean, math.sqrt(var)
+
+
 def fit(pop: Population | None = None, progress: Callable[[str], None] | None = None) -> Fit:
-    """Solve the three organic rates (secant on common random numbers) and their uncertainty."""
+    """Solve the three 2022 organic rates (secant on common random numbers), their spread and the projection."""
     pop = pop if pop is not None else backtest_population()
     target = published_growth()
     say = progress or (lambda _: None)
-    x0 = {k: target[k] for k in RATES}
     say("back-test at the published growth")
-    g0 = {k: v.mean() for k, v in _growth(pop, x0, None).items()}
-    x1 = {k: x0[k] + STEP for k in RATES}
+    x0 = {k: target[k] for k in RATES}
+    g0 = {k: v.mean() for k, v in _growth(pop, x0).items()}
     say("back-test one step higher")
-    g1 = {k: v.mean() for k, v in _growth(pop, x1, None).items()}
-    rates = {k: x0[k] + (target[k] - g0[k]) * STEP / (g1[k] - g0[k]) for k in RATES}
+    g1 = {k: v.mean() for k, v in _growth(pop, {k: x0[k] + STEP for k in RATES}).items()}
+    rates = {k: float(x0[k] + (target[k] - g0[k]) * STEP / (g1[k] - g0[k])) for k in RATES}
     say("check the fit")
-    final = _growth(pop, rates, None)
-    yty = cal.value("income.organic_year_to_year_sd")
+    final = _growth(pop, rates)
     fit_sd = {k: float(final[k].std(ddof=1)) for k in RATES}
+    priors = {k: projection_prior(rates[k], fit_sd[k], k) for k in RATES}
     return Fit(
-        rates={k: float(v) for k, v in rates.items()},
-        sd={k: float(np.hypot(fit_sd[k], yty[k])) for k in RATES},
+        rates=rates,
         fit_sd=fit_sd,
         growth={k: float(v.mean()) for k, v in final.items()},
         published=target,
+        projection={k: mean for k, (mean, _) in priors.items()},
+        projection_sd={k: sd for k, (_, sd) in priors.items()},
         draws=len(final["production"]),
+    )
+
+
+LABELS = {
+    "production": "production/operating income growth +21.5%",
+    "wage": "wage income growth +16.4%",
+    "transfer": "property + transfer income 1,616 → 1,618 yuan per capita (given the property rate)",
+}
+
+
+def _line(name: str, value: float, sd: float, year: str, source: str, confidence: str) -> str:
+    return (
+        f'{name} = {{ value = {value:.4f}, sd = {sd:.4f}, unit = "share 0–1 per year", year = "{year}", '
+        f'source = "{source}", confidence = "{confidence}" }}'
     )
 
 
 def write_fit(result: Fit, path=cal.CALIBRATION_PATH) -> None:
     """Rewrite calibration.toml's ``[fitted]`` entries with ``result`` (the rest of the file untouched)."""
     text = path.read_text(encoding="utf-8")
-    labels = {
-        "production": "production/operating income growth +21.5%",
-        "wage": "wage income growth +16.4%",
-        "property_transfer": "property + transfer income 1,616 → 1,618 yuan per capita",
-    }
+    rho = cal.figures()["income.organic_persistence"]
     for key, name in RATES.items():
-        line = (
-            f'{name} = {{ value = {result.rates[key]:.4f}, sd = {result.sd[key]:.4f}, unit = "share 0–1 per year", '
-            f'year = "{YEAR}", source = "fitted to Yunnan {YEAR} {labels[key]} by the 2021→22 back-test '
-            f"(python -m model calibrate, {result.draws} draws); sd = fit {result.fit_sd[key]:.4f} ⊕ year-to-year "
-            f'{cal.value("income.organic_year_to_year_sd")[key]:.4f}", confidence = "M" }}'
-        )
-        text, n = re.subn(rf"^{name} = \{{.*\}}$", line, text, flags=re.MULTILINE)
-        if n != 1:
-            raise cal.CalibrationError(f"{path.name}: [fitted] {name} not found once")
+        lines = {
+            f"{name}_{YEAR}": _line(
+                f"{name}_{YEAR}",
+                result.rates[key],
+                result.fit_sd[key],
+                str(YEAR),
+                f"fitted to Yunnan {YEAR} {LABELS[key]} by the 2021→22 back-test (python -m model calibrate, "
+                f"{result.draws} draws); sd: the back-test's spread over draws",
+                "M",
+            ),
+            name: _line(
+                name,
+                result.projection[key],
+                result.projection_sd[key],
+                f"{YEAR + 1}–",
+                f"ρ·{result.rates[key]:.4f} + (1 − ρ)·long run {cal.value('income.organic_long_run')[key]:.3f}, "
+                f"ρ = {rho.value} ± {rho.half_width} (income.organic_persistence); sd combines the fit, the long "
+                "run, ρ and the year-to-year variation",
+                "L",
+            ),
+        }
+        for key_name, line in lines.items():
+            text, n = re.subn(rf"^{key_name} = \{{.*\}}$", line, text, flags=re.MULTILINE)
+            if n != 1:
+                raise cal.CalibrationError(f"{path.name}: [fitted] {key_name} not found once")
     path.write_text(text, encoding="utf-8")

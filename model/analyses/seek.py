@@ -4,7 +4,7 @@ Targets (``TARGETS``; the indicator is computed per draw, the probability of mee
 
 - ``N1``: 2023 city growth of production income ≥ level (default 0.20, share).
 - ``N2``: 2023 city growth of property income ≥ level (default 0.18, share).
-- ``N3``: city share of households whose year-to-date production income fell, at 2023Q4, ≤ level
+- ``N3``: city share of households whose year-to-date production income fell, in 2023's worst quarter, ≤ level
   (default ``targets.falling_share_max``, share 0–1).
 - ``N4``: no county under “五单式” management: every county's average points lost per quarter in 2023 stays
   below level (default ``targets.wudan_points_threshold``, points per quarter).
@@ -118,11 +118,11 @@ TARGETS: dict[str, SeekTarget] = {
         ),
         SeekTarget(
             "N3",
-            "2023年四季度全市生产经营收入下降户占比",
-            "City share of households with falling production income, 2023Q4",
+            "2023年全市生产经营收入下降户占比(最高季度)",
+            "City share of households with falling production income, 2023's worst quarter",
             "share 0–1 of households",
             "<=",
-            lambda r: r.city_falling[r.quarters.index(Q4)],
+            lambda r: r.city_falling[_quarters_2023(r)].max(axis=0),
             lambda s: s.targets.falling_share_max,
         ),
         SeekTarget(

@@ -24,7 +24,7 @@ from model.schema.fieldspec import COUNTIES
 
 TARGET_HELP = (
     "target: " + ", ".join(sk.TARGETS) + " (N1 production growth 2023 ≥ level, N2 property growth ≥ level, "
-    "N3 city falling share 2023Q4 ≤ level, N4 no county under 五单式, no_county_loses_points: every "
+    "N3 city falling share in 2023's worst quarter ≤ level, N4 no county under 五单式, no_county_loses_points: every "
     "county's 2023 average points lost per quarter ≤ level)"
 )
 LEVER_HELP = "lever: " + "; ".join(f"{n} → {', '.join(lv.paths)} ({lv.unit})" for n, lv in sk.LEVERS.items())

@@ -67,11 +67,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     """``calibrate``: fit the organic growth rates to the back-test (``--write`` records them)."""
     result = fit(_population(args), progress=lambda text: print(text, file=sys.stderr))
     out = {
-        "rates": result.rates,
-        "sd": result.sd,
-        "fit_sd": result.fit_sd,
+        "rates_2022": result.rates,
+        "sd_2022": result.fit_sd,
         "backtest_growth": result.growth,
         "published_growth": result.published,
+        "projection_rates": result.projection,
+        "projection_sd": result.projection_sd,
         "draws": result.draws,
     }
     print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))

@@ -87,11 +87,24 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
         ),
         CapacityFlag(
             "linking.households_per_million_yuan",
-            float(plan.linked_c.sum() * years),
+            float(plan.asset_households_c.sum() * years),
             households,
             "户(预测期内累计)",
-            "预测期内累计联结户数不能超过总户数",
-            "households linked over the horizon cannot exceed all households",
+            "预测期内资产联结户数超过总户数后，再联结的户收益递减",
+            "beyond all households over the horizon, households are linked again, with diminishing returns",
+        ),
+        CapacityFlag(
+            "industry.support_per_household_yuan",
+            float(
+                WAN
+                * s.industry.household_support_share
+                * sum(plan.industry_funds_c)
+                / s.industry.support_per_household_yuan
+            ),
+            households,
+            "户/年",
+            "每年到户补助户数不能超过总户数（超出部分资金未用）",
+            "support packages a year cannot exceed all households (the rest of the money is not spent)",
         ),
         CapacityFlag(
             "microcredit.new_lending_10k_yuan",

@@ -76,9 +76,9 @@ class DrawTables:
 
     a: dict[str, np.ndarray]
     growth: dict[str, np.ndarray]  # component → (years since base, draw): (1 + g)^k
-    support_gain_c: np.ndarray  # (county, draw) yuan a year of a support recipient of the scenario
-    support_base_gain_c: np.ndarray  # (county, draw) of a base-year recipient
-    asset_gain_c: np.ndarray  # (county, draw) yuan a year of an asset-linked household at full returns
+    support_gain: np.ndarray  # (draw,) yuan in the year of a support package of the scenario's size
+    support_fade_c: np.ndarray  # (county, draw) yuan a year of past support still in base-year production
+    asset_increment_c: np.ndarray  # (county, stake 1…V, draw) yuan a year the k-th stake adds at full returns
     persistence_pow: np.ndarray  # (years, draw): persistence^k
     survival: np.ndarray  # (quarters since start, draw): (1 − failure)^(quarters / 4)
     tourism_gain: np.ndarray  # (draw,) yuan a year per reached household, scenario
@@ -86,6 +86,7 @@ class DrawTables:
     tourism_reach_c: np.ndarray  # (county, draw) poverty-alleviated farmers reached, scenario
     tourism_base_reach_c: np.ndarray
     training_per_year_c: np.ndarray  # (county, draw) poverty-alleviated trainees a year
+    non_industry_c: np.ndarray  # (county, draw) 万元 a year of income from non-industry funds beyond the base
     consumption_delta_c: np.ndarray  # (county, draw) yuan of net income from purchases beyond the base year's
     collective_delta_c: np.ndarray  # (county, draw) 万元 of payout to poverty-alleviated members beyond the base
     credit_return: np.ndarray  # (draw,) net yuan a year per yuan of loan
@@ -96,20 +97,14 @@ def tables(plan: Plan, a: dict[str, np.ndarray]) -> DrawTables:
     """The per-draw tables of one plan under assumption draws ``a``."""
     n_years = plan.n_vintages + 1
     years = np.arange(n_years)[:, None]
-    growth = {
-        "production": (1 + a["organic_growth_production"]) ** years,
-        "wage": (1 + a["organic_growth_wage"]) ** years,
-        "property_transfer": (1 + a["organic_growth_property_transfer"]) ** years,
-    }
+    growth = {k: (1 + a[f"organic_growth_{k}"]) ** years for k in ("production", "wage", "property", "transfer")}
 
-    def support(amount_c: np.ndarray) -> np.ndarray:
-        return concave_gain(
-            amount_c[:, None], a["support_gain_max_yuan"], a["support_min_yuan"], a["support_scale_yuan"]
-        )
+    def support(amount: float) -> np.ndarray:
+        return concave_gain(amount, a["support_gain_max_yuan"], a["support_min_yuan"], a["support_scale_yuan"])
 
-    asset = concave_gain(
-        plan.asset_amount_c[:, None], a["asset_gain_max_yuan"], a["asset_min_yuan"], a["asset_scale_yuan"]
-    )
+    stakes = np.arange(plan.n_vintages + 1)[None, :, None] * plan.asset_amount_c[:, None, None]
+    asset = concave_gain(stakes, a["asset_gain_max_yuan"], a["asset_min_yuan"], a["asset_scale_yuan"])
+    phi = a["support_persistence"]
     elapsed = np.arange(plan.n_quarters + 1)[:, None]
     share = a["tourism_poverty_share"]
     reach_city = plan.tourism_farmers_c.sum() * share
@@ -136,9 +131,9 @@ def tables(plan: Plan, a: dict[str, np.ndarray]) -> DrawTables:
     return DrawTables(
         a=a,
         growth=growth,
-        support_gain_c=support(plan.support_amount_c),
-        support_base_gain_c=support(plan.support_base_amount_c),
-        asset_gain_c=asset,
+        support_gain=support(plan.support_amount),
+        support_fade_c=support(plan.support_base_amount) * plan.support_base_households_c[:, None] / (1 - phi),
+        asset_increment_c=np.diff(asset, axis=1),
         persistence_pow=a["support_persistence"] ** np.arange(n_years + 8)[:, None],
         survival=(1 - a["asset_failure_rate"]) ** (elapsed / 4),
         tourism_gain=per_household(reach_city),
@@ -146,6 +141,7 @@ def tables(plan: Plan, a: dict[str, np.ndarray]) -> DrawTables:
         tourism_reach_c=plan.tourism_farmers_c[:, None] * share,
         tourism_base_reach_c=plan.tourism_base_farmers_c[:, None] * share,
         training_per_year_c=plan.training_per_year_c[:, None] * a["training_poverty_share"],
+        non_industry_c=plan.non_industry_delta_c[:, None] * a["non_industry_income_per_yuan"],
         consumption_delta_c=a["consumption_margin"] * purchases * WAN,
         collective_delta_c=collective - collective_base,
         credit_return=credit,

@@ -23,7 +23,6 @@ from model.population.table import Population
 from model.schema import calibration as cal
 from model.schema import fieldspec
 from model.schema.scenario import (
-    INDUSTRY_SPLIT_FIELDS,
     LINK_MODE_FIELDS,
     Problem,
     Scenario,
@@ -32,9 +31,7 @@ from model.schema.scenario import (
 )
 
 WAN = 10_000.0  # yuan per 万元
-PAST_SUPPORT_VINTAGES = 6  # base-year support effects still persisting from this many past years are tracked
 LINK_MODES: tuple[str, ...] = ("participation", "land_transfer", "contract_planting", "contract_raising")
-NO_VINTAGE = -1
 NEVER = np.inf
 
 
@@ -121,19 +118,20 @@ def _positions(pop: Population, key: np.ndarray, eligible: np.ndarray) -> np.nda
 
 @dataclass(frozen=True, eq=False)
 class Queues:
-    """Each household's place in line for every channel, and its route uniforms: population and seed only.
+    """Each household's place in line for every channel, and its own uniforms: population and seed only.
 
     Keys are counter-based uniforms of the household's id (model/engine/rng.py), so the same household stands at
     the same place in every scenario with the seed (common random numbers), whatever the table's row order.
     """
 
-    industry: np.ndarray
-    route: np.ndarray
+    support: np.ndarray
+    assets: np.ndarray
     mode: np.ndarray
     bind: np.ndarray
     credit: np.ndarray
     tourism: np.ndarray
     training: np.ndarray
+    term: np.ndarray
 
 
 def _uniforms(pop: Population, seed: int, k: int) -> np.ndarray:
@@ -145,18 +143,19 @@ def _uniforms(pop: Population, seed: int, k: int) -> np.ndarray:
 @lru_cache(maxsize=8)
 def queues(pop: Population, seed: int) -> Queues:
     """Queue positions per channel (weighted households ahead in the same county)."""
-    u = [_uniforms(pop, seed, k) for k in range(7)]
+    u = [_uniforms(pop, seed, k) for k in range(8)]
     willing = pop.industry_willing
     borrower = pop.microcredit_yuan > 0
     everyone = np.ones(pop.n, dtype=bool)
     return Queues(
-        industry=_positions(pop, u[0] + (~willing), everyone),
-        route=u[1],
+        support=_positions(pop, u[0] + (~willing), everyone),
+        assets=_positions(pop, u[1] + (~willing), everyone),
         mode=u[2],
         bind=_positions(pop, u[3] - pop.dual_bound, willing),
         credit=_positions(pop, u[4] - borrower, willing),
         tourism=_positions(pop, u[5], everyone),
         training=_positions(pop, u[6], pop.workers > 0),
+        term=u[7],
     )
 
 
@@ -181,24 +180,25 @@ class Plan:
     households_c: np.ndarray
     # industry funds (N5–N8)
     industry_funds_c: np.ndarray
-    linked_c: np.ndarray
-    support_amount_c: np.ndarray
+    support_households_c: np.ndarray
+    asset_households_c: np.ndarray
+    support_amount: float
     asset_amount_c: np.ndarray
-    support_base_amount_c: np.ndarray
-    support_vintage: np.ndarray
-    support_past: np.ndarray
-    asset_vintage: np.ndarray
+    support_mask: np.ndarray
+    asset_mask: np.ndarray
     asset_mode: np.ndarray
+    support_base_households_c: np.ndarray
+    support_base_amount: float
+    willing_production_unit: np.ndarray
+    # non-industry connection funds (public-welfare jobs, labour subsidies …): change against the base year
+    non_industry_delta_c: np.ndarray
     # dual binding (N11)
     bind_quarter: np.ndarray
     coverage_now: np.ndarray
     coverage_target: np.ndarray
-    # microcredit (N9)
+    # microcredit (N9): loan outstanding per household and projected quarter, against the base year's
+    loan_outstanding: np.ndarray
     loan_existing: np.ndarray
-    loan_existing_end: np.ndarray
-    loan_new_start: np.ndarray
-    loan_new_end: np.ndarray
-    loan_new_amount: float
     # tourism (N15), training (N18): positions; their reach depends on drawn shares
     tourism_position: np.ndarray
     tourism_farmers_c: np.ndarray
@@ -206,7 +206,6 @@ class Plan:
     training_position: np.ndarray
     training_per_year_c: np.ndarray
     # consumption (N13), collective (N17)
-    consumption_unit: np.ndarray
     consumption_c: np.ndarray
     consumption_base_c: np.ndarray
     willing_production_c: np.ndarray
@@ -231,6 +230,11 @@ class Plan:
     def n_vintages(self) -> int:
         """Projected years, each a vintage of industry funds."""
         return self.last_quarter // 4 - self.first_quarter // 4 + 1
+
+    @property
+    def linked_c(self) -> np.ndarray:
+        """Households linked per county in a year: support recipients and asset-linked households (N7's count)."""
+        return self.support_households_c + self.asset_households_c
 
     def coverage(self, t: int) -> np.ndarray:
         """Dual-binding coverage of willing households by county at the end of quarter ``t``."""
@@ -263,47 +267,68 @@ def _check_horizon(pop: Population, scenario: Scenario) -> tuple[int, int, int]:
     return 4 * pop.base_year, first, last
 
 
+def _vintage_mask(position: np.ndarray, per_year_c: np.ndarray, households_c: np.ndarray, county, n_years: int):
+    """Bit v set where vintage v reaches the household: places [v·L, (v+1)·L) of the line, wrapping round.
+
+    Once a county's line is used up the next year's households are the first in line again (a household can be
+    supported or linked again, with diminishing returns on its stakes); ``L`` is at most the county's households.
+    """
+    per_year = per_year_c[county]
+    size = households_c[county]
+    mask = np.zeros(len(position), dtype=np.uint16)
+    reachable = np.isfinite(position) & (per_year > 0)
+    for v in range(n_years):
+        start = np.mod(v * per_year, np.maximum(size, 1e-12))
+        offset = np.mod(position - start, np.maximum(size, 1e-12))
+        mask |= np.where(reachable & (offset < per_year), np.uint16(1 << v), np.uint16(0))
+    return mask
+
+
 def _industry(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, households: np.ndarray, n_years: int):
     """Vintages of industry funds: who gets household support or an asset link in which year, and how much.
 
-    Each year's funds link the next ``households_per_million_yuan × funds / 100`` households in line (willing
-    ones first) with ``funds × (support + assets share) / linked`` yuan each; a county that has run through its
-    households links nobody new, and that year's money earns its households nothing (flagged).
+    Household support goes in packages of ``support_per_household_yuan``; asset funds link
+    ``households_per_million_yuan`` households per million yuan, each holding a stake of 10⁶ / that number yuan.
+    Both lines put willing households first and wrap round once a county's households are used up.
     """
     split = scenario.industry
-    funds_c = industry_funds_10k_yuan(scenario) * a * pop.region.programme_scale
-    direct = split.household_support_share + split.collective_assets_share
-    linked_c = np.minimum(scenario.linking.households_per_million_yuan * funds_c / 100.0, households)
-    per_household = np.divide(funds_c * WAN * direct, linked_c, out=np.zeros_like(funds_c), where=linked_c > 0)
-    support_route = q.route < (split.household_support_share / direct if direct > 0 else 0.0)
-    vintage = np.floor(q.industry / np.maximum(linked_c, 1e-12)[pop.county])
-    vintage = np.where(np.isfinite(vintage) & (vintage < n_years), vintage, NO_VINTAGE).astype(np.int16)
+    scale = pop.region.programme_scale
+    funds_c = industry_funds_10k_yuan(scenario) * a * scale
+    support_c = np.minimum(WAN * split.household_support_share * funds_c / split.support_per_household_yuan, households)
+    per_million = scenario.linking.households_per_million_yuan
+    asset_c = np.minimum(per_million * split.collective_assets_share * funds_c / 100.0, households)
+    asset_amount_c = np.divide(
+        WAN * split.collective_assets_share * funds_c, asset_c, out=np.zeros_like(funds_c), where=asset_c > 0
+    )
     shares = np.cumsum([getattr(scenario.linking, f) for f in LINK_MODE_FIELDS])
     mode = np.minimum(np.searchsorted(shares, q.mode * shares[-1], side="right"), 3).astype(np.int8)
 
-    # The base year's support went to the end of the line, one year's recipients after another backwards.
-    base = cal.programmes(pop.base_year)
-    base_funds_c = base_industry_funds_10k_yuan(pop.base_year) * a * pop.region.programme_scale
-    defaults = {f: fieldspec.by_path()[f"industry.{f}"].default for f in INDUSTRY_SPLIT_FIELDS}
-    base_direct = defaults["household_support_share"] + defaults["collective_assets_share"]
-    base_linked_c = np.minimum(base["households_per_million_yuan"] * base_funds_c / 100.0, households)
-    base_amount_c = np.divide(
-        base_funds_c * WAN * base_direct, base_linked_c, out=np.zeros_like(base_funds_c), where=base_linked_c > 0
+    # The base year's support flow, for the fade of its past recipients (spread over willing households).
+    default_amount = fieldspec.by_path()["industry.support_per_household_yuan"].default
+    default_share = fieldspec.by_path()["industry.household_support_share"].default
+    base_funds_c = base_industry_funds_10k_yuan(pop.base_year) * a * scale
+    base_support_c = np.minimum(WAN * default_share * base_funds_c / default_amount, households)
+    willing_production = np.where(pop.industry_willing, pop.income_base["production"] * pop.weight, 0.0)
+    willing_production_c = np.bincount(pop.county, weights=willing_production, minlength=pop.n_counties)
+    unit = np.divide(
+        np.where(pop.industry_willing, pop.income_base["production"], 0.0),
+        willing_production_c[pop.county],
+        out=np.zeros(pop.n),
+        where=willing_production_c[pop.county] > 0,
     )
-    base_support_route = q.route < defaults["household_support_share"] / base_direct
-    from_end = households[pop.county] - q.industry - pop.weight
-    past = np.floor(from_end / np.maximum(base_linked_c, 1e-12)[pop.county]) + 1
-    past = np.where(np.isfinite(past) & (past >= 1) & (past <= PAST_SUPPORT_VINTAGES) & base_support_route, past, 0)
     return {
         "industry_funds_c": funds_c,
-        "linked_c": linked_c,
-        "support_amount_c": per_household,
-        "asset_amount_c": per_household,
-        "support_base_amount_c": base_amount_c,
-        "support_vintage": np.where(support_route, vintage, NO_VINTAGE).astype(np.int16),
-        "support_past": past.astype(np.int16),
-        "asset_vintage": np.where(~support_route, vintage, NO_VINTAGE).astype(np.int16),
+        "support_households_c": support_c,
+        "asset_households_c": asset_c,
+        "support_amount": float(split.support_per_household_yuan),
+        "asset_amount_c": asset_amount_c,
+        "support_mask": _vintage_mask(q.support, support_c, households, pop.county, n_years),
+        "asset_mask": _vintage_mask(q.assets, asset_c, households, pop.county, n_years),
         "asset_mode": mode,
+        "support_base_households_c": base_support_c,
+        "support_base_amount": float(default_amount),
+        "willing_production_unit": unit,
+        "willing_production_c": willing_production_c,
     }
 
 
@@ -324,28 +349,59 @@ def _binding(pop: Population, scenario: Scenario, q: Queues, first: int):
     return {"bind_quarter": bind_quarter, "coverage_now": coverage_now, "coverage_target": target_c}
 
 
-def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first: int):
-    """Microcredit (N9): the table's loans run off; each year's new lending goes to the next in line.
+def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first: int, last: int):
+    """Microcredit (N9): loans outstanding per household and quarter, as a stock with renewals.
 
-    Line: existing borrowers in the order their loans mature (so the first new loans renew them), then the other
-    willing households. A new loan replaces the household's old one and lasts the average term.
+    The table's loans mature evenly over the average term T (by key); every quarter a quarter of the year's new
+    lending renews the loans maturing that quarter first, and what is left goes to the next willing households
+    without a loan, in line. A loan lasts T: 9 or 10 quarters, so that the mean is 4T. Loans maturing when the
+    quarter's lending is used up are not renewed: the stock runs off without new lending.
     """
-    term_quarters = round(4 * cal.value("population.microcredit_term_years"))
+    term = cal.value("population.microcredit_term_years") * 4
     loan = scenario.microcredit.average_loan_yuan
-    per_year_c = scenario.microcredit.new_lending_10k_yuan * WAN / loan * a * pop.region.programme_scale
+    per_quarter_c = scenario.microcredit.new_lending_10k_yuan * WAN / loan * a * pop.region.programme_scale / 4
+    length = np.floor(term) + (q.term < term - np.floor(term))
     existing = pop.microcredit_yuan.copy()
     borrower_c = np.bincount(pop.county, weights=pop.weight * (existing > 0), minlength=pop.n_counties)
     rank = np.divide(q.credit, borrower_c[pop.county], out=np.zeros(pop.n), where=borrower_c[pop.county] > 0)
-    existing_end = np.where(existing > 0, first + np.floor(term_quarters * np.clip(rank, 0, 1)), first)
-    years = q.credit / np.maximum(per_year_c, 1e-12)[pop.county]
-    new_start = np.where(np.isfinite(years) & (per_year_c[pop.county] > 0), first + np.floor(4 * years), NEVER)
-    return {
-        "loan_existing": existing,
-        "loan_existing_end": existing_end,
-        "loan_new_start": new_start,
-        "loan_new_end": new_start + term_quarters,
-        "loan_new_amount": float(loan),
-    }
+    until = np.where(existing > 0, first + np.floor(term * np.clip(rank, 0, 1)), -1.0)
+    amount = existing.copy()
+    out = np.zeros((pop.n, last - first + 1), dtype=np.float32)
+    willing_line = np.where(pop.industry_willing, q.credit, np.inf)
+    pointer = np.zeros(pop.n_counties)
+    for c, (start, stop) in enumerate(pop.county_slices):
+        rows = slice(start, stop)
+        w = pop.weight[rows]
+        line = willing_line[rows]
+        span = max(float(np.sum(w[np.isfinite(line)])), 1e-12)
+        for i, t in enumerate(range(first, last + 1)):
+            budget = per_quarter_c[c]
+            maturing = np.flatnonzero(until[rows] == t)
+            order = maturing[np.argsort(line[maturing], kind="stable")]
+            kept = np.cumsum(w[order]) <= budget + 1e-9
+            renewed, ended = order[kept], order[~kept]
+            amount[start + renewed] = loan
+            until[start + renewed] = t + length[start + renewed]
+            amount[start + ended] = 0.0
+            until[start + ended] = -1.0
+            budget -= float(w[renewed].sum())
+            free = np.flatnonzero((until[rows] < t) & np.isfinite(line))
+            if budget > 0 and len(free):
+                offset = np.mod(line[free] - pointer[c], span)
+                order = free[np.argsort(offset, kind="stable")]
+                chosen = order[np.cumsum(w[order]) <= budget + 1e-9]
+                amount[start + chosen] = loan
+                until[start + chosen] = t + length[start + chosen]
+                if len(chosen):
+                    pointer[c] = np.mod(line[chosen[-1]] + w[chosen[-1]], span)
+            out[rows, i] = np.where(until[rows] > t, amount[rows], 0.0)
+    return {"loan_outstanding": out, "loan_existing": existing}
+
+
+def base_total_funds_10k_yuan(year: int) -> float:
+    """All connection funds of a base year's programmes (万元 per year)."""
+    p = cal.programmes(year)
+    return p["central_10k_yuan"] + p["provincial_10k_yuan"] + p["city_county_10k_yuan"]
 
 
 def build_plan(pop: Population, scenario: Scenario) -> Plan:
@@ -356,21 +412,10 @@ def build_plan(pop: Population, scenario: Scenario) -> Plan:
     a = allocation_shares(pop, scenario)
     scale = pop.region.programme_scale
     households = pop.households_by_county()
-    n_c = pop.n_counties
     base = cal.programmes(pop.base_year)
-    willing = pop.industry_willing
-    production = pop.income_base["production"]
-
-    willing_production_c = np.bincount(
-        pop.county, weights=np.where(willing, production * pop.weight, 0.0), minlength=n_c
-    )
-    consumption_unit = np.divide(
-        np.where(willing, production, 0.0),
-        willing_production_c[pop.county],
-        out=np.zeros(pop.n),
-        where=willing_production_c[pop.county] > 0,
-    )
-    collective_unit = np.divide(WAN, households[pop.county], out=np.zeros(pop.n), where=households[pop.county] > 0)
+    non_industry = total_funds_10k_yuan(scenario) - industry_funds_10k_yuan(scenario)
+    base_non_industry = base_total_funds_10k_yuan(pop.base_year) - base_industry_funds_10k_yuan(pop.base_year)
+    per_household = np.divide(WAN, households[pop.county], out=np.zeros(pop.n), where=households[pop.county] > 0)
     c = scenario.collective
     return Plan(
         pop=pop,
@@ -381,18 +426,17 @@ def build_plan(pop: Population, scenario: Scenario) -> Plan:
         allocation=a,
         households_c=households,
         **_industry(pop, scenario, q, a, households, n_years),
+        non_industry_delta_c=(non_industry - base_non_industry) * a * scale,
         **_binding(pop, scenario, q, first),
-        **_credit(pop, scenario, q, a, first),
+        **_credit(pop, scenario, q, a, first, last),
         tourism_position=q.tourism,
         tourism_farmers_c=scenario.tourism.households_reached * scale * a,
         tourism_base_farmers_c=base["tourism_households"] * scale * a,
         training_position=q.training,
         training_per_year_c=scenario.training.person_times * scale * a,
-        consumption_unit=consumption_unit,
         consumption_c=scenario.consumption.purchases_10k_yuan * scale * a,
         consumption_base_c=base["consumption_purchases_10k_yuan"] * scale * a,
-        willing_production_c=willing_production_c,
-        collective_unit=collective_unit,
+        collective_unit=per_household,
         collective_c=c.dividends_10k_yuan * scale * a,
         collective_base_c=base["collective_dividends_10k_yuan"] * scale * a,
         collective_share_first=c.share_first_to_poverty_alleviated,

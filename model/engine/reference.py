@@ -31,7 +31,7 @@ PRODUCTION_TERMS = (
     "microcredit",
     "tourism",
 )
-WAGE_TERMS = ("trend", "industry_assets", "training", "safety_net")
+WAGE_TERMS = ("trend", "industry_assets", "training", "non_industry_funds", "safety_net")
 PROPERTY_TERMS = ("trend", "industry_assets", "land_transfer", "collective")
 TRANSFER_TERMS = ("trend", "safety_net")
 TERMS: dict[str, tuple[str, ...]] = {
@@ -122,34 +122,42 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
     workers = (pop.workers[rows] > 0)[:, None]
     village = pop.village[rows]
     base = {k: v[rows][:, None] for k, v in pop.income_base.items()}
+    assisted_base = pop.assistance_base[rows][:, None]
     keys = pop.household_key[rows]
     first_year = plan.first_quarter // 4
-    quarters = plan.projected_quarters
-    n_q, n_y = len(quarters), plan.n_vintages
+    n_q, n_y = len(plan.projected_quarters), plan.n_vintages
 
     out = empty_sums((), n_q, n_y, d, n)
 
     # Static per-household pieces of the plan.
-    sv, past = plan.support_vintage[rows], plan.support_past[rows]
-    av, mode = plan.asset_vintage[rows], plan.asset_mode[rows]
+    support_mask, asset_mask = plan.support_mask[rows], plan.asset_mask[rows]
+    mode = plan.asset_mode[rows]
     land = pop.transferable_land_mu[rows][:, None]
     tau = plan.bind_quarter[rows][:, None]
     bound_base = pop.dual_bound[rows][:, None]
-    existing = plan.loan_existing[rows]
+    existing = plan.loan_existing[rows][:, None]
+    outstanding = plan.loan_outstanding[rows]
     train_pos = plan.training_position[rows][:, None]
     tour_pos = plan.tourism_position[rows][:, None]
+    willing_unit = plan.willing_production_unit[rows][:, None]
+    per_household = plan.collective_unit[rows][:, None]
     u_star, kappa = dt.unemployed_share, a["job_loss_wage_share"]
     job_norm = 1 / (1 - u_star * kappa)
     ill_norm = 1 / (1 - a["illness_rate"] * a["illness_income_loss"])
+    growth_sd = a["household_growth_sd"]
 
     with np.errstate(over="ignore"):
         start_words = mix64(mix64(keys ^ shared.start_stream)[:, None] + shared.draw_index[None, :] * GOLDEN)
     unemployed = workers & (uniform(start_words, 0) < u_star)
-    detected = np.zeros((n, d), bool)
+    own_growth = normal(start_words, 1)  # a household's persistent deviation from the organic rate
+    detected = np.broadcast_to(assisted_base > 0, (n, d)).copy()  # the base year's assisted are being monitored
     ring = np.zeros((RING, n, d))
     for k in range(1, RING):  # before the base year: the base year's own quarters, without shocks
         quarter = (plan.base_quarter - k) % 4
-        ring[(plan.base_quarter - k) % RING] = sum(base[m] * shared.seasonality[m][quarter] for m in base)
+        ring[(plan.base_quarter - k) % RING] = (
+            sum(base[m] * shared.seasonality[m][quarter] for m in base)
+            - assisted_base * shared.seasonality["transfer"][quarter]
+        )
     ytd = np.zeros((n, d))
     this_year = np.zeros((4, n, d))
     last_year = np.zeros((4, n, d))
@@ -159,55 +167,57 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
     for t in range(plan.base_quarter, plan.last_quarter + 1):
         q, year = t % 4, t // 4
         j = year - pop.base_year
+        v_now = year - first_year  # this year's vintage (−1 in the base year)
         projected = t >= plan.first_quarter
         i = t - plan.first_quarter
         s = {k: float(v[q]) for k, v in shared.seasonality.items()}
         flow = _ramp(np.asarray(t + 1 - plan.first_quarter, float), a["flow_ramp_quarters"][0])
-        g_p, g_w, g_pt = dt.growth["production"][j], dt.growth["wage"][j], dt.growth["property_transfer"][j]
+        own = np.exp(j * growth_sd * own_growth - (j * growth_sd) ** 2 / 2)  # mean one, wider every year
+        g_p = dt.growth["production"][j] * own
         word = _words(keys, t, shared)
 
-        # Industry funds: household support (in-year, persisting) and asset links (after a build-up, failing).
-        got = (sv >= 0) & (year >= first_year + sv)
-        since = np.where(got, year - first_year - sv, 0)
-        support = np.where(got[:, None], dt.support_gain_c[c] * dt.persistence_pow[since], 0.0)
-        lost = (past >= 1) & (j >= 1)
-        support -= np.where(
-            lost[:, None],
-            dt.support_base_gain_c[c] * dt.persistence_pow[np.maximum(past - 1, 0)] * (1 - dt.persistence_pow[j]),
-            0.0,
-        )
-        linked = (av >= 0) & (t >= 4 * (first_year + av))
-        elapsed = np.where(linked, t - 4 * (first_year + av), 0)
-        running = np.where(
-            linked[:, None],
-            _ramp(elapsed[:, None] + 1.0, a["industry_ramp_quarters"][0]) * dt.survival[elapsed],
-            0.0,
-        )
-        asset_income = running * dt.asset_gain_c[c]
-        contract = asset_income * (mode >= 2)[:, None]
-        participation = asset_income * (mode == 0)[:, None]
-        land_running = running * (mode == 1)[:, None] * land
+        # Industry funds: support packages (in-year, persisting) and asset stakes (after a build-up, failing).
+        support = np.zeros((n, d))
+        assets = np.zeros((n, d))
+        land_running = np.zeros((n, d))
+        stakes = np.zeros(n, dtype=np.int64)
+        for v in range(n_y):
+            got_support = ((support_mask >> v) & 1).astype(bool)
+            if v <= v_now:
+                support += got_support[:, None] * dt.support_gain * dt.persistence_pow[v_now - v]
+            linked = ((asset_mask >> v) & 1).astype(bool)
+            stakes += linked
+            start = 4 * (first_year + v)
+            if linked.any() and t >= start:
+                running = _ramp(t + 1.0 - start, a["industry_ramp_quarters"]) * dt.survival[t - start]
+                increment = dt.asset_increment_c[c, np.maximum(stakes - 1, 0)]
+                assets += np.where(linked[:, None], increment * running, 0.0)
+                land_running += np.where((linked & (stakes == 1))[:, None], running, 0.0)
+        fade = willing_unit * dt.support_fade_c[c] * (1 - dt.persistence_pow[j]) if j >= 1 else 0.0
+        contract = assets * (mode >= 2)[:, None]
+        participation = assets * (mode == 0)[:, None]
+        land_running = land_running * (mode == 1)[:, None] * land
 
-        # Production: terms, the chain cap, clamping, shocks.
+        # Production: terms, one enterprise chain capped, clamping, shocks.
         trend_p = base["production"] * s["production"] * g_p
         premium = np.where(
             projected,
-            a["dual_binding_premium"] * trend_p * _ramp(t + 1 - tau, a["dual_binding_ramp_quarters"][0]),
+            a["dual_binding_premium"] * trend_p * _ramp(t + 1 - tau, a["dual_binding_ramp_quarters"]),
             0.0,
         )
-        consumption = flow * plan.consumption_unit[rows][:, None] * dt.consumption_delta_c[c]
+        premium = np.maximum(premium - s["production"] * contract, 0.0)  # a contract household is bound by it
+        consumption = flow * willing_unit * dt.consumption_delta_c[c]
         chain = s["production"] * (contract + consumption) + premium
         cap = a["chain_cap_yuan"] * s["production"]
         chain_factor = np.where(chain > cap, cap / np.maximum(chain, 1e-12), 1.0)
-        outstanding = _outstanding(plan, rows, t)
         terms_p = [
             trend_p,
-            s["production"] * support,
+            s["production"] * (support - fade),
             s["production"] * contract * chain_factor,
             -s["production"] * a["land_forgone_yuan_per_mu"] * land_running,
             premium * chain_factor,
             s["production"] * consumption * chain_factor,
-            s["production"] * dt.credit_return * (outstanding - existing)[:, None],
+            s["production"] * dt.credit_return * (_outstanding(plan, outstanding, existing, t) - existing),
             flow
             * s["production"]
             * (
@@ -224,41 +234,40 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
         production = np.maximum(det, 0.0) * multiplier * ill_factor
         p_factor = np.divide(production, det, out=np.zeros_like(det), where=det > 0)
 
-        # Wage: organic trend, asset wages, training; city shock, job loss, illness.
+        # Wage: organic trend, asset wages, training; city shock, job loss, illness; non-industry funds' wages.
         u_job = uniform(word, 1)
         unemployed = workers & np.where(unemployed, u_job >= a["job_find_rate"], u_job < a["job_loss_rate"])
         job_factor = np.where(workers, np.where(unemployed, 1 - kappa, 1.0) * job_norm, 1.0)
-        per_year = np.broadcast_to(dt.training_per_year_c[c], (n, d))  # a county training nobody trains nobody
-        trained_year = np.floor(np.divide(train_pos, per_year, out=np.full((n, d), np.inf), where=per_year > 0))
+        trained_year = np.floor(train_pos / np.maximum(dt.training_per_year_c[c], 1e-12))
         train_start = plan.first_quarter + 4 * trained_year
         training = np.where(
             projected & np.isfinite(trained_year),
-            a["training_wage_gain_yuan"] * _ramp(t + 1 - train_start, a["training_ramp_quarters"][0]),
+            a["training_wage_gain_yuan"] * _ramp(t + 1 - train_start, a["training_ramp_quarters"]),
             0.0,
         )
         w_factor = (1 + shared.wage_shock[t - plan.base_quarter]) * job_factor * ill_factor
         terms_w = [
-            base["wage"] * s["wage"] * g_w * w_factor,
+            base["wage"] * s["wage"] * dt.growth["wage"][j] * w_factor,
             s["wage"] * a["participation_wage_share"] * participation * w_factor,
             s["wage"] * training * w_factor,
+            flow * s["wage"] * per_household * dt.non_industry_c[c],
         ]
 
         # Property: organic trend, dividends, land rent, collective payouts beyond the base year's; never < 0.
         terms_r = [
-            base["property"] * s["property"] * g_pt,
+            base["property"] * s["property"] * dt.growth["property"][j],
             s["property"] * (1 - a["participation_wage_share"]) * participation,
             s["property"] * a["land_rent_yuan_per_mu"] * land_running,
-            flow * s["property"] * plan.collective_unit[rows][:, None] * dt.collective_delta_c[c],
+            flow * s["property"] * per_household * dt.collective_delta_c[c],
         ]
         det_r = sum(terms_r)
         prop = np.maximum(det_r, 0.0)
         r_factor = np.divide(prop, det_r, out=np.zeros_like(det_r), where=det_r > 0)
-        transfer = base["transfer"] * s["transfer"] * g_pt
+        transfer = (base["transfer"] - assisted_base) * s["transfer"] * dt.growth["transfer"][j]
         wage = sum(terms_w)
         before = production + wage + prop + transfer
 
         # The safety net: identified with a lag from four quarters of income, paid a quarter of the yearly gap.
-        pay = np.zeros((n, d))
         if projected:
             lag = int(shared.safety["lag_quarters"])
             look_back = sum(ring[(t - lag - k) % RING] for k in range(4))
@@ -266,6 +275,8 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
             found = (need > 0) & (uniform(word, 3) < shared.safety["detection_rate"])
             detected |= found
             pay = np.where(detected & (need > 0), shared.safety["gap_covered_share"] * need / 4, 0.0)
+        else:  # the base year: its assistance as paid, within transfer income
+            pay = np.broadcast_to(assisted_base * s["transfer"], (n, d))
         ring[t % RING] = before
         job_share = shared.safety["public_welfare_job_share"]
 
@@ -303,8 +314,8 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
     return out
 
 
-def _outstanding(plan: Plan, rows: slice, t: int) -> np.ndarray:
-    """Microcredit outstanding per household in quarter ``t`` (yuan): a new loan replaces the old one."""
-    new = (plan.loan_new_start[rows] <= t) & (t < plan.loan_new_end[rows])
-    old = (t < plan.loan_existing_end[rows]) & (t < plan.loan_new_start[rows])
-    return np.where(new, plan.loan_new_amount, np.where(old, plan.loan_existing[rows], 0.0))
+def _outstanding(plan: Plan, outstanding: np.ndarray, existing: np.ndarray, t: int) -> np.ndarray:
+    """Microcredit outstanding per household in quarter ``t`` (yuan, a column): the table's loan before t₀."""
+    if t < plan.first_quarter:
+        return existing
+    return outstanding[:, t - plan.first_quarter][:, None].astype(np.float64)

@@ -30,6 +30,7 @@ CHANNELS: tuple[str, ...] = (
     "tourism",
     "training",
     "collective",
+    "non_industry_funds",
     "safety_net",
 )
 
@@ -184,17 +185,20 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
             )
         i = result.quarters.index(q4)
         points = result.points_lost[:, i]
+        year_quarters = [result.quarters.index(f"{year}Q{k}") for k in range(1, 5)]
+        by_quarter = result.city_falling[year_quarters]  # quarter × draw
         out["N3"] = _outcome(
             "N3",
-            "全市生产经营收入下降户占比（年度累计）",
-            "City share of households whose production income fell (year to date)",
-            result.city_falling[i],
+            "全市生产经营收入下降户占比（年内最高季度，年度累计）",
+            "City share of households whose production income fell (worst quarter of the year, year to date)",
+            by_quarter.max(axis=0),
             s.targets.falling_share_max,
             "<=",
             "share 0–1 of households",
             required,
-            q4,
+            str(year),
             detail={
+                "share_by_quarter": {f"{year}Q{k + 1}": float(by_quarter[k].mean()) for k in range(4)},
                 "points_lost_by_county": {c: float(points[k].mean()) for k, c in enumerate(counties)},
                 "points_per_percentage_point": 0.5,
             },

@@ -201,6 +201,20 @@ def generate_frame(seed: int | None = None, base_year: int = 2022) -> pd.DataFra
 @cache
 def default_population(base_year: int = 2022) -> Population:
     """The embedded default population of ``base_year`` (2022, or 2021 for the back-test), built once per process."""
-    return population_from_frame(
-        generate_frame(base_year=base_year), DEFAULT_LABEL.format(year=base_year), qujing_region(), base_year
-    )
+    frame = generate_frame(base_year=base_year)
+    label = DEFAULT_LABEL.format(year=base_year)
+    return population_from_frame(frame, label, qujing_region(), base_year, frame.attrs["base_year_assistance"])
+
+
+def weighted_sample(households: int, base_year: int = 2022, random_state: int = 1) -> Population:
+    """A random sample of the default population, each record weighted up to the city's household count.
+
+    City totals keep their scale (a ratio like growth or a share below the line is estimated with sampling error
+    only); for quick runs in tests, scripts and analyses that need many runs.
+    """
+    frame = generate_frame(base_year=base_year)
+    part = frame.sample(households, random_state=random_state).copy()
+    part["weight"] = len(frame) / households
+    assistance = frame.attrs["base_year_assistance"][part.index.to_numpy()]
+    label = f"{DEFAULT_LABEL.format(year=base_year)} — sample of {households:,}"
+    return population_from_frame(part, label, qujing_region(), base_year, assistance)

@@ -116,6 +116,12 @@ class Population:
     base_year: int = 2022
     household_key: np.ndarray | None = None
     village_key: np.ndarray | None = None
+    base_assistance: np.ndarray | None = None  # yuan a year of the base year's assistance inside transfer income
+
+    @property
+    def assistance_base(self) -> np.ndarray:
+        """The base year's assistance per household (zeros when the table does not say: an import)."""
+        return self.base_assistance if self.base_assistance is not None else np.zeros(self.n)
 
     @property
     def counties(self) -> tuple[str, ...]:
@@ -188,13 +194,18 @@ def _read_only(a: np.ndarray) -> np.ndarray:
 
 
 def population_from_frame(
-    df: pd.DataFrame, label: str, region: Region | None = None, base_year: int = 2022
+    df: pd.DataFrame,
+    label: str,
+    region: Region | None = None,
+    base_year: int = 2022,
+    base_assistance: np.ndarray | None = None,
 ) -> Population:
     """Build a :class:`Population` from a household table with the documented columns.
 
     Checks the table's structure (columns, counties, types, signs); row-by-row reporting for uploads is the
     importer's job and happens before this. ``region`` defaults to Qujing; ``base_year`` is the year of the
-    table's incomes (the simulation projects from the next year on).
+    table's incomes (the simulation projects from the next year on); ``base_assistance`` (yuan a year per row, in
+    the table's row order) is the part of transfer income that was the base year's monitoring assistance, when known.
     """
     if region is None:
         from model.population.synth import qujing_region  # the default region is calibrated data
@@ -234,6 +245,8 @@ def population_from_frame(
     village_key = df["county"].astype(str) + "/" + df["village"].astype(str)
     order = np.lexsort((village_key.to_numpy(), county_code))
     df = df.iloc[order].reset_index(drop=True)
+    if base_assistance is not None:
+        base_assistance = _read_only(np.asarray(base_assistance, dtype=np.float64)[order])
     county_code = county_code[order]
     village_key = village_key.iloc[order].reset_index(drop=True)
     codes, uniques = pd.factorize(village_key, sort=False)
@@ -262,6 +275,7 @@ def population_from_frame(
         weight=_read_only(df["weight"].to_numpy(np.float64)),
         county_slices=slices,
         fingerprint=f"{digest}-{base_year}",
+        base_assistance=base_assistance,
         region=region,
         base_year=base_year,
         household_key=_read_only(text_keys(df["household_id"].astype(str).to_numpy(object))),

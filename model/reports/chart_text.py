@@ -83,6 +83,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "channel.consumption": ("消费帮扶", "Consumption assistance"),
     "channel.training": ("致富带头人与培训", "Leaders and training"),
     "channel.collective": ("集体经济", "Collective economy"),
+    "channel.non_industry_funds": (
+        "非产业衔接资金（公益岗位等）",
+        "Non-industry connection funds (public-welfare jobs …)",
+    ),
     "channel.safety_net": ("防返贫监测帮扶", "Monitoring and assistance"),
     "city": ("全市", "City"),
 }

@@ -25,7 +25,8 @@ class Figure:
     confidence: str
     assumption: bool = False
     note: str = ""
-    sd: float | None = None  # fitted figures: the standard deviation of the fitted value
+    sd: float | None = None  # fitted and derived figures: the standard deviation of the value
+    half_width: float | None = None  # elicited figures: the half width of their symmetric range
 
 
 class CalibrationError(ValueError):
@@ -46,7 +47,8 @@ def figures(path: Path = CALIBRATION_PATH) -> dict[str, Figure]:
                 raise CalibrationError(f"{path.name}: {key} lacks {', '.join(missing)}")
             if entry["confidence"] not in ("H", "M", "L"):
                 raise CalibrationError(f"{path.name}: {key} confidence must be H, M or L")
-            out[key] = Figure(key=key, **{k: v for k, v in entry.items() if k != "sd"}, sd=entry.get("sd"))
+            extra = {k: entry.get(k) for k in ("sd", "half_width")}
+            out[key] = Figure(key=key, **{k: v for k, v in entry.items() if k not in extra}, **extra)
     return out
 
 

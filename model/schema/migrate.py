@@ -18,8 +18,6 @@ V1_REMOVED = {
         "returns per household; the old single industry return rate is no longer used",
     ),
 }
-V1_MERGED = ("organic_growth_property", "organic_growth_transfer")
-V1_PROPERTY_WEIGHT = 354 / (354 + 1_264)  # 2022 per-capita property : transfer (calibration.toml)
 V1_INTEGER_COUNTS = ("tourism.households_reached", "training.person_times")
 
 
@@ -32,23 +30,6 @@ def _v1_to_v2(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
             if name in assumptions:
                 value = assumptions.pop(name)
                 notes.append(f"{path} = {value!r} 已删除：{zh}|{path} = {value!r} dropped: {en}")
-        if any(n in assumptions for n in V1_MERGED):
-            prop = assumptions.pop(V1_MERGED[0], None)
-            transfer = assumptions.pop(V1_MERGED[1], None)
-            values = [v for v in (prop, transfer) if isinstance(v, (int, float)) and not isinstance(v, bool)]
-            if len(values) == 2:
-                merged = V1_PROPERTY_WEIGHT * prop + (1 - V1_PROPERTY_WEIGHT) * transfer
-            elif values:
-                merged = values[0]
-            else:
-                merged = prop if prop is not None else transfer
-            assumptions["organic_growth_property_transfer"] = merged
-            notes.append(
-                f"财产性({prop!r})与转移性({transfer!r})收入自然增长率合并为 organic_growth_property_transfer = "
-                f"{merged!r}(按2022年人均354:1264加权)|organic_growth_property ({prop!r}) and "
-                f"organic_growth_transfer ({transfer!r}) merged into organic_growth_property_transfer = {merged!r} "
-                "(weighted 354 : 1,264 as 2022 per-capita property : transfer)"
-            )
     for path in V1_INTEGER_COUNTS:
         section, name = path.split(".")
         block = data.get(section)
