@@ -16,7 +16,7 @@ import pandas as pd
 from model.engine.plan import industry_funds_10k_yuan, total_funds_10k_yuan
 from model.engine.reference import TERMS
 from model.engine.result import SimulationResult
-from model.schema import fieldspec
+from model.schema import calibration, fieldspec
 
 OUTCOME_KEYS = ("N1", "N2", "N3", "N4", "below_line")
 ASSESSMENT_YEAR = 2023  # the notice's year; a run from another base year is judged on its own first year
@@ -158,6 +158,22 @@ def growth_decomposition(result: SimulationResult, component: str, year: int) ->
     return out
 
 
+def _if_2022_repeats(result: SimulationResult, component: str, year: int) -> dict:
+    """N1/N2 if the year's organic growth were 2022's fitted rate instead of the projection's (≈, linear).
+
+    The trend term grows with (1 + g); shifting g from the scenario's value m to 2022's rate moves the growth by
+    (g₂₀₂₂ − m)/(1 + m) × (1 + organic share). Only production and wage have a fitted 2022 rate of their own.
+    """
+    key = f"fitted.organic_growth_{component}_{year - 1}"
+    if key not in calibration.figures():
+        return {}
+    rate_2022 = calibration.value(key)
+    m = getattr(result.scenario.assumptions, f"organic_growth_{component}")
+    organic = growth_decomposition(result, component, year)["organic"]
+    value = float(result.growth(component, year).mean() + (rate_2022 - m) / (1 + m) * (1 + organic))
+    return {"if_2022_repeats": {"organic_rate": rate_2022, "value": value}}
+
+
 def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
     """Every target of the notice the model can check, keyed ``N1``, ``N2`` ... plus ``below_line``."""
     s = result.scenario
@@ -181,7 +197,10 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
                 "share, year on year",
                 required,
                 f"{year} vs {year - 1}",
-                detail={"decomposition": growth_decomposition(result, component, year)},
+                detail={
+                    "decomposition": growth_decomposition(result, component, year),
+                    **_if_2022_repeats(result, component, year),
+                },
             )
         i = result.quarters.index(q4)
         points = result.points_lost[:, i]
