@@ -154,7 +154,7 @@ def queues(pop: Population, seed: int) -> Queues:
         route=u[1],
         mode=u[2],
         bind=_positions(pop, u[3] - pop.dual_bound, willing),
-        credit=_positions(pop, u[4] - borrower, willing),
+        credit=_positions(pop, u[4] - borrower, willing | borrower),
         tourism=_positions(pop, u[5], everyone),
         training=_positions(pop, u[6], pop.workers > 0),
     )
@@ -277,7 +277,8 @@ def _industry(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, hou
     per_household = np.divide(funds_c * WAN * direct, linked_c, out=np.zeros_like(funds_c), where=linked_c > 0)
     support_route = q.route < (split.household_support_share / direct if direct > 0 else 0.0)
     vintage = np.floor(q.industry / np.maximum(linked_c, 1e-12)[pop.county])
-    vintage = np.where(np.isfinite(vintage) & (vintage < n_years), vintage, NO_VINTAGE).astype(np.int16)
+    funded = linked_c[pop.county] > 0  # no money links nobody, not even the first in line
+    vintage = np.where(funded & np.isfinite(vintage) & (vintage < n_years), vintage, NO_VINTAGE).astype(np.int16)
     shares = np.cumsum([getattr(scenario.linking, f) for f in LINK_MODE_FIELDS])
     mode = np.minimum(np.searchsorted(shares, q.mode * shares[-1], side="right"), 3).astype(np.int8)
 
