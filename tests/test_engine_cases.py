@@ -75,6 +75,17 @@ NEUTRAL = {
     "simulation.draw_assumptions": False,
     "simulation.max_standard_error": 0.0,
 }
+
+
+def industry_split(support: float, assets: float) -> dict[str, float]:
+    """Industry funds' use: household support, collective assets, the rest infrastructure."""
+    return {
+        "industry.household_support_share": support,
+        "industry.collective_assets_share": assets,
+        "industry.infrastructure_share": 1 - support - assets,
+    }
+
+
 ONLY_CONTRACT = {
     "linking.share_industry_participation": 0.0,
     "linking.share_land_transfer": 0.0,
@@ -267,9 +278,7 @@ def test_household_support_gains_g_of_a_in_its_year_and_phi_to_the_k_after(suppo
         "funds.central_10k_yuan": 100.0,
         "funds.industry_share_central": 1.0,
         "linking.households_per_million_yuan": 25.0,
-        "industry.household_support_share": support_share,
-        "industry.collective_assets_share": 0.0,
-        "industry.infrastructure_share": 1 - support_share,
+        **industry_split(support_share, 0.0),
     }
     with_funds = simulate(pop, scenario().with_changes(levers))
     without = simulate(pop, scenario().with_changes({**levers, "funds.central_10k_yuan": 0.0}))
@@ -316,9 +325,7 @@ ASSETS = {
     "funds.central_10k_yuan": 100.0,
     "funds.industry_share_central": 1.0,
     "linking.households_per_million_yuan": 25.0,
-    "industry.household_support_share": 0.0,
-    "industry.collective_assets_share": 1.0,
-    "industry.infrastructure_share": 0.0,
+    **industry_split(0.0, 1.0),
 }
 
 
@@ -395,8 +402,7 @@ def test_breadth_against_depth(per_million, linked, amount):
         **ASSETS,
         **ONLY_CONTRACT,
         "assumptions.asset_failure_rate": 0.05,
-        "industry.collective_assets_share": 0.8,
-        "industry.infrastructure_share": 0.2,
+        **industry_split(0.0, 0.8),
         "linking.households_per_million_yuan": per_million,
     }
     r = run_scenario(pop, scenario().with_changes(changes))
@@ -416,8 +422,7 @@ def test_a_county_that_ran_out_of_households_links_nobody_new():
         **ASSETS,
         **ONLY_CONTRACT,
         "funds.central_10k_yuan": 200.0,
-        "industry.collective_assets_share": 0.8,
-        "industry.infrastructure_share": 0.2,
+        **industry_split(0.0, 0.8),
         "linking.households_per_million_yuan": 100.0,
     }
     r = run_scenario(pop, scenario().with_changes(changes))
