@@ -15,6 +15,7 @@ result is ``2023Q1 + i``; ``j`` is the years since the base year 2022.
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
 from pathlib import Path
@@ -217,6 +218,48 @@ def test_results_start_at_the_first_projected_quarter():
     assert r.years == [2023, 2024, 2025]
     assert r.reported_years == [2023, 2024, 2025]
     assert r.income["production"].shape == (1, 12, 1)
+
+
+def test_a_horizon_ending_before_the_first_full_year_runs():
+    r = run_scenario(tiny(household(0)), scenario(simulation__end_quarter="2023Q2"))
+    assert r.result.years == [] and "N1" not in r.targets and r.targets["N5"].value == 0.6
+
+
+def test_per_capita_income_the_monitoring_line_and_the_histogram():
+    """§8: per household the mean over draws of per-capita income after assistance, the share of draws below the
+    line, and 500-yuan bins of the means weighted by households (the top bin holds 50,000 yuan and more)."""
+    low = household(1, size=4, wage=12_000.0, production=8_000.0, prop=0.0, transfer=4_000.0, weight=2.0)
+    high = household(0, size=1, wage=30_000.0, production=0.0, prop=0.0, transfer=0.0)
+    pop = tiny(high, low)
+    r = run_scenario(
+        pop,
+        scenario(
+            simulation__monitoring_line_yuan=6_600.0,
+            assumptions__organic_growth_production=0.0,
+            assumptions__organic_growth_property_transfer=0.0,
+        ),
+    )
+    per_capita_low = [(12_000 * 1.09**j + 8_000 + 4_000) / 4 for j in (1, 2, 3)]
+    assert per_capita_low[1] < 6_600 < per_capita_low[2]
+    rows = list(pop.household_id)
+    res = r.result
+    np.testing.assert_allclose(res.household_pc_mean[rows.index("H1")], per_capita_low, rtol=1e-12)
+    np.testing.assert_allclose(res.household_pc_mean[rows.index("H0")], [30_000 * 1.09**j for j in (1, 2, 3)])
+    np.testing.assert_array_equal(res.household_p_below[rows.index("H1")], [1.0, 1.0, 0.0])
+    np.testing.assert_array_equal(res.below[0, :, 0], [2.0, 2.0, 0.0])
+    assert r.targets["below_line"].value == pytest.approx(2 / 3) and r.targets["below_line"].probability == 0.0
+    assert res.hist.shape == (3, 101)
+    assert res.hist[0, int(per_capita_low[0] // 500)] == 2.0 and res.hist[0, int(30_000 * 1.09 // 500)] == 1.0
+    assert res.hist.sum() == pytest.approx(3 * 3.0)
+
+
+def test_one_county_without_willing_households_gives_numbers_not_nan():
+    """An uploaded table may cover one county and no willing household: every output stays a number."""
+    r = run_scenario(tiny(household(0), household(1, production=0.0)), scenario())
+    json.dumps({k: c.as_dict() for k, c in r.targets.items()}, allow_nan=False)
+    assert r.targets["N11"].value == 1.0 and r.targets["N11"].detail["coverage_base_year"] == 1.0
+    for table in (r.result.assessment_table(), r.result.annual_table(), r.result.quarterly_table()):
+        assert not table.select_dtypes("number").isna().any().any()
 
 
 def household_words(household_id: str, t: int, draws: int) -> np.ndarray:
@@ -799,8 +842,6 @@ def test_a_household_is_identified_with_the_detection_rate_and_stays_identified(
 def test_a_component_absent_in_the_base_year_gives_numbers_not_nan():
     """A table without property income in the base year: growth is measured against nothing, yet every target
     and its decomposition stays a number (JSON without NaN)."""
-    import json
-
     r = run_scenario(tiny(household(0, prop=0.0)), scenario())
     json.dumps({k: c.as_dict() for k, c in r.targets.items()}, allow_nan=False)
 
@@ -954,6 +995,27 @@ def test_capacity_flags_say_when_a_lever_asks_more_than_the_city_can_absorb():
         assert not flags[within].exceeded and flags[beyond].exceeded, (lever, flags)
     loans = run_scenario(pop, scenario().with_changes({**market, "microcredit.new_lending_10k_yuan": 320.0})).capacity
     assert loans["microcredit.new_lending_10k_yuan"].value == pytest.approx(320 * 1e4 / 46_500 * 0.01 * 3)
+
+
+def test_industry_funds_combine_the_three_sources_and_n5_to_n7_report_them():
+    """§4.1: F = Σ funds × industry share (万元); N5/N6 are the shares as set, N7 the households linked per million."""
+    pop = tiny(*[household(i, willing=True, weight=1_000.0) for i in range(2)])
+    levers = {
+        "funds.central_10k_yuan": 100.0,
+        "funds.provincial_10k_yuan": 200.0,
+        "funds.city_county_10k_yuan": 300.0,
+        "funds.industry_share_central": 0.5,
+        "funds.industry_share_provincial": 0.25,
+        "funds.industry_share_city_county": 0.1,
+        "linking.households_per_million_yuan": 2.0,
+    }
+    r = run_scenario(pop, scenario().with_changes(levers))
+    funds = 100 * 0.5 + 200 * 0.25 + 300 * 0.1
+    assert r.targets["N7"].detail["industry_funds_10k_yuan"] == pytest.approx(funds)
+    assert r.result.linked_by_county[0] == pytest.approx(2.0 * funds / 100)
+    assert r.targets["N7"].value == pytest.approx(2.0) and r.targets["N7"].met is False
+    assert r.targets["N5"].value == 0.5 and r.targets["N5"].met is False
+    assert r.targets["N6"].value == 0.25 and r.targets["N6"].met is False
 
 
 # ------------------------------------------------------------------------------------------- migration
