@@ -1,59 +1,135 @@
-"""Hand-computed cases on a tiny population with every shock switched off (docs/MODEL.md has the equations).
+"""Hand-computed cases on tiny household tables, one behaviour each (docs/MODEL.md; § numbers refer to it).
 
-Each case starts from a *neutral* scenario: no industry funds, no new dual binding, no training, and every flow
-programme at its 2022 level (calibration [programmes_2022]), so that only organic growth moves incomes; then one
-lever is moved and its effect is computed by hand. Amounts are float32 inside the engine: rel 1e-6.
+Each case runs a table of a few households in a region of its own: one or two made-up counties whose calibrated
+households are the table's, so every city-wide programme lands on these households in proportion to their number,
+and ``programme_scale`` sizes the base year's programmes to the table. It starts from a *neutral* scenario —
+shocks, job loss and illness off, assumptions fixed, no industry funds, no new dual binding, loans, tourism gain,
+training or safety net, collective payouts at their base-year level — switches one mechanism on and compares the
+engine with the spec's formula worked out here by hand (the formulas are written again below on purpose, not
+imported from the engine). Sums leave the engine as fixed-point integers of 1/16 yuan per household record: ``ATOL``.
+
+Who stands where in a channel's line is random by design (a uniform of seed and household id); where a case needs
+it, it reads the line from :func:`model.engine.plan.queues` and computes the amounts by hand. Quarter ``i`` of a
+result is ``2023Q1 + i``; ``j`` is the years since the base year 2022.
 """
 
 from __future__ import annotations
+
+import json
+import math
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from model.engine.plan import queues
+from model.engine.reference import TERMS
+from model.engine.rng import STREAM_HOUSEHOLD, keyed, normal, stream_key, uniform
 from model.engine.run import run_scenario
-from model.population.table import INCOME_COMPONENTS, population_from_frame
+from model.engine.simulate import simulate
+from model.engine.targets import p_met_standard_error
+from model.population.table import INCOME_COMPONENTS, Region, population_from_frame, text_keys
 from model.schema import calibration as cal
-from model.schema.fieldspec import COUNTIES
-from model.schema.scenario import Scenario
+from model.schema.scenario import Scenario, scenario_from_dict
 
-REL = 1e-6
-QILIN, XUANWEI = COUNTIES.index("麒麟区"), COUNTIES.index("宣威市")
+ATOL = 0.5  # yuan: each record's terms are rounded to 1/16 yuan before they are summed (a few records)
+SEED = Scenario().simulation.seed
 SEASON = {k: np.asarray(cal.seasonality(k)) for k in INCOME_COMPONENTS}
-G = {"production": 0.12, "wage": 0.09, "property": 0.05, "transfer": 0.03}
+GROWTH = {"production": 0.12, "wage": 0.09, "property": 0.05, "transfer": 0.05}
+QUARTERS = range(12)  # 2023Q1 … 2025Q4
+BASE_INDUSTRY_10K = 130_000 * 0.525 + 60_000 * 0.505 + 25_000 * 0.50  # [programmes_2022] industry funds, 万元
 
 QUIET = {
     f"assumptions.{k}": 0.0
-    for k in ("price_shock_sd", "county_shock_sd", "village_shock_sd", "household_shock_sd", "wage_shock_sd")
+    for k in (
+        "price_shock_sd",
+        "county_shock_sd",
+        "village_shock_sd",
+        "household_shock_sd",
+        "wage_shock_sd",
+        "job_loss_rate",
+        "illness_rate",
+    )
 }
 NEUTRAL = {
     **QUIET,
-    **{f"assumptions.organic_growth_{k}": v for k, v in G.items()},
+    "assumptions.organic_growth_production": GROWTH["production"],
+    "assumptions.organic_growth_wage": GROWTH["wage"],
+    "assumptions.organic_growth_property_transfer": GROWTH["property"],
     "funds.central_10k_yuan": 0.0,
     "funds.provincial_10k_yuan": 0.0,
     "funds.city_county_10k_yuan": 0.0,
+    "assumptions.support_gain_max_yuan": 0.0,
+    "assumptions.asset_gain_max_yuan": 0.0,
     "dual_binding.coverage_target": 0.0,
-    "microcredit.new_lending_10k_yuan": 55_000.0,
-    "microcredit.average_loan_yuan": 46_500.0,
-    "tourism.households_reached": 4_000.0,
-    "training.person_times": 0.0,
-    "collective.dividends_10k_yuan": 2_500.0,
+    "microcredit.new_lending_10k_yuan": 0.0,
+    "tourism.households_reached": 0,
+    "assumptions.tourism_gain_yuan": 0.0,
+    "training.person_times": 0,
+    "collective.dividends_10k_yuan": 2_500.0,  # the base year's payout and share: no change
     "collective.share_first_to_poverty_alleviated": 0.4,
-    "consumption.purchases_10k_yuan": 15_000.0,
-    "simulation.draws": 2,
-    "simulation.end_quarter": "2025Q4",
+    "assumptions.consumption_margin": 0.0,
+    "safety_net.detection_rate": 0.0,
+    "simulation.draws": 1,
+    "simulation.draw_assumptions": False,
+    "simulation.max_standard_error": 0.0,
 }
-CREDIT_THETA = 0.97 * 0.12 - 0.03 * 0.3  # (1 − default)(return − interest) − default × loss share, defaults
 
 
+def industry_split(support: float, assets: float) -> dict[str, float]:
+    """Industry funds' use: household support, collective assets, the rest infrastructure."""
+    return {
+        "industry.household_support_share": support,
+        "industry.collective_assets_share": assets,
+        "industry.infrastructure_share": 1 - support - assets,
+    }
+
+
+ONLY_CONTRACT = {
+    "linking.share_industry_participation": 0.0,
+    "linking.share_land_transfer": 0.0,
+    "linking.share_contract_planting": 1.0,
+    "linking.share_contract_raising": 0.0,
+}
+
+
+# ----------------------------------------------------------------------------------- the spec's formulas
+def ramp(elapsed: float, quarters: float) -> float:
+    """R(e; ρ) of §0: 0 before, 1 after ρ quarters."""
+    return min(max(elapsed / quarters, 0.0), 1.0)
+
+
+def gain(amount: float, gain_max: float, minimum: float, scale: float) -> float:
+    """G(A; g, A_min, σ) of §4: diminishing returns above a least effective amount."""
+    return gain_max * (1 - math.exp(-max(amount - minimum, 0.0) / scale))
+
+
+def ceiling(amount: float, capacity: float) -> float:
+    """S(x; K) of §4: a smooth ceiling."""
+    return amount / (1 + (amount / capacity) ** 4) ** 0.25
+
+
+def year_of(i: int) -> int:
+    return 2023 + i // 4
+
+
+def trend(base: float, component: str, i: int) -> float:
+    """Base-year income grown organically, in projected quarter ``i``."""
+    return base * SEASON[component][i % 4] * (1 + GROWTH[component]) ** (i // 4 + 1)
+
+
+# ------------------------------------------------------------------------------------------ tiny tables
 def household(
     i,
-    county="麒麟区",
+    county="甲县",
     size=3,
     workers=2,
     willing=False,
     bound=False,
     loan=0.0,
+    land=1.0,
     wage=20_000.0,
     production=10_000.0,
     prop=1_000.0,
@@ -71,7 +147,7 @@ def household(
         "industry_willing": willing,
         "dual_bound": bound,
         "microcredit_yuan": loan,
-        "transferable_land_mu": 1.0,
+        "transferable_land_mu": land,
         "wage_income_2022": wage,
         "production_income_2022": production,
         "property_income_2022": prop,
@@ -80,569 +156,889 @@ def household(
     }
 
 
-def tiny(*rows):
-    return population_from_frame(pd.DataFrame(list(rows)), "tiny")
+def tiny(*rows, scale: float = 1.0, villages: float = 1.0):
+    """The rows as a population of a region of their own counties (in order of appearance)."""
+    frame = pd.DataFrame(list(rows))
+    counties = tuple(dict.fromkeys(frame["county"]))
+    households = np.array([frame.loc[frame["county"] == c, "weight"].sum() for c in counties])
+    region = Region("测试市", counties, households, np.full(len(counties), villages), programme_scale=scale)
+    return population_from_frame(frame, "tiny", region=region)
 
 
-def by_households(pop) -> dict[str, float]:
-    """County shares in proportion to the tiny population's households (the default split follows the city's
-    calibrated counts, which would hand a tiny table only a sliver of every programme)."""
-    households = pop.households_by_county()
-    return {c: float(h / households.sum()) for c, h in zip(COUNTIES, households, strict=True) if h > 0}
+def scenario(**changes) -> Scenario:
+    """The neutral scenario with ``changes`` (``section__field=value``)."""
+    return Scenario().with_changes({**NEUTRAL, **{k.replace("__", "."): v for k, v in changes.items()}})
 
 
 def run(pop, **changes):
-    changes = {k.replace("__", "."): v for k, v in changes.items()}
-    changes.setdefault("funds.county_shares", by_households(pop))
-    return run_scenario(pop, Scenario().with_changes({**NEUTRAL, **changes}))
+    return simulate(pop, scenario(**changes))
 
 
-def quarter_year(i):
-    return 2023 + i // 4, i % 4
+def term(result, component: str, name: str) -> np.ndarray:
+    """One decomposition term of one component, city, per projected quarter (yuan, mean over draws)."""
+    return result.terms_sum[component][:, :, TERMS[component].index(name)].sum(axis=0) / result.draws
 
 
-# ----------------------------------------------------------------------------------------- organic
-def test_organic_growth_only_gives_2022_times_growth_times_season():
+def order(pop, line: str) -> list[str]:
+    """Household ids in the order of one channel's line (places ascending; ineligible households left out)."""
+    places = getattr(queues(pop, SEED), line)
+    return [pop.household_id[k] for k in np.argsort(places, kind="stable") if np.isfinite(places[k])]
+
+
+def place_of(pop, line: str) -> dict[str, float]:
+    places = getattr(queues(pop, SEED), line)
+    return dict(zip(pop.household_id, places, strict=True))
+
+
+# ----------------------------------------------------------------------------------------------- §1, §5
+def test_organic_growth_only_gives_base_times_growth_times_season():
     rows = [
         household(0, size=2),
-        household(1, county="宣威市", wage=5_000.0, production=0.0, weight=4.0),
-        household(2, county="宣威市", willing=True, production=25_000.0, prop=0.0, transfer=9_000.0),
+        household(1, county="乙县", wage=5_000.0, production=0.0, weight=4.0),
+        household(2, county="乙县", willing=True, production=25_000.0, prop=0.0, transfer=9_000.0),
     ]
-    pop = tiny(*rows)
-    r = run(pop).result
-    assert r.income["wage"].shape == (9, 12, 2)
+    r = run(tiny(*rows))
     for component in INCOME_COMPONENTS:
-        col = f"{component}_income_2022"
-        for c in (QILIN, XUANWEI):
-            base = sum(h[col] * h["weight"] for h in rows if h["county"] == COUNTIES[c])
-            for i in range(12):
-                year, q = quarter_year(i)
-                expected = base * (1 + G[component]) ** (year - 2022) * SEASON[component][q]
-                np.testing.assert_allclose(r.income[component][c, i], expected, rtol=REL, err_msg=component)
-        others = [k for k in range(9) if k not in (QILIN, XUANWEI)]
-        assert not r.income[component][others].any()
+        for c, county in enumerate(("甲县", "乙县")):
+            base = sum(h[f"{component}_income_2022"] * h["weight"] for h in rows if h["county"] == county)
+            expected = [trend(base, component, i) for i in QUARTERS]
+            np.testing.assert_allclose(r.income[component][c, :, 0], expected, atol=ATOL, err_msg=component)
     for component in ("production", "property"):
-        np.testing.assert_allclose(r.growth(component, 2023), G[component], rtol=1e-5)
-        np.testing.assert_allclose(r.growth(component, 2025, XUANWEI), G[component], rtol=1e-5)
-    assert not r.falling.any()
-    for name, arr in r.contributions.items():
-        if name != "organic":
-            assert not np.any(arr), name
+        np.testing.assert_allclose(r.growth(component, 2023), GROWTH[component], rtol=1e-6)
+    assert not r.falling.any(), "steady growth without shocks: nobody's production falls"
+    for component in INCOME_COMPONENTS:
+        channels = [k for k in r.decomposition(component, 2024) if k != "trend"]
+        assert all(r.decomposition(component, 2024)[k] == 0 for k in channels), component
 
 
-def test_household_per_capita_income_and_monitoring_line():
+def test_results_start_at_the_first_projected_quarter():
+    """§1: the base year is simulated (next test) but its incomes are not reported."""
+    r = run(tiny(household(0)))
+    assert r.quarters[0] == "2023Q1" and r.quarters[-1] == "2025Q4" and len(r.quarters) == 12
+    assert r.years == [2023, 2024, 2025]
+    assert r.reported_years == [2023, 2024, 2025]
+    assert r.income["production"].shape == (1, 12, 1)
+
+
+def test_a_horizon_ending_before_the_first_full_year_runs():
+    r = run_scenario(tiny(household(0)), scenario(simulation__end_quarter="2023Q2"))
+    assert r.result.years == [] and "N1" not in r.targets and r.targets["N5"].value == 0.6
+
+
+def test_per_capita_income_the_monitoring_line_and_the_histogram():
+    """§8: per household the mean over draws of per-capita income after assistance, the share of draws below the
+    line, and 500-yuan bins of the means weighted by households (the top bin holds 50,000 yuan and more)."""
     low = household(1, size=4, wage=12_000.0, production=8_000.0, prop=0.0, transfer=4_000.0, weight=2.0)
     high = household(0, size=1, wage=30_000.0, production=0.0, prop=0.0, transfer=0.0)
     pop = tiny(high, low)
-    r = run(
+    r = run_scenario(
         pop,
-        simulation__monitoring_line_yuan=6_600.0,
-        **{"assumptions.organic_growth_production": 0.0, "assumptions.organic_growth_transfer": 0.0},
-    ).result
-    per_capita_low = {y: (12_000 * 1.09 ** (y - 2022) + 8_000 + 4_000) / 4 for y in (2023, 2024, 2025)}
-    assert per_capita_low[2024] < 6_600 < per_capita_low[2025]
-    order = list(pop.household_id)
-    for y_i, y in enumerate((2023, 2024, 2025)):
-        np.testing.assert_allclose(r.household_pc_mean[order.index("H1"), y_i], per_capita_low[y], rtol=REL)
-        np.testing.assert_allclose(r.household_pc_mean[order.index("H0"), y_i], 30_000 * 1.09 ** (y - 2022), rtol=REL)
-    below = r.below.sum(axis=0)  # (year, draw), weighted households
-    np.testing.assert_array_equal(below[:, 0], [2.0, 2.0, 0.0])
-    np.testing.assert_array_equal(r.household_p_below[order.index("H1")], [1.0, 1.0, 0.0])
-    checks = run_scenario(pop, r.scenario).targets
-    assert checks["below_line"].value == pytest.approx(2 / 3)
-    assert checks["below_line"].met is False and checks["below_line"].probability == 0.0
-    # Histogram of expected per-capita income: 500-yuan bins, weighted households; the top bin is ≥ 50,000.
-    assert r.hist.shape == (3, 101)
-    assert r.hist[0, int(per_capita_low[2023] // 500)] == 2.0
-    assert r.hist[0, int(30_000 * 1.09 // 500)] == 1.0
-    assert r.hist.sum() == pytest.approx(3 * 3.0)
-
-
-# ---------------------------------------------------------------------------------------- industry
-def _industry_case(mode_field, ramp=4.0):
-    """One county, three willing households; 100 万元 of industry funds at 1 household per million → one linked."""
-    rows = [household(i, willing=True) for i in range(3)]
-    pop = tiny(*rows)
-    shares = dict.fromkeys(("industry_participation", "land_transfer", "contract_planting", "contract_raising"), 0.0)
-    shares[mode_field] = 1.0
-    r = run(
-        pop,
-        funds__central_10k_yuan=100.0,
-        funds__industry_share_central=1.0,
-        linking__households_per_million_yuan=1.0,
-        assumptions__industry_ramp_quarters=ramp,
-        **{f"linking.share_{k}": v for k, v in shares.items()},
+        scenario(
+            simulation__monitoring_line_yuan=6_600.0,
+            assumptions__organic_growth_production=0.0,
+            assumptions__organic_growth_property_transfer=0.0,
+        ),
     )
-    return pop, rows, r
-
-
-def _vintages(i, ramp=4.0):
-    """Sum over yearly vintages of industry assets of their ramp in quarter ``i`` (0 = 2023Q1)."""
-    return sum(min(max((i + 1 - 4 * v) / ramp, 0.0), 1.0) for v in range(i // 4 + 1))
-
-
-def test_default_allocation_follows_the_calibrated_county_counts():
-    """Without a county table, programmes are split by the city's calibrated households, whatever table is run."""
-    from model.population.synth import county_household_counts
-
-    counts = county_household_counts()
-    expected = np.array([sum(counts[c].values()) for c in COUNTIES], dtype=float)
-    scenario = Scenario().with_changes({**NEUTRAL, "funds.central_10k_yuan": 100.0})
-    r = run_scenario(tiny(household(0, willing=True)), scenario).result
-    np.testing.assert_allclose(r.allocation, expected / expected.sum(), rtol=1e-12)
-    np.testing.assert_allclose(r.linked_by_county[QILIN], 10 * 100 * 0.6 * expected[QILIN] / expected.sum() / 100)
-
-
-def test_vintages_by_hand():
-    assert [_vintages(i) for i in range(12)] == [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3]
-
-
-@pytest.mark.parametrize("mode", ["contract_planting", "contract_raising"])
-def test_linked_contract_household_receives_return_on_investment_ramped(mode):
-    _, _, r = _industry_case(mode)
-    investment = 100 * 10_000.0  # yuan per linked household per year of funds
-    assert r.result.linked_by_county[QILIN] == 1.0
-    for i in range(12):
-        year, q = quarter_year(i)
-        organic = 3 * 10_000 * 1.12 ** (year - 2022) * SEASON["production"][q]
-        added = 0.04 * investment * _vintages(i) * SEASON["production"][q]
-        np.testing.assert_allclose(r.result.income["production"][QILIN, i], organic + added, rtol=REL)
-        np.testing.assert_allclose(r.result.contributions["industry"][QILIN, i], added, rtol=REL)
-    wage_organic = 3 * 20_000 * 1.09 * SEASON["wage"]
-    np.testing.assert_allclose(r.result.income["wage"][QILIN, :4, 0], wage_organic, rtol=REL)
-    pc = r.result.household_pc_mean[:, 0] * 3  # household income 2023
-    base_2023 = 20_000 * 1.09 + 10_000 * 1.12 + 1_000 * 1.05 + 4_000 * 1.03
-    gains = np.sort(pc - base_2023)
-    seasonal_vintages_2023 = sum(_vintages(i) * SEASON["production"][i] for i in range(4))  # 0.75
-    np.testing.assert_allclose(gains, [0, 0, 0.04 * investment * seasonal_vintages_2023], rtol=REL, atol=0.05)
-
-
-def test_participation_splits_the_return_into_wage_and_dividend():
-    _, _, r = _industry_case("industry_participation")
+    per_capita_low = [(12_000 * 1.09**j + 8_000 + 4_000) / 4 for j in (1, 2, 3)]
+    assert per_capita_low[1] < 6_600 < per_capita_low[2]
+    rows = list(pop.household_id)
     res = r.result
-    investment = 1e6
-    for i in range(12):
-        year, q = quarter_year(i)
-        v = _vintages(i)
-        np.testing.assert_allclose(
-            res.income["wage"][QILIN, i],
-            3 * 20_000 * 1.09 ** (year - 2022) * SEASON["wage"][q] + 0.04 * 0.6 * investment * v * SEASON["wage"][q],
-            rtol=REL,
-        )
-        np.testing.assert_allclose(
-            res.income["property"][QILIN, i],
-            3 * 1_000 * 1.05 ** (year - 2022) * SEASON["property"][q]
-            + 0.04 * 0.4 * investment * v * SEASON["property"][q],
-            rtol=REL,
-        )
-        np.testing.assert_allclose(
-            res.income["production"][QILIN, i], 3 * 10_000 * 1.12 ** (year - 2022) * SEASON["production"][q], rtol=REL
-        )
+    np.testing.assert_allclose(res.household_pc_mean[rows.index("H1")], per_capita_low, rtol=1e-12)
+    np.testing.assert_allclose(res.household_pc_mean[rows.index("H0")], [30_000 * 1.09**j for j in (1, 2, 3)])
+    np.testing.assert_array_equal(res.household_p_below[rows.index("H1")], [1.0, 1.0, 0.0])
+    np.testing.assert_array_equal(res.below[0, :, 0], [2.0, 2.0, 0.0])
+    assert r.targets["below_line"].value == pytest.approx(2 / 3) and r.targets["below_line"].probability == 0.0
+    assert res.hist.shape == (3, 101)
+    assert res.hist[0, int(per_capita_low[0] // 500)] == 2.0 and res.hist[0, int(30_000 * 1.09 // 500)] == 1.0
+    assert res.hist.sum() == pytest.approx(3 * 3.0)
 
 
-def test_land_transfer_pays_rent_as_property_income():
-    _, _, r = _industry_case("land_transfer", ramp=1.0)
-    for i in range(12):
-        year, q = quarter_year(i)
-        expected = (
-            3 * 1_000 * 1.05 ** (year - 2022) * SEASON["property"][q]
-            + 0.04 * 1e6 * (i // 4 + 1) * SEASON["property"][q]
-        )
-        np.testing.assert_allclose(r.result.income["property"][QILIN, i], expected, rtol=REL)
-
-
-def test_unwilling_households_are_linked_only_after_the_willing():
-    rows = [household(0), household(1, willing=True), household(2)]
-    pop = tiny(*rows)
-    r = run(
-        pop,
-        funds__central_10k_yuan=100.0,
-        funds__industry_share_central=1.0,
-        linking__households_per_million_yuan=1.0,
-        linking__share_industry_participation=0.0,
-        linking__share_land_transfer=0.0,
-        linking__share_contract_planting=1.0,
-        linking__share_contract_raising=0.0,
-    )
-    gain = r.result.household_pc_mean[:, 0] * 3 - (20_000 * 1.09 + 10_000 * 1.12 + 1_000 * 1.05 + 4_000 * 1.03)
-    assert list(pop.household_id[gain > 1]) == ["H1"]
-
-
-def test_n7_effective_households_per_million_and_its_cap():
-    pop, _, r = _industry_case("contract_planting")
-    n7 = r.targets["N7"]
-    assert n7.value == pytest.approx(1.0) and n7.target == 10 and n7.met is False
-    assert n7.detail["linked_households"] == 1.0 and n7.detail["industry_funds_10k_yuan"] == 100.0
-    # 1,000 万元 at 10 per million wants 100 households; the county has 3, so the effective value is 0.3.
-    capped = run(
-        pop,
-        funds__central_10k_yuan=1_000.0,
-        funds__industry_share_central=1.0,
-        linking__households_per_million_yuan=10.0,
-    ).targets["N7"]
-    assert capped.value == pytest.approx(0.3) and capped.met is False
-    ok = run(
-        tiny(*[household(i, willing=True, weight=50.0) for i in range(3)]),
-        funds__central_10k_yuan=1_000.0,
-        funds__industry_share_central=1.0,
-        linking__households_per_million_yuan=10.0,
-    ).targets["N7"]
-    assert ok.value == pytest.approx(10.0) and ok.met is True
-
-
-def test_industry_funds_combine_the_three_sources():
-    pop = tiny(*[household(i, willing=True, weight=1_000.0) for i in range(2)])
-    r = run(
-        pop,
-        funds__central_10k_yuan=100.0,
-        funds__provincial_10k_yuan=200.0,
-        funds__city_county_10k_yuan=300.0,
-        funds__industry_share_central=0.5,
-        funds__industry_share_provincial=0.25,
-        funds__industry_share_city_county=0.1,
-        linking__households_per_million_yuan=2.0,
-    )
-    funds = 100 * 0.5 + 200 * 0.25 + 300 * 0.1
-    assert r.targets["N7"].detail["industry_funds_10k_yuan"] == pytest.approx(funds)
-    assert r.result.linked_by_county[QILIN] == pytest.approx(2.0 * funds / 100)
-    assert r.targets["N5"].value == 0.5 and r.targets["N5"].met is False
-    assert r.targets["N6"].value == 0.25 and r.targets["N6"].met is False
-
-
-# ------------------------------------------------------------------------------------ dual binding
-def test_dual_binding_premium_ramps_from_each_households_binding_quarter():
-    """Two willing, unbound households; coverage 0 → 100% by 2023Q4 (4 quarters): ranks 0 and ½ bind at the
-    start of 2023Q1 and 2023Q3, and their premium ramps over 2 quarters."""
-    rows = [household(0, willing=True), household(1, willing=True, production=20_000.0)]
-    pop = tiny(*rows)
-    r = run(
-        pop,
-        dual_binding__coverage_target=1.0,
-        dual_binding__target_quarter="2023Q4",
-        assumptions__dual_binding_premium=0.25,
-        assumptions__dual_binding_ramp_quarters=2.0,
-    )
-    res = r.result
-    ramp_first = [0.5, 1, 1, 1] + [1] * 8
-    ramp_second = [0, 0, 0.5, 1] + [1] * 8
-    order = list(pop.household_id)
-    first, second = (rows[0], rows[1]) if order.index("H0") == 0 else (rows[1], rows[0])
-    premium_both = np.array(
-        [
-            first["production_income_2022"] * a + second["production_income_2022"] * b
-            for a, b in zip(ramp_first, ramp_second, strict=True)
-        ]
-    )
-    # Which household is first in line is random (seeded); try both assignments and require one to match.
-    for a, b in ((rows[0], rows[1]), (rows[1], rows[0])):
-        premium = np.array(
-            [
-                a["production_income_2022"] * x + b["production_income_2022"] * y
-                for x, y in zip(ramp_first, ramp_second, strict=True)
-            ]
-        )
-        expected = [
-            (30_000 + 0.25 * premium[i])
-            * 1.12 ** (quarter_year(i)[0] - 2022)
-            * SEASON["production"][quarter_year(i)[1]]
-            for i in range(12)
-        ]
-        if np.allclose(res.income["production"][QILIN, :, 0], expected, rtol=REL):
-            break
-    else:
-        pytest.fail(f"production {res.income['production'][QILIN, :, 0]} matches neither order ({premium_both})")
-    np.testing.assert_allclose(res.coverage[QILIN, :4], [0.25, 0.5, 0.75, 1.0])
-    assert res.coverage_city("2023Q4") == 1.0
-    n11 = r.targets["N11"]
-    assert n11.value == 1.0 and n11.met is True and n11.detail["coverage_2022"] == 0.0
-
-
-def test_already_bound_households_get_no_new_premium():
-    pop = tiny(household(0, willing=True, bound=True), household(1, willing=True, bound=True))
-    r = run(pop, dual_binding__coverage_target=1.0, assumptions__dual_binding_premium=0.6)
-    year_factor = np.array([1.12 ** (quarter_year(i)[0] - 2022) * SEASON["production"][i % 4] for i in range(12)])
-    np.testing.assert_allclose(r.result.income["production"][QILIN, :, 0], 20_000 * year_factor, rtol=REL)
-    assert r.targets["N11"].detail["coverage_2022"] == 1.0
-
-
-def test_coverage_target_below_current_coverage_changes_nothing():
-    pop = tiny(household(0, willing=True, bound=True), household(1, willing=True))
-    low = run(pop, dual_binding__coverage_target=0.2).result
-    np.testing.assert_allclose(low.coverage[QILIN], 0.5)
-    zero = run(pop, dual_binding__coverage_target=0.0).result
-    np.testing.assert_array_equal(low.income["production"], zero.income["production"])
-
-
-# ------------------------------------------------------------------------------------- microcredit
-def test_microcredit_acts_through_the_change_of_loan_size():
-    pop = tiny(*[household(i, willing=True) for i in range(3)], household(3))
-    r = run(pop, microcredit__average_loan_yuan=50_000.0)
-    for i in range(12):
-        year, q = quarter_year(i)
-        organic = 4 * 10_000 * 1.12 ** (year - 2022) * SEASON["production"][q]
-        added = 3 * (50_000 - 46_500) * CREDIT_THETA * SEASON["production"][q]
-        np.testing.assert_allclose(r.result.income["production"][QILIN, i], organic + added, rtol=REL)
-        np.testing.assert_allclose(r.result.contributions["microcredit"][QILIN, i], added, rtol=REL)
-
-
-def test_fewer_borrowers_than_in_2022_lose_the_loans_income():
-    """Lending covering one borrower per county where 2022 reached all: the others lose (loan × credit theta)."""
-    pop = tiny(*[household(i, willing=True) for i in range(4)])
-    lending = 46_500 / 10_000  # 万元: exactly one loan of 46,500 yuan
-    r = run(pop, microcredit__new_lending_10k_yuan=lending)
-    for i in range(12):
-        year, q = quarter_year(i)
-        expected = (4 * 10_000 * 1.12 ** (year - 2022) - 3 * 46_500 * CREDIT_THETA) * SEASON["production"][q]
-        np.testing.assert_allclose(r.result.income["production"][QILIN, i], expected, rtol=REL)
-    assert r.targets["N9"].value == lending and r.targets["N9"].met is False
-
-
-# -------------------------------------------------------------------------------- falls and points
-def test_falling_share_points_lost_and_wudan_by_hand():
-    """4 households in each of two counties; lending for ½ borrower in 麒麟区 and 1½ in 宣威市 (county shares
-    ¼ / ¾). Households losing their 2022 loan fall below their 2022 year-to-date production in every quarter
-    of 2023 (not in 2024, when organic growth lifts them above their 2023 level)."""
-    rows = [household(i, willing=True, weight=2.0) for i in range(4)]
-    rows += [household(i, county="宣威市", willing=True, weight=2.0) for i in range(4, 8)]
-    pop = tiny(*rows)
-    r = run(
-        pop, funds__county_shares={"麒麟区": 0.25, "宣威市": 0.75}, microcredit__new_lending_10k_yuan=4.65 * 2 * 2
-    )  # borrowers: 4 × ¼ = 1 loan-size unit… weighted
-    res = r.result
-    # Weighted borrowers: 18.6 万元 / 46,500 yuan = 4 loans → ¼: 1, ¾: 3 (each record stands for 2 households),
-    # so 麒麟区 reaches its first record (position 0 < 1), 宣威市 its first two (positions 0, 2 < 3).
-    falling_qilin, falling_xuanwei = 3 * 2.0, 2 * 2.0
-    np.testing.assert_array_equal(res.falling[QILIN, :4, 0], falling_qilin)
-    np.testing.assert_array_equal(res.falling[XUANWEI, :4, 0], falling_xuanwei)
-    assert not res.falling[:, 4:].any()
-    city = (falling_qilin + falling_xuanwei) / 16
-    np.testing.assert_allclose(res.city_falling[:4, 0], city)
-    np.testing.assert_allclose(res.county_falling[QILIN, :4, 0], 0.75)
-    expected_points = 0.5 * (0.75 - city) * 100
-    np.testing.assert_allclose(res.points_lost[QILIN, :4, 0], expected_points)
-    np.testing.assert_array_equal(res.points_lost[XUANWEI, :4, 0], 0.0)
-    assert res.wudan[QILIN, :4].all() and not res.wudan[XUANWEI].any()
-    n3, n4 = r.targets["N3"], r.targets["N4"]
-    assert n3.value == pytest.approx(city) and n3.met is False and n3.probability == 0.0
-    assert n3.detail["points_lost_by_county"]["麒麟区"] == pytest.approx(expected_points)
-    assert n4.value == 1.0 and n4.detail["counties"] == ["麒麟区"] and n4.met is False
-    table = res.assessment_table()
-    row = table[(table["quarter"] == "2023Q2") & (table["county"] == "麒麟区")].iloc[0]
-    other = table[(table["quarter"] == "2023Q2") & (table["county"] == "宣威市")].iloc[0]
-    assert row["points_lost"] == pytest.approx(expected_points) and bool(row["wudan"])
-    assert row["rank"] == other["rank"] + 1  # ranked by falling share, lowest first
-    assert row["excess_pp"] == pytest.approx((0.75 - city) * 100)
-
-
-def test_equal_income_is_not_a_fall():
-    """With no growth, no shocks and no policy change, year-to-date production equals 2022's: nobody falls."""
-    from model.population.synth import generate_frame
-
-    frame = generate_frame().sample(500, random_state=2)
-    pop = population_from_frame(frame, "500 households")
-    r = run(pop, assumptions__organic_growth_production=0.0, microcredit__new_lending_10k_yuan=50_000.0)
-    assert not r.result.income["production"].std(axis=-1).any()
-    assert not r.result.falling.any(), r.result.falling.sum(axis=0)[:, 0]
-
-
-def test_production_clamps_at_zero():
-    pop = tiny(household(0, willing=True, production=1_000.0), household(1, willing=True, production=1_000.0))
-    r = run(pop, microcredit__new_lending_10k_yuan=0.0).result  # both lose a 2022 loan worth ≈ 4,994 yuan a year
-    assert not r.income["production"].any()
-    np.testing.assert_array_equal(r.falling[QILIN, :4], 2.0)
-
-
-# ------------------------------------------------------------------------------- training, others
-def test_training_stock_one_household_per_year_in_line():
-    """One person-time per year: households with workers are trained one a year; each gains from the next
-    quarter on, ramped over 2 quarters; a household without workers is never trained."""
-    rows = [household(i, size=2, workers=1) for i in range(3)] + [household(3, size=2, workers=0)]
-    pop = tiny(*rows)
-    r = run(
-        pop,
-        training__person_times=1.0,
-        assumptions__training_wage_gain_yuan=1_500.0,
-        assumptions__training_ramp_quarters=2.0,
-    )
-    ramp = {0: [0.5] + [1] * 11, 1: [0] * 4 + [0.5] + [1] * 7, 2: [0] * 8 + [0.5, 1, 1, 1]}
-    for i in range(12):
-        year, q = quarter_year(i)
-        trained = sum(ramp[k][i] for k in ramp)
-        expected = (4 * 20_000 * 1.09 ** (year - 2022) + 1_500 * trained) * SEASON["wage"][q]
-        np.testing.assert_allclose(r.result.income["wage"][QILIN, i], expected, rtol=REL)
-    idx = list(pop.household_id).index("H3")
-    np.testing.assert_allclose(
-        r.result.household_pc_mean[idx, 2] * 2,
-        20_000 * 1.09**3 + 10_000 * 1.12**3 + 1_000 * 1.05**3 + 4_000 * 1.03**3,
-        rtol=REL,
-    )
-    assert r.targets["N18"].value == 1.0 and r.targets["N18"].met is False
-
-
-def test_collective_proceeds_are_shared_equally_per_household():
-    rows = [household(0, size=1), household(1, size=5), household(2, county="宣威市", weight=3.0)]
-    pop = tiny(*rows)
-    r = run(pop, collective__dividends_10k_yuan=3_500.0, collective__share_first_to_poverty_alleviated=0.4)
-    delta = (3_500 * 0.4 - 2_500 * 0.4) * 10_000.0  # yuan a year beyond 2022, city-wide
-    share = {QILIN: 2 / 5, XUANWEI: 3 / 5}  # allocation by weighted households
-    for c, s in share.items():
-        for i in range(12):
-            year, q = quarter_year(i)
-            n_records_prop = {QILIN: 2 * 1_000, XUANWEI: 3 * 1_000}[c]
-            expected = (
-                n_records_prop * 1.05 ** (year - 2022) * SEASON["property"][q] + delta * s * SEASON["property"][q]
-            )
-            np.testing.assert_allclose(r.result.income["property"][c, i], expected, rtol=REL)
-    order = list(pop.household_id)
-    each = delta * 2 / 5 / 2
-    base = 20_000 * 1.09 + 10_000 * 1.12 + 1_000 * 1.05 + 4_000 * 1.03
-    np.testing.assert_allclose(r.result.household_pc_mean[order.index("H0"), 0], (base + each) / 1, rtol=REL)
-    np.testing.assert_allclose(r.result.household_pc_mean[order.index("H1"), 0], (base + each) / 5, rtol=REL)
-
-
-def test_tourism_and_consumption_deltas():
-    pop = tiny(household(0, willing=True, production=30_000.0), household(1, willing=True), household(2))
-    r = run(
-        pop,
-        tourism__households_reached=0.0,
-        consumption__purchases_10k_yuan=16_000.0,
-        assumptions__tourism_gain_yuan=5_000.0,
-        assumptions__consumption_margin=0.15,
-    )
-    # Tourism falls from 2022's level (all three reached) to none; consumption adds 1,000 万元 × margin, shared
-    # among willing households by 2022 production (all of it lands in this one county).
-    delta = -3 * 5_000.0 + 1_000 * 10_000.0 * 0.15
-    for i in range(12):
-        year, q = quarter_year(i)
-        expected = (50_000 * 1.12 ** (year - 2022) + delta) * SEASON["production"][q]
-        np.testing.assert_allclose(r.result.income["production"][QILIN, i], expected, rtol=REL)
-    np.testing.assert_allclose(r.result.contributions["tourism"][QILIN, 0], -15_000 * SEASON["production"][0])
-
-
-def test_contributions_table_per_capita_and_per_10k_yuan():
-    _, _, r = _industry_case("contract_planting")
-    table = r.contributions
-    industry_2023 = table[(table["year"] == 2023) & (table["channel"] == "industry")]["value"].iloc[0]
-    added_2023 = 0.04 * 1e6 * sum(_vintages(i) * SEASON["production"][i] for i in range(4))
-    assert industry_2023 == pytest.approx(added_2023 / 9, rel=REL)  # 3 households × 3 persons
-    per_10k = table[(table["year"] == 2023) & (table["channel"] == "per_10k_yuan_industry_funds")]["value"].iloc[0]
-    assert per_10k == pytest.approx(added_2023 / 100, rel=REL)
-    organic_2023 = table[(table["year"] == 2023) & (table["channel"] == "organic")]["value"].iloc[0]
-    assert organic_2023 == pytest.approx(3 * (20_000 * 0.09 + 10_000 * 0.12 + 1_000 * 0.05 + 4_000 * 0.03) / 9, rel=REL)
-
-
-def test_draws_are_identical_without_shocks_or_drawn_assumptions():
-    pop = tiny(*[household(i, willing=True) for i in range(3)])
-    r = run(pop, simulation__draws=3, dual_binding__coverage_target=1.0).result
-    for arr in r.income.values():
-        np.testing.assert_array_equal(arr[..., 0:1].repeat(3, axis=-1), arr)
-
-
-def test_one_county_without_willing_households_gives_no_nan():
+def test_one_county_without_willing_households_gives_numbers_not_nan():
     """An uploaded table may cover one county and no willing household: every output stays a number."""
-    import json
-
-    pop = tiny(household(0), household(1, production=0.0))
-    r = run(pop, simulation__draws=1)
+    r = run_scenario(tiny(household(0), household(1, production=0.0)), scenario())
     json.dumps({k: c.as_dict() for k, c in r.targets.items()}, allow_nan=False)
-    assert r.targets["N11"].value == 1.0 and r.targets["N11"].detail["coverage_2022"] == 1.0
+    assert r.targets["N11"].value == 1.0 and r.targets["N11"].detail["coverage_base_year"] == 1.0
     for table in (r.result.assessment_table(), r.result.annual_table(), r.result.quarterly_table()):
         assert not table.select_dtypes("number").isna().any().any()
 
 
-def test_horizon_ending_before_the_first_full_year_runs():
-    r = run(tiny(household(0)), simulation__end_quarter="2023Q2")
-    assert r.result.years == [] and "N1" not in r.targets and r.targets["N5"].value == 0.6
+def household_words(household_id: str, t: int, draws: int) -> np.ndarray:
+    """§7: the household stream's random words of (seed, household id, quarter, draw); lane 0 is the production
+    normal, lane 3 the detection uniform."""
+    key = text_keys([household_id])[0] ^ stream_key(SEED, STREAM_HOUSEHOLD)
+    return keyed(key, t, np.arange(draws, dtype=np.uint64))
 
 
-# ------------------------------------------------------------------------------------------- shocks
-def test_shocks_multiply_production_damped_for_bound_households_and_clamped_at_zero():
-    """Y = det × max(0, 1 + χ_village (1 − bound × damping)), with χ the common shock of the household's village
-    (household and wage shocks off); det is the same scenario's production without shocks."""
-    from model.engine.shocks import common_shocks
-    from model.engine.simulate import FIRST_QUARTER
+def household_normal(household_id: str, t: int, draws: int) -> np.ndarray:
+    return normal(household_words(household_id, t, draws), 0)
 
-    pop = tiny(household(0), household(1, county="宣威市", willing=True, bound=True))
-    sds = {
-        "assumptions.price_shock_sd": 0.3,
-        "assumptions.county_shock_sd": 0.3,
-        "assumptions.village_shock_sd": 0.3,
-        "assumptions.dual_binding_damping": 0.5,
+
+def test_falls_are_measured_against_a_noisy_base_year():
+    """§1, §8: 2023's year-to-date production is compared with the base year's *simulated* quarters, shocks and all.
+
+    One household, household shocks only (sd 0.2), production growing 5%: Y(t, d) = X·s(q)·1.05^j·(1 + 0.2·z(t, d))
+    with z the documented counter-based normal; it falls in 2023Q1 when Y(2023Q1) < Y(2022Q1) of the same draw.
+    """
+    draws, sd, g = 48, 0.2, 0.05
+    pop = tiny(household(0))
+    r = run(
+        pop,
+        simulation__draws=draws,
+        assumptions__household_shock_sd=sd,
+        assumptions__organic_growth_production=g,
+    )
+    x, s = 10_000.0, SEASON["production"]
+    z_base = household_normal("H0", 4 * 2022, draws)
+    for i in range(4):
+        z = household_normal("H0", 4 * 2023 + i, draws)
+        np.testing.assert_allclose(r.income["production"][0, i], x * s[i] * (1 + g) * (1 + sd * z), atol=ATOL)
+    y_2023q1 = x * s[0] * (1 + g) * (1 + sd * household_normal("H0", 4 * 2023, draws))
+    y_2022q1 = x * s[0] * (1 + sd * z_base)
+    np.testing.assert_array_equal(r.falling[0, 0], (y_2023q1 < y_2022q1 * (1 - 1e-5)).astype(float))
+    against_smooth = y_2023q1 < x * s[0]
+    assert (against_smooth != (y_2023q1 < y_2022q1)).any(), "the case must tell a noisy base year from a smooth one"
+
+
+# ------------------------------------------------------------------------------------------- §4.1 support
+SUPPORT = {"assumptions.support_gain_max_yuan": 6_000.0, "assumptions.support_min_yuan": 1_000.0}
+
+
+@pytest.mark.parametrize(
+    "support_share, amount",
+    [(0.025, 1_000.0), (0.25, 10_000.0), (1.0, 40_000.0)],
+    ids=["at-the-minimum", "on-the-slope", "near-the-ceiling"],
+)
+def test_household_support_gains_g_of_a_in_its_year_and_phi_to_the_k_after(support_share, amount):
+    """Four willing records of 25 households; 100 万元 at 25 households per million link 25 households a year.
+
+    A = 10⁴ F β_S / L = 40,000 β_S yuan; vintage v's recipients gain G_S(A) in year v and φ^k of it k years later,
+    spread over the year by the production seasonality. Compared with the same table without funds, so that the
+    base year's support fading away (next test) cancels.
+    """
+    pop = tiny(*[household(i, willing=True, weight=25.0) for i in range(4)])
+    levers = {
+        **SUPPORT,
+        "funds.central_10k_yuan": 100.0,
+        "funds.industry_share_central": 1.0,
+        "linking.households_per_million_yuan": 25.0,
+        **industry_split(support_share, 0.0),
     }
-    shocked = run(pop, simulation__draws=64, **sds)
-    quiet = run(pop, simulation__draws=64)
-    s = shocked.scenario
-    draws = s.simulation.draws
-    chi = common_shocks(
-        s.simulation.seed,
-        list(range(FIRST_QUARTER, FIRST_QUARTER + 12)),
-        draws,
-        pop.village_county,
-        np.full(draws, 0.3),
-        np.full(draws, 0.5),
-        np.full(draws, 0.3),
-        np.full(draws, 0.3),
+    with_funds = simulate(pop, scenario().with_changes(levers))
+    without = simulate(pop, scenario().with_changes({**levers, "funds.central_10k_yuan": 0.0}))
+    g, phi = gain(amount, 6_000.0, 1_000.0, 8_000.0), 0.3
+    yearly = {2023: 25 * g, 2024: 25 * g * (1 + phi), 2025: 25 * g * (1 + phi + phi**2)}
+    expected = [yearly[year_of(i)] * SEASON["production"][i % 4] for i in QUARTERS]
+    added = with_funds.income["production"][0, :, 0] - without.income["production"][0, :, 0]
+    np.testing.assert_allclose(added, expected, atol=2 * ATOL)
+    assert with_funds.linked_by_county[0] == pytest.approx(25.0)
+    if amount == 1_000.0:
+        assert not added.any(), "an amount at the least effective amount yields nothing"
+
+
+def test_base_year_support_recipients_lose_what_fades():
+    """§4.1: the base year's support went to the end of the industry line and fades: φ^{k−1} G_S(A^B) (1 − φ^j).
+
+    programme_scale sizes the base year's industry funds to 500 万元: at 10 households per million they reached
+    L^B = 50 of the table's 100 households with A^B = 80,000 yuan each. The last 50 places are the base year's
+    recipients (k = 1), the 50 before them the year before's (k = 2); only those on the support route (uniform below
+    0.3 / 0.8, the default split) had support. No scenario funds: they only lose.
+    """
+    scale = 500 / BASE_INDUSTRY_10K
+    pop = tiny(*[household(i, willing=True, weight=10.0) for i in range(10)], scale=scale)
+    r = run(pop, **{k.replace(".", "__"): v for k, v in SUPPORT.items()})
+    g_base, phi = gain(80_000.0, 6_000.0, 1_000.0, 8_000.0), 0.3
+    place, route = place_of(pop, "industry"), dict(zip(pop.household_id, queues(pop, SEED).route, strict=True))
+    k = {h: 1 if place[h] >= 50 else 2 for h in pop.household_id}
+    routed = [h for h in pop.household_id if route[h] < 0.3 / 0.8]
+    assert {k[h] for h in routed} == {1, 2}, "the case needs recipients of both past years"
+    for i in QUARTERS:
+        j = i // 4 + 1
+        lost = sum(10 * g_base * phi ** (k[h] - 1) * (1 - phi**j) for h in routed)
+        expected = trend(1_000_000.0, "production", i) - lost * SEASON["production"][i % 4]
+        assert r.income["production"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
+
+
+# ------------------------------------------------------------------------------------------- §4.1 assets
+ASSETS = {
+    "assumptions.asset_gain_max_yuan": 6_000.0,
+    "assumptions.asset_min_yuan": 2_000.0,
+    "assumptions.asset_scale_yuan": 80_000.0,
+    "assumptions.asset_failure_rate": 0.2,
+    "assumptions.industry_ramp_quarters": 4.0,
+    "funds.central_10k_yuan": 100.0,
+    "funds.industry_share_central": 1.0,
+    "linking.households_per_million_yuan": 25.0,
+    **industry_split(0.0, 1.0),
+}
+
+
+def asset_run_one(i: int, v: int) -> float:
+    """run(t) = R(t + 1 − t_v; 4)·(1 − 0.2)^((t − t_v)/4) of vintage ``v`` (t_v = 4v) in quarter ``i``."""
+    return ramp(i - 4 * v + 1, 4) * 0.8 ** ((i - 4 * v) / 4) if i >= 4 * v else 0.0
+
+
+def asset_run(i: int) -> float:
+    """Σ over the vintages built by quarter ``i`` of their run, one record each."""
+    return sum(asset_run_one(i, v) for v in range(i // 4 + 1))
+
+
+def asset_case(**modes):
+    """Four willing records of 25 households; one record linked a year (v = 0, 1, 2), A = 40,000 yuan each."""
+    pop = tiny(*[household(i, willing=True, weight=25.0, land=2.0) for i in range(4)])
+    shares = dict.fromkeys(ONLY_CONTRACT, 0.0) | {f"linking.share_{k}": v for k, v in modes.items()}
+    return simulate(pop, scenario().with_changes({**ASSETS, **shares}))
+
+
+def test_contract_linking_adds_production_after_a_ramp_with_failures():
+    r = asset_case(contract_planting=1.0)
+    g = gain(40_000.0, 6_000.0, 2_000.0, 80_000.0)
+    for i in QUARTERS:
+        expected = trend(1_000_000.0, "production", i) + 25 * g * asset_run(i) * SEASON["production"][i % 4]
+        assert r.income["production"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
+        assert r.income["wage"][0, i, 0] == pytest.approx(trend(2_000_000.0, "wage", i), abs=ATOL)
+    assert [asset_run(i) for i in range(5)] == pytest.approx(
+        [0.25, 0.5 * 0.8**0.25, 0.75 * 0.8**0.5, 0.8**0.75, 0.8 + 0.25]
     )
-    det = quiet.result.income["production"]
-    for c, damping in ((QILIN, 0.0), (XUANWEI, 0.5)):
-        village = pop.village[pop.county == c][0]
-        factor = np.maximum(0.0, 1 + chi[:, village, :] * (1 - damping))
-        np.testing.assert_allclose(shocked.result.income["production"][c], det[c] * factor, rtol=2e-6, atol=1e-3)
-    assert (shocked.result.income["production"][QILIN] == 0).any()  # clamping happened
-    np.testing.assert_array_equal(shocked.result.income["wage"], quiet.result.income["wage"])
 
 
-def test_wage_shock_is_city_wide():
-    from model.engine.shocks import wage_shocks
-    from model.engine.simulate import FIRST_QUARTER
+def test_participation_splits_the_asset_income_into_wage_and_dividend():
+    r = asset_case(industry_participation=1.0)
+    g, omega = gain(40_000.0, 6_000.0, 2_000.0, 80_000.0), 0.6
+    for i in QUARTERS:
+        asset = 25 * g * asset_run(i)
+        wage = trend(2_000_000.0, "wage", i) + omega * asset * SEASON["wage"][i % 4]
+        prop = trend(100_000.0, "property", i) + (1 - omega) * asset * SEASON["property"][i % 4]
+        assert r.income["wage"][0, i, 0] == pytest.approx(wage, abs=ATOL), f"quarter {i}"
+        assert r.income["property"][0, i, 0] == pytest.approx(prop, abs=ATOL), f"quarter {i}"
+        assert r.income["production"][0, i, 0] == pytest.approx(trend(1_000_000.0, "production", i), abs=ATOL)
 
-    pop = tiny(household(0), household(1, county="宣威市"))
-    shocked = run(pop, simulation__draws=8, assumptions__wage_shock_sd=0.1)
-    quiet = run(pop, simulation__draws=8)
-    s = shocked.scenario
-    eps = wage_shocks(s.simulation.seed, list(range(FIRST_QUARTER, FIRST_QUARTER + 12)), 8, np.full(8, 0.1))
-    for c in (QILIN, XUANWEI):
-        np.testing.assert_allclose(
-            shocked.result.income["wage"][c], quiet.result.income["wage"][c] * (1 + eps), rtol=1e-6
+
+def test_land_transfer_pays_rent_and_gives_up_own_farming():
+    """Rent 500 yuan/mu as property, − 250 yuan/mu forgone production, × 2 mu × run: not the asset's G_A."""
+    r = asset_case(land_transfer=1.0)
+    for i in QUARTERS:
+        mu_running = 25 * 2.0 * asset_run(i)
+        prop = trend(100_000.0, "property", i) + 500 * mu_running * SEASON["property"][i % 4]
+        prod = trend(1_000_000.0, "production", i) - 250 * mu_running * SEASON["production"][i % 4]
+        assert r.income["property"][0, i, 0] == pytest.approx(prop, abs=ATOL), f"quarter {i}"
+        assert r.income["production"][0, i, 0] == pytest.approx(prod, abs=ATOL), f"quarter {i}"
+
+
+def first_year_run() -> float:
+    """Σ_q s_P(q)·run(q) of a vintage in its first year (ramp 4 quarters, failure rate 5%)."""
+    return sum(SEASON["production"][q] * ramp(q + 1, 4) * 0.95 ** (q / 4) for q in range(4))
+
+
+@pytest.mark.parametrize(
+    "per_million, linked, amount",
+    [(10.0, 10.0, 80_000.0), (100.0, 100.0, 8_000.0)],
+    ids=["N7-floor", "ten-times-broader"],
+)
+def test_breadth_against_depth(per_million, linked, amount):
+    """§4.1: L = n_L F / 100 households each stand for A = 10⁴ F (β_S + β_A) / L yuan and gain G_A(A).
+
+    100 万元, 80% on assets: 10 per million → 10 households of 80,000 yuan, G_A ≈ 3,737 yuan a year (4.7%);
+    100 per million → 100 households of 8,000 yuan, G_A ≈ 434 yuan (5.4%): the figures MODEL.md quotes.
+    """
+    pop = tiny(*[household(i, willing=True, weight=10.0) for i in range(10)])
+    changes = {
+        **ASSETS,
+        **ONLY_CONTRACT,
+        "assumptions.asset_failure_rate": 0.05,
+        **industry_split(0.0, 0.8),
+        "linking.households_per_million_yuan": per_million,
+    }
+    r = run_scenario(pop, scenario().with_changes(changes))
+    g = gain(amount, 6_000.0, 2_000.0, 80_000.0)
+    assert g == pytest.approx({80_000.0: 3_737, 8_000.0: 434}[amount], abs=1)
+    assert r.result.linked_by_county[0] == pytest.approx(linked)
+    assert r.targets["N7"].value == pytest.approx(per_million)
+    gained = term(r.result, "production", "industry_assets")[:4].sum()
+    assert gained / linked == pytest.approx(g * first_year_run(), abs=ATOL)
+
+
+def test_a_county_that_ran_out_of_households_links_nobody_new():
+    """200 万元 at 100 per million asks for 200 households of a county of 100: all are linked in 2023 with
+    A = 10⁴·200·0.8 / 100 = 16,000 yuan; 2024's and 2025's money links nobody (only the 2023 vintage runs on)."""
+    pop = tiny(*[household(i, willing=True, weight=10.0) for i in range(10)])
+    changes = {
+        **ASSETS,
+        **ONLY_CONTRACT,
+        "funds.central_10k_yuan": 200.0,
+        **industry_split(0.0, 0.8),
+        "linking.households_per_million_yuan": 100.0,
+    }
+    r = run_scenario(pop, scenario().with_changes(changes))
+    g = gain(16_000.0, 6_000.0, 2_000.0, 80_000.0)
+    only_2023 = [100 * g * asset_run_one(i, 0) * SEASON["production"][i % 4] for i in QUARTERS]
+    np.testing.assert_allclose(term(r.result, "production", "industry_assets"), only_2023, atol=ATOL)
+    assert r.result.linked_by_county[0] == 100.0
+    assert r.targets["N7"].value == pytest.approx(50.0), "effective households per million: 100 of 200 asked"
+
+
+def test_vintages_link_new_households_every_year():
+    """25 households a year out of 100: each year's money reaches the next 25 in line, never the same again."""
+    pop = tiny(*[household(i, willing=True, weight=25.0) for i in range(4)])
+    r = simulate(pop, scenario().with_changes({**ASSETS, **ONLY_CONTRACT}))
+    first_in_line = order(pop, "industry")
+    g = gain(40_000.0, 6_000.0, 2_000.0, 80_000.0)
+    per_capita = r.household_pc_mean * 3  # households of 3 persons: yuan per household and year
+    rows = {h: k for k, h in enumerate(pop.household_id)}
+    without = 10_000 * 1.12 ** np.arange(1, 4) + 20_000 * 1.09 ** np.arange(1, 4) + 5_000 * 1.05 ** np.arange(1, 4)
+    for v, h in enumerate(first_in_line):
+        added = per_capita[rows[h]] - without
+        expected = [
+            g * sum(SEASON["production"][i % 4] * asset_run_one(i, v) for i in range(4 * y, 4 * y + 4))
+            for y in range(3)
+        ]
+        np.testing.assert_allclose(added, expected, atol=0.01, err_msg=f"{h}, number {v} in line")
+
+
+def test_no_industry_money_links_nobody():
+    """Without funds even the first household in line is not linked (a land-transfer link would pay rent)."""
+    pop = tiny(*[household(i, willing=True) for i in range(3)])
+    land_only = dict.fromkeys(ONLY_CONTRACT, 0.0) | {"linking.share_land_transfer": 1.0}
+    r = simulate(pop, scenario().with_changes({**ASSETS, **land_only, "funds.central_10k_yuan": 0.0}))
+    assert r.linked_by_county[0] == 0.0
+    expected = [trend(3_000.0, "property", i) for i in QUARTERS]
+    np.testing.assert_allclose(r.income["property"][0, :, 0], expected, atol=ATOL)
+
+
+# -------------------------------------------------------------------------------------- §4.3 chain cap
+def test_the_chain_cap_scales_premium_contract_and_purchases_by_one_factor():
+    """One willing household (production 40,000 yuan) newly bound from 2023Q1, contract-linked to an asset and
+    sold to by consumption assistance: premium + s_P (contract + purchases) > 12,000 s_P, so each of the three is
+    scaled by f = 12,000 s_P / (their sum) and production is the trend plus exactly the cap."""
+    pop = tiny(household(0, willing=True, production=40_000.0), scale=1e-4)
+    changes = {
+        **ASSETS,
+        **ONLY_CONTRACT,
+        "dual_binding.coverage_target": 1.0,
+        "dual_binding.target_quarter": "2023Q1",
+        "assumptions.dual_binding_ramp_quarters": 1.0,
+        "consumption.purchases_10k_yuan": 100_000.0,
+        "assumptions.consumption_margin": 0.15,
+        "assumptions.consumption_cap_share": 1.0,
+    }
+    r = simulate(pop, scenario().with_changes(changes))
+    uncapped = simulate(pop, scenario().with_changes({**changes, "assumptions.chain_cap_yuan": 52_000.0}))
+    asset = gain(40_000.0, 6_000.0, 2_000.0, 80_000.0)  # A = 10⁶ / 25 per million, whatever the scale
+    purchases = 0.15 * 1e4 * (ceiling(10.0, 4.0) - ceiling(1.5, 4.0))  # 万元: P, P^B × scale; K = 40,000 yuan
+    for i in QUARTERS:
+        s = SEASON["production"][i % 4]
+        premium = 0.25 * trend(40_000.0, "production", i)
+        contract = asset * asset_run_one(i, 0)
+        chain = premium + s * (contract + purchases)
+        f = 12_000 * s / chain
+        assert f < 1, f"the cap binds in quarter {i}"
+        assert term(r, "production", "dual_binding")[i] == pytest.approx(premium * f, abs=ATOL)
+        assert term(r, "production", "industry_assets")[i] == pytest.approx(s * contract * f, abs=ATOL)
+        assert term(r, "production", "consumption")[i] == pytest.approx(s * purchases * f, abs=ATOL)
+        expected = trend(40_000.0, "production", i) + 12_000 * s
+        assert r.income["production"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
+        for name in ("dual_binding", "industry_assets", "consumption"):
+            capped, free = term(r, "production", name)[i], term(uncapped, "production", name)[i]
+            assert capped == pytest.approx(f * free, abs=ATOL), f"{name} in quarter {i}: the same factor"
+
+
+# ------------------------------------------------------------------------------------ §4.2 dual binding
+def test_dual_binding_premium_ramps_from_each_households_binding_quarter():
+    """Two willing unbound households, coverage 0 → 100% by 2023Q4 (S = 4 quarters): ranks 0 and ½ are bound at
+    τ = t₀ and t₀ + 2 and earn π X_P s_P Γ_P R(t + 1 − τ; 2)."""
+    pop = tiny(household(0, willing=True), household(1, willing=True, production=20_000.0))
+    r = run_scenario(
+        pop,
+        scenario(dual_binding__coverage_target=1.0, dual_binding__target_quarter="2023Q4"),
+    )
+    first, second = order(pop, "bind")
+    production = {"H0": 10_000.0, "H1": 20_000.0}
+    for i in QUARTERS:
+        premium = 0.25 * (
+            trend(production[first], "production", i) * ramp(i + 1, 2)
+            + trend(production[second], "production", i) * ramp(i + 1 - 2, 2)
         )
-    np.testing.assert_array_equal(shocked.result.income["production"], quiet.result.income["production"])
+        expected = trend(30_000.0, "production", i) + premium
+        assert r.result.income["production"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
+    np.testing.assert_allclose(r.result.coverage[0], [0.25, 0.5, 0.75] + [1.0] * 9)
+    n11 = r.targets["N11"]
+    assert n11.value == 1.0 and n11.met is True and n11.detail["coverage_base_year"] == 0.0
 
 
-def test_price_shock_is_a_stationary_ar1():
-    from model.engine.shocks import common_shocks
+def test_a_coverage_target_below_the_current_coverage_binds_nobody():
+    pop = tiny(household(0, willing=True, bound=True), household(1, willing=True))
+    low = simulate(pop, scenario(dual_binding__coverage_target=0.2, assumptions__dual_binding_premium=0.6))
+    np.testing.assert_allclose(low.coverage[0], 0.5)
+    expected = [trend(20_000.0, "production", i) for i in QUARTERS]
+    np.testing.assert_allclose(low.income["production"][0, :, 0], expected, atol=ATOL)
 
-    draws, phi = 4_000, 0.5
-    chi = common_shocks(
-        1,
-        list(range(8092, 8104)),
-        draws,
-        np.array([0, 3]),
-        np.full(draws, 0.2),
-        np.full(draws, phi),
-        np.zeros(draws),
-        np.zeros(draws),
+
+def test_bound_households_have_their_production_shocks_damped():
+    """§5: Y_P = D·max(0, 1 + σ z (1 − b·D_b)): a base-year-bound household's deviation from D halves at damping
+    0.5, an unbound one's does not move."""
+    pop = tiny(household(0, willing=True, bound=True), household(1, county="乙县", willing=True))
+    shocks = {"simulation__draws": 8, "assumptions__household_shock_sd": 0.2}
+    damped = run(pop, **shocks, assumptions__dual_binding_damping=0.5)
+    free = run(pop, **shocks, assumptions__dual_binding_damping=0.0)
+    smooth = run(pop, simulation__draws=8)
+    d = smooth.income["production"]
+    np.testing.assert_allclose(
+        damped.income["production"][0] - d[0], 0.5 * (free.income["production"][0] - d[0]), atol=ATOL
     )
-    np.testing.assert_array_equal(chi[:, 0], chi[:, 1])  # the price is city-wide
-    price = chi[:, 0, :].astype(np.float64) / 0.2
-    assert np.all(np.abs(price.std(axis=1) - 1) < 0.05)  # unit variance in every quarter
-    lag1 = np.mean([np.corrcoef(price[i], price[i + 1])[0, 1] for i in range(11)])
-    assert abs(lag1 - phi) < 0.03
+    np.testing.assert_array_equal(damped.income["production"][1], free.income["production"][1])
+    assert np.abs(free.income["production"][0] - d[0]).min() > 1, "the shocks must show"
 
 
-def test_drawn_assumptions_are_triangular_around_the_scenario_value():
-    from model.engine.assumptions import assumption_draws
-    from model.schema import fieldspec
+# ------------------------------------------------------------------------------------- §4.4 microcredit
+@pytest.mark.parametrize(
+    "interest, default, loss, net_return",
+    [(0.0, 0.03, 0.3, 0.97 * 0.12 - 0.03 * 0.3), (0.02, 0.05, 0.5, 0.95 * 0.10 - 0.05 * 0.5)],
+    ids=["defaults", "with-interest"],
+)
+def test_microcredit_from_the_tables_own_loans(interest, default, loss, net_return):
+    """Three borrowers of 30,000 yuan (ranks 0, ⅓, ⅔ repay at t₀ + ⌊9r⌋ = t₀, t₀+3, t₀+6), one willing non-borrower
+    and one unwilling household; new lending of one 46,500-yuan loan a year goes to the borrowers first, in
+    maturity order, at t₀, t₀+4, t₀+8, and lasts 9 quarters, replacing the old loan. Production gains
+    s_P · r_c · (O(t) − O(B)) with r_c = (1 − δ)(ρ − i) − δλ."""
+    rows = [household(i, willing=True, loan=30_000.0) for i in range(3)]
+    pop = tiny(*rows, household(3, willing=True), household(4))
+    r = run(
+        pop,
+        microcredit__new_lending_10k_yuan=4.65,
+        microcredit__average_loan_yuan=46_500.0,
+        assumptions__microcredit_net_interest_rate=interest,
+        assumptions__microcredit_default_rate=default,
+        assumptions__microcredit_default_loss_share=loss,
+    )
+    new, old = 46_500.0 - 30_000.0, -30_000.0
+    first = [new] * 9 + [old] * 3  # renewed at t₀, its new loan ends at t₀ + 9
+    second = [0.0] * 3 + [old] + [new] * 8  # repaid at t₀ + 3, renewed at t₀ + 4
+    third = [0.0] * 6 + [old] * 2 + [new] * 4  # repaid at t₀ + 6, renewed at t₀ + 8
+    change = np.add(np.add(first, second), third)
+    for i in QUARTERS:
+        expected = trend(50_000.0, "production", i) + SEASON["production"][i % 4] * net_return * change[i]
+        assert r.income["production"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
 
-    scenario = Scenario().with_changes({"simulation.draw_assumptions": True})
-    draws = assumption_draws(scenario, 20_000)
-    for spec in fieldspec.section_fields("assumptions"):
-        values = draws[spec.name]
-        mode = scenario.value(spec.path)
-        if spec.name.endswith("_ramp_quarters"):
-            assert (values == mode).all(), spec.name  # lags are never drawn
-            continue
-        assert values.min() >= spec.min and values.max() <= spec.max, spec.name
-        mean = (spec.min + mode + spec.max) / 3
-        assert values.mean() == pytest.approx(mean, abs=0.02 * (spec.max - spec.min)), spec.name
-    fixed = assumption_draws(Scenario(), 3)
-    assert all((v == Scenario().value(f"assumptions.{k}")).all() for k, v in fixed.items())
+
+def test_every_existing_borrower_matures_in_the_lines_order_willing_or_not():
+    """An imported table may hold a borrower not marked willing: its loan still runs off in its turn (§4.4:
+    existing borrowers mature evenly over T in the order of their key), not all at the end."""
+    rows = [household(0, willing=True, loan=30_000.0), household(1, willing=True, loan=30_000.0)]
+    pop = tiny(*rows, household(2, loan=30_000.0))
+    r = run(pop)
+    repaid = [1] * 3 + [2] * 3 + [3] * 6  # ranks 0, ⅓, ⅔ → t₀, t₀ + 3, t₀ + 6
+    theta = 0.97 * 0.12 - 0.03 * 0.3
+    for i in QUARTERS:
+        expected = trend(30_000.0, "production", i) - SEASON["production"][i % 4] * theta * 30_000 * repaid[i]
+        assert r.income["production"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
+
+
+def test_a_table_without_loans_gains_the_whole_new_stock(small_population):
+    """The issue's "Done when": the default table's loans are in steady state with 2022's lending, so lending at
+    the 2022 level adds almost nothing; the same table without loans gains the new stock's return — in 2023
+    r_c · Σ_q s_P(q) · 55,000 万元 · (q + 1) / 4 ≈ 4.4 million yuan, about 1.6 points of N1."""
+    frame = small_population.to_frame()
+    no_loans = population_from_frame(frame.assign(microcredit_yuan=0.0), "no loans")
+    s = Scenario().with_changes(
+        {"simulation.draws": 4, "simulation.max_standard_error": 0.0, "simulation.draw_assumptions": False}
+    )
+    with_loans = run_scenario(small_population, s)
+    without = run_scenario(no_loans, s)
+    theta = 0.97 * 0.12 - 0.03 * 0.3
+    gained = theta * 55_000e4 * sum(SEASON["production"][q] * (q + 1) / 4 for q in range(4))
+    base = with_loans.result.income_base["production"].sum()
+    with_credit, without_credit = (
+        x.targets["N1"].detail["decomposition"]["microcredit"] for x in (with_loans, without)
+    )
+    assert abs(with_credit) < 0.001, "steady state: lending at the 2022 level keeps the stock where it was"
+    assert without_credit == pytest.approx(gained / base, rel=0.1), "records of 84 households: a coarse line"
+    n1_gap = without.targets["N1"].value - with_loans.targets["N1"].value
+    assert n1_gap == pytest.approx(without_credit - with_credit, rel=0.05)
+
+
+# ------------------------------------------------------------------------------- §4.5 flows with ceilings
+@pytest.mark.parametrize(
+    "poverty_share, farmers, reached",
+    [(0.25, 10_000, 25), (0.5, 10_000, 50), (0.25, 100_000, 100)],
+    ids=["N15", "half-poverty-alleviated", "beyond-the-market"],
+)
+def test_tourism_reaches_a_poverty_share_and_shares_a_market(poverty_share, farmers, reached):
+    """100 households, programme_scale 1%: of N farmers η N / 100 are ours; they share S(η N ḡ / 100; M) with
+    M = 2,000 万元 × 1% = 200,000 yuan; the base year's η·4,000 / 100 first in line lose their g^B."""
+    pop = tiny(*[household(i) for i in range(100)], scale=0.01)
+    r = run(
+        pop,
+        tourism__households_reached=farmers,
+        assumptions__tourism_poverty_share=poverty_share,
+        assumptions__tourism_gain_yuan=5_000.0,
+        assumptions__tourism_market_cap_10k_yuan=2_000.0,
+        assumptions__flow_ramp_quarters=2.0,
+    )
+    ours, ours_base = poverty_share * farmers / 100, poverty_share * 4_000 / 100
+    g = ceiling(ours * 5_000, 200_000) / ours
+    g_base = ceiling(ours_base * 5_000, 200_000) / ours_base
+    assert reached * g <= 200_000, "the market is never paid more than its ceiling"
+    yearly = reached * g - ours_base * g_base
+    for i in QUARTERS:
+        expected = trend(1_000_000.0, "production", i) + ramp(i + 1, 2) * SEASON["production"][i % 4] * yearly
+        assert r.income["production"][0, i, 0] == pytest.approx(expected, abs=pop.n / 16), f"quarter {i}"
+    line = order(pop, "tourism")
+    pc = dict(zip(pop.household_id, r.household_pc_mean[:, 2] * 3, strict=True))
+    untouched = 10_000 * 1.12**3 + 20_000 * 1.09**3 + 5_000 * 1.05**3
+    assert pc[line[0]] - untouched == pytest.approx(g - g_base, abs=0.01), "first in line: reached both years"
+    assert pc[line[reached - 1]] - untouched == pytest.approx(g, abs=0.01)
+    if reached < 100:
+        assert pc[line[reached]] == pytest.approx(untouched, abs=0.01)
+
+
+def test_consumption_purchases_saturate_and_go_to_willing_households_by_production():
+    """Purchases beyond the base year's, saturating at K = 100% of willing households' production (40,000 yuan):
+    the county gains 0.15 × 10⁴ (S(P; K) − S(P^B; K)) a year, 1:3 between the two willing households."""
+    rows = [household(0, willing=True), household(1, willing=True, production=30_000.0), household(2)]
+    pop = tiny(*rows, scale=1e-4)
+    purchases = {"assumptions__consumption_margin": 0.15, "assumptions__consumption_cap_share": 1.0}
+    r = run(pop, consumption__purchases_10k_yuan=50_000.0, **purchases)
+    yearly = 0.15 * 1e4 * (ceiling(5.0, 4.0) - ceiling(1.5, 4.0))
+    for i in QUARTERS:
+        expected = trend(50_000.0, "production", i) + SEASON["production"][i % 4] * yearly
+        assert r.income["production"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
+    pc = dict(zip(pop.household_id, r.household_pc_mean[:, 0] * 3, strict=True))
+    other = 20_000 * 1.09 + 5_000 * 1.05
+    assert pc["H0"] - other - 10_000 * 1.12 == pytest.approx(yearly / 4, abs=0.01)
+    assert pc["H1"] - other - 30_000 * 1.12 == pytest.approx(yearly * 3 / 4, abs=0.01)
+    assert pc["H2"] == pytest.approx(other + 10_000 * 1.12, abs=0.01), "an unwilling household sells nothing"
+    flooded = run(pop, consumption__purchases_10k_yuan=200_000.0, **purchases)
+    most = 0.15 * 1e4 * (4.0 - ceiling(1.5, 4.0))
+    assert term(flooded, "production", "consumption")[:4].sum() < most, "never more than the buyers can take"
+
+
+def test_collective_payouts_are_capped_by_what_villages_earn_and_property_stays_above_zero():
+    """Two villages earning 100,000 yuan, half payable: K = 10 万元. Scale 0.1%: the base year paid 0.4·S(2.5; K)
+    万元, the scenario pays 0.6·S(20; K); the change is shared equally by the county's three households."""
+    rows = [household(0), household(1), household(2, prop=5_000.0)]
+    pop = tiny(*rows, scale=1e-3, villages=2.0)
+    base = 0.4 * ceiling(2.5, 10.0)
+    more = run(pop, collective__dividends_10k_yuan=20_000.0, collective__share_first_to_poverty_alleviated=0.6)
+    each = (0.6 * ceiling(20.0, 10.0) - base) * 1e4 / 3
+    for i in QUARTERS:
+        expected = trend(7_000.0, "property", i) + 3 * each * SEASON["property"][i % 4]
+        assert more.income["property"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
+    none = run(pop, collective__dividends_10k_yuan=0.0)
+    cut = base * 1e4 / 3
+    assert cut > 1_000 * 1.05**3, "the cut exceeds the small holders' property income"
+    for i in QUARTERS:
+        expected = max(trend(5_000.0, "property", i) - cut * SEASON["property"][i % 4], 0.0)
+        assert none.income["property"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}: floor at 0"
+
+
+# -------------------------------------------------------------------------------------- §4.6 training
+def test_training_reaches_a_poverty_share_of_trainees_once_each_in_line():
+    """2 person-times a year, 50% ours: one trainee a year, among households with a worker, in the training line;
+    each earns 1,500 yuan a year more from its year on, ramped over 2 quarters. No worker, no training."""
+    rows = [household(i, size=2, workers=1) for i in range(3)]
+    pop = tiny(*rows, household(3, size=2, workers=0))
+    r = run(
+        pop,
+        training__person_times=2,
+        assumptions__training_poverty_share=0.5,
+        assumptions__training_wage_gain_yuan=1_500.0,
+        assumptions__training_ramp_quarters=2.0,
+    )
+    line = order(pop, "training")
+    assert "H3" not in line and len(line) == 3
+    for i in QUARTERS:
+        trained = sum(ramp(i + 1 - 4 * year, 2) for year in range(3))
+        expected = trend(80_000.0, "wage", i) + 1_500 * trained * SEASON["wage"][i % 4]
+        assert r.income["wage"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
+    pc = dict(zip(pop.household_id, r.household_pc_mean[:, 1] * 2, strict=True))
+    assert pc[line[1]] - pc["H3"] == pytest.approx(1_500 * sum(SEASON["wage"][q] * ramp(q + 1, 2) for q in range(4)))
+
+
+def test_no_training_trains_nobody():
+    pop = tiny(*[household(i) for i in range(3)])
+    r = run(pop, training__person_times=0, assumptions__training_wage_gain_yuan=6_000.0)
+    np.testing.assert_allclose(r.income["wage"][0, :, 0], [trend(60_000.0, "wage", i) for i in QUARTERS], atol=ATOL)
+
+
+# ------------------------------------------------------------------------------------ §4.7 safety net
+LINE = 7_100.0
+POOR = {"size": 1, "workers": 1, "wage": 2_000.0, "production": 1_000.0, "prop": 0.0, "transfer": 2_000.0}
+NO_GROWTH = {f"assumptions__organic_growth_{k}": 0.0 for k in ("production", "wage", "property_transfer")}
+
+
+@pytest.mark.parametrize("covered, below_after", [(0.8, 1.0), (1.2, 0.0)])
+def test_the_safety_net_pays_a_quarter_of_the_gap_as_job_wages_and_transfers(covered, below_after):
+    """A one-person household living on 5,000 yuan a year (line 7,100): identified in every round, it is paid
+    covered × 2,100 / 4 a quarter, half as public-welfare wages, half as transfers; before assistance it is below
+    the line, after it is below only if the net covers less than the gap."""
+    pop = tiny(household(0, **POOR))
+    r = run_scenario(
+        pop,
+        scenario(
+            **NO_GROWTH,
+            safety_net__detection_rate=1.0,
+            safety_net__gap_covered_share=covered,
+            safety_net__public_welfare_job_share=0.5,
+        ),
+    )
+    pay = covered * (LINE - 5_000) / 4
+    res = r.result
+    for i in QUARTERS:
+        q = i % 4
+        assert res.assistance[0, i, 0] == pytest.approx(pay, abs=ATOL)
+        assert res.income["wage"][0, i, 0] == pytest.approx(2_000 * SEASON["wage"][q] + pay / 2, abs=ATOL)
+        assert res.income["transfer"][0, i, 0] == pytest.approx(2_000 * SEASON["transfer"][q] + pay / 2, abs=ATOL)
+    np.testing.assert_array_equal(res.assisted[0, :, 0], 1.0)
+    np.testing.assert_array_equal(res.below_before[0, :, 0], 1.0)
+    np.testing.assert_array_equal(res.below[0, :, 0], below_after)
+    check = r.targets["below_line"]
+    assert check.value == below_after and check.detail["share_before_assistance"] == 1.0
+    assert check.detail["assistance_cost_10k_yuan"] == pytest.approx(4 * pay / 1e4, abs=1e-6)
+    assert term(res, "wage", "safety_net")[0] == pytest.approx(pay / 2, abs=ATOL)
+
+
+def yearly_quarters(x: dict[str, float], growth: dict[str, float], u: int) -> float:
+    """Income before assistance in absolute quarter ``u`` (quarters before the base year repeat the base year)."""
+    j = max(u // 4 - 2022, 0)
+    return sum(v * SEASON[k][u % 4] * (1 + growth[k]) ** j for k, v in x.items())
+
+
+@pytest.mark.parametrize("lag", [1, 3])
+def test_the_safety_net_looks_back_four_quarters_ending_lag_quarters_ago(lag):
+    """Wages growing 30% a year lift the household above the line during 2024: the net pays
+    0.8 × max(0, 7,100 − Σ_{k<4} Y(t − L − k)) / 4 and stops L quarters after the four quarters clear the line."""
+    x = {"wage": 3_000.0, "production": 1_000.0, "property": 0.0, "transfer": 2_000.0}
+    growth = {"wage": 0.3, "production": 0.0, "property": 0.0, "transfer": 0.0}
+    pop = tiny(household(0, **{**POOR, "wage": 3_000.0}))
+    r = run(
+        pop,
+        **{**NO_GROWTH, "assumptions__organic_growth_wage": 0.3},
+        safety_net__detection_rate=1.0,
+        safety_net__gap_covered_share=0.8,
+        safety_net__lag_quarters=lag,
+    )
+    t0 = 4 * 2023
+    expected = [
+        0.8 * max(LINE - sum(yearly_quarters(x, growth, t0 + i - lag - k) for k in range(4)), 0.0) / 4 for i in QUARTERS
+    ]
+    np.testing.assert_allclose(r.assistance[0, :, 0], expected, atol=ATOL)
+    assert 0 < sum(p > 0 for p in expected) < 12, "the case must show the net stopping"
+
+
+def test_a_household_is_identified_with_the_detection_rate_and_stays_identified():
+    """Detection 0.5 a round: in draw d the household is paid from the first quarter its detection uniform (lane 3
+    of the household stream) falls below 0.5, and every quarter after (it still has a gap)."""
+    draws = 32
+    pop = tiny(household(0, **POOR))
+    r = run(
+        pop, **NO_GROWTH, simulation__draws=draws, safety_net__detection_rate=0.5, safety_net__gap_covered_share=0.8
+    )
+    found = np.zeros(draws, bool)
+    for i in QUARTERS:
+        found |= uniform(household_words("H0", 4 * 2023 + i, draws), 3) < 0.5
+        np.testing.assert_allclose(r.assistance[0, i], np.where(found, 0.8 * 2_100 / 4, 0.0), atol=ATOL)
+    assert 0 < (r.assistance[0, 0] > 0).sum() < draws, "some draws find it at once, some later"
+
+
+def test_a_component_absent_in_the_base_year_gives_numbers_not_nan():
+    """A table without property income in the base year: growth is measured against nothing, yet every target
+    and its decomposition stays a number (JSON without NaN)."""
+    r = run_scenario(tiny(household(0, prop=0.0)), scenario())
+    json.dumps({k: c.as_dict() for k, c in r.targets.items()}, allow_nan=False)
+
+
+# ------------------------------------------------------------------------------------------ §5 shocks
+def test_the_job_loss_chain_is_mean_one():
+    """§5: J = (1 − κ)^[out] / (1 − u* κ) with u* = loss / (loss + find): a worker household's expected wage is
+    its trend wage. Loss 0.2, find 0.3 (u* = 0.4), κ = 1: out of work earns nothing, in work 1/0.6 of the trend.
+    400 households × 64 draws × 12 quarters: the mean is 1 within 0.01 (about four standard errors)."""
+    rows = [household(i, workers=1) for i in range(400)] + [household(400, workers=0)]
+    pop = tiny(*rows)
+    r = run(
+        pop,
+        simulation__draws=64,
+        assumptions__job_loss_rate=0.2,
+        assumptions__job_find_rate=0.3,
+        assumptions__job_loss_wage_share=1.0,
+    )
+    expected = np.array([trend(401 * 20_000.0, "wage", i) for i in QUARTERS])
+    ratio = r.income["wage"][0].sum(axis=-1) / 64 / expected
+    assert np.abs(ratio.mean() - 1) < 0.01, ratio
+    assert (r.income["wage"][0].std(axis=-1) > 0).all(), "the chain must move wages"
+    quiet = run(pop, simulation__draws=64)
+    no_worker = r.household_pc_mean[list(pop.household_id).index("H400")] * 3
+    assert no_worker == pytest.approx(quiet.household_pc_mean[-1] * 3, abs=0.01), "no worker, no job to lose"
+
+
+def test_the_illness_factor_is_mean_one():
+    """§5: I = (1 − λ[ill]) / (1 − pλ) on production and wages; p = 0.2, λ = 0.5 a quarter."""
+    pop = tiny(*[household(i) for i in range(400)])
+    r = run(pop, simulation__draws=64, assumptions__illness_rate=0.2, assumptions__illness_income_loss=0.5)
+    for component in ("production", "wage"):
+        expected = np.array(
+            [trend(400 * {"production": 10_000.0, "wage": 20_000.0}[component], component, i) for i in QUARTERS]
+        )
+        ratio = r.income[component][0].mean(axis=-1) / expected
+        assert np.abs(ratio.mean() - 1) < 0.005, (component, ratio)
+        assert ratio.std() > 0, component
+
+
+# ------------------------------------------------------------------------------ §8 falls, points, 五单式
+def test_falling_share_points_lost_and_wudan_by_hand():
+    """Four borrowers of 30,000 yuan in 甲县 and four households without loans in 乙县, no growth, no new lending:
+    the loans mature at t₀, t₀+2, t₀+4, t₀+6 and each repaid household's production is below last year's
+    year to date from then on. Points lost 0.5 × excess percentage points; 甲县's 2023 average ≥ 1: 五单式."""
+    rows = [household(i, willing=True, loan=30_000.0) for i in range(4)]
+    rows += [household(i, county="乙县", willing=True) for i in range(4, 8)]
+    r = run_scenario(
+        tiny(*rows),
+        scenario(assumptions__organic_growth_production=0.0, targets__falling_share_max=0.2),
+    )
+    res = r.result
+    falling = [1, 1, 2, 2, 2, 2, 3, 3, 1, 1, 1, 1]
+    np.testing.assert_array_equal(res.falling[0, :, 0], falling)
+    np.testing.assert_array_equal(res.falling[1, :, 0], 0.0)
+    city = np.array(falling) / 8
+    np.testing.assert_allclose(res.city_falling[:, 0], city)
+    points = 0.5 * 100 * (np.array(falling) / 4 - city)
+    np.testing.assert_allclose(res.points_lost[0, :, 0], points)
+    np.testing.assert_array_equal(res.points_lost[1, :, 0], 0.0)
+    assert points[:4].mean() == pytest.approx(9.375)
+    n3, n4 = r.targets["N3"], r.targets["N4"]
+    assert n3.value == pytest.approx(0.25) and n3.met is False and n3.probability == 0.0
+    assert n3.detail["points_lost_by_county"] == pytest.approx({"甲县": 12.5, "乙县": 0.0})
+    assert n4.value == 1.0 and n4.detail["counties"] == ["甲县"] and n4.met is False
+    table = res.assessment_table()
+    row = table[(table["quarter"] == "2023Q3") & (table["county"] == "甲县")].iloc[0]
+    assert row["points_lost"] == pytest.approx(12.5) and row["excess_pp"] == pytest.approx(25.0)
+    assert row["rank"] == 2 and bool(row["wudan"])
+
+
+# --------------------------------------------------------------------------------------- §10 verdicts
+def shocked(n: int = 40):
+    """``n`` households with production shocks, growing just enough that N1 is met in about half the draws."""
+    return tiny(*[household(i, willing=True) for i in range(n)])
+
+
+SHOCKS = {
+    "assumptions.household_shock_sd": 0.22,
+    "assumptions.price_shock_sd": 0.06,
+    "assumptions.organic_growth_production": 0.20,
+}
+
+
+def test_p_met_and_its_standard_error():
+    """§10: P(met) = k / n over draws; its error √(p̃(1 − p̃)/n) with p̃ = (k + 1)/(n + 2), never 0."""
+    r = run_scenario(shocked(), scenario().with_changes({**SHOCKS, "simulation.draws": 40}))
+    growth = r.result.growth("production", 2023)
+    n1 = r.targets["N1"]
+    k = int((growth >= 0.2 - 1e-12).sum())
+    assert 0 < k < 40 and n1.probability == k / 40 and n1.draws == 40
+    p = (k + 1) / 42
+    assert n1.p_met_se == pytest.approx(math.sqrt(p * (1 - p) / 40))
+    assert p_met_standard_error(0.0, 40) == pytest.approx(math.sqrt((1 / 42) * (41 / 42) / 40))
+
+
+def test_adaptive_draws_stop_at_the_error_target_and_keep_the_first_draws():
+    """A verdict run starts with 32 draws and adds multiples of 32 new draws until every outcome's P(met) error
+    is ≤ 0.05; its first 32 draws are exactly a run of 32, and the whole is exactly one run of as many draws."""
+    s = scenario().with_changes({**SHOCKS, "simulation.draws": 32, "simulation.max_standard_error": 0.05})
+    pop = shocked()
+    r = run_scenario(pop, s)
+    n = r.result.draws
+    assert n > 32 and n % 32 == 0
+    for key in ("N1", "N2", "N3", "N4", "below_line"):
+        assert r.targets[key].p_met_se <= 0.05, key
+    first = simulate(pop, s)
+    whole = simulate(pop, s, draws=n)
+    for k in INCOME_COMPONENTS:
+        np.testing.assert_array_equal(r.result.income[k][..., :32], first.income[k])
+        np.testing.assert_array_equal(r.result.income[k], whole.income[k])
+        np.testing.assert_array_equal(r.result.terms_sum[k], whole.terms_sum[k])
+    np.testing.assert_array_equal(r.result.falling, whole.falling)
+    fewer = run_scenario(pop, s.with_changes({"simulation.max_standard_error": 0.0}))
+    assert fewer.result.draws == 32, "an error target of 0 keeps the draws fixed"
+
+
+def test_capacity_flags_say_when_a_lever_asks_more_than_the_city_can_absorb():
+    """§10, at the scenario's own assumption values, each capacity in its lever's unit. A region of 1% of Qujing
+    (programme_scale 0.01) whose four households, two of them willing with 10,000 yuan of production, live in one
+    village: its levers are Qujing-sized amounts, of which it receives 1%."""
+    rows = [household(i, willing=i < 2) for i in range(4)]
+    pop = tiny(*rows, scale=0.01)
+    market = {
+        "assumptions.tourism_gain_yuan": 5_000.0,
+        "assumptions.tourism_poverty_share": 0.25,
+        "assumptions.tourism_market_cap_10k_yuan": 2_000.0,
+        "assumptions.consumption_cap_share": 0.25,
+        "assumptions.collective_income_per_village_yuan": 100_000.0,
+        "assumptions.collective_payout_share_max": 0.5,
+        "assumptions.training_poverty_share": 0.4,
+        "funds.central_10k_yuan": 100.0,
+        "funds.industry_share_central": 1.0,
+        "linking.households_per_million_yuan": 100.0,
+    }
+    capacity = {  # the hand-worked capacity of each lever, and a value within it and one beyond it
+        "tourism.households_reached": (2_000e4 / (5_000 * 0.25), 15_000, 17_000),  # M / (ḡ η) farmers
+        "consumption.purchases_10k_yuan": (0.25 * 20_000 / 1e4 / 0.01, 45.0, 55.0),  # 万元 of Qujing's purchases
+        "collective.dividends_10k_yuan": (100_000 * 0.5 / 1e4 / 0.01, 450.0, 550.0),
+        "microcredit.new_lending_10k_yuan": (2.0, 300.0, 320.0),  # new loans over 3 years vs 2 willing
+        "training.person_times": (4.0, 300, 400),  # trainees over 3 years vs 4 households with a worker
+        "funds.central_10k_yuan": (4.0, 100.0, 200.0),  # households linked over 3 years vs 4 households
+    }
+    paths = {"funds.central_10k_yuan": "linking.households_per_million_yuan"}
+    for lever, (cap, within, beyond) in capacity.items():
+        flags = {}
+        for value in (within, beyond):
+            run_ = run_scenario(pop, scenario().with_changes({**market, lever: value}))
+            flags[value] = run_.capacity[paths.get(lever, lever)]
+        assert flags[within].capacity == pytest.approx(cap), lever
+        assert not flags[within].exceeded and flags[beyond].exceeded, (lever, flags)
+    loans = run_scenario(pop, scenario().with_changes({**market, "microcredit.new_lending_10k_yuan": 320.0})).capacity
+    assert loans["microcredit.new_lending_10k_yuan"].value == pytest.approx(320 * 1e4 / 46_500 * 0.01 * 3)
+
+
+def test_industry_funds_combine_the_three_sources_and_n5_to_n7_report_them():
+    """§4.1: F = Σ funds × industry share (万元); N5/N6 are the shares as set, N7 the households linked per million."""
+    pop = tiny(*[household(i, willing=True, weight=1_000.0) for i in range(2)])
+    levers = {
+        "funds.central_10k_yuan": 100.0,
+        "funds.provincial_10k_yuan": 200.0,
+        "funds.city_county_10k_yuan": 300.0,
+        "funds.industry_share_central": 0.5,
+        "funds.industry_share_provincial": 0.25,
+        "funds.industry_share_city_county": 0.1,
+        "linking.households_per_million_yuan": 2.0,
+    }
+    r = run_scenario(pop, scenario().with_changes(levers))
+    funds = 100 * 0.5 + 200 * 0.25 + 300 * 0.1
+    assert r.targets["N7"].detail["industry_funds_10k_yuan"] == pytest.approx(funds)
+    assert r.result.linked_by_county[0] == pytest.approx(2.0 * funds / 100)
+    assert r.targets["N7"].value == pytest.approx(2.0) and r.targets["N7"].met is False
+    assert r.targets["N5"].value == 0.5 and r.targets["N5"].met is False
+    assert r.targets["N6"].value == 0.25 and r.targets["N6"].met is False
+
+
+# ------------------------------------------------------------------------------------------- migration
+
+
+def test_a_version_1_file_is_migrated_and_says_what_changed():
+    """The shipped notice scenario as it was in schema 1 (fixtures/migration): its two property and transfer rates
+    merge 354 : 1,264 (2022 per-capita property : transfer), the single industry return rate is dropped, and notes
+    say so."""
+    raw = tomllib.loads(
+        (Path(__file__).parent / "fixtures" / "migration" / "notice_2023_schema1.toml").read_text("utf-8")
+    )
+    notes: list[str] = []
+    s = scenario_from_dict(raw, notes)
+    assert s.schema_version == 2
+    merged = 354 / 1_618 * 0.05 + 1_264 / 1_618 * 0.03
+    assert s.assumptions.organic_growth_property_transfer == pytest.approx(merged)
+    assert s.tourism.households_reached == 10_000 and isinstance(s.tourism.households_reached, int)
+    assert s.industry.household_support_share == 0.30, "fields new in schema 2 take their defaults"
+    assert any("industry_return_rate = 0.04" in n and "dropped" in n for n in notes), notes
+    assert any("organic_growth_property_transfer" in n and "354" in n for n in notes), notes
+    assert all("|" in n for n in notes), "every note in Chinese and English"
+    assert raw["assumptions"]["industry_return_rate"] == 0.04, "the file's own mapping is left as it was"
+    one_rate: list[str] = []
+    only = scenario_from_dict({"schema_version": 1, "assumptions": {"organic_growth_transfer": 0.02}}, one_rate)
+    assert only.assumptions.organic_growth_property_transfer == 0.02

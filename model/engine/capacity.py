@@ -54,9 +54,14 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
     workers = float((pop.weight * (pop.workers > 0)).sum())
     households = float(plan.households_c.sum())
     per_farmer = a.tourism_gain_yuan * a.tourism_poverty_share
-    tourism_cap = a.tourism_market_cap_10k_yuan * WAN * scale / per_farmer if per_farmer > 0 else np.inf
-    consumption_cap = a.consumption_cap_share * float(plan.willing_production_c.sum()) / WAN
-    collective_cap = (
+    tourism_cap = a.tourism_market_cap_10k_yuan * WAN / per_farmer if per_farmer > 0 else np.inf
+
+    def in_lever_units(amount: float) -> float:
+        """A region's own capacity as the city-wide amount of which it receives ``programme_scale``."""
+        return amount / scale if scale > 0 else np.inf
+
+    consumption_cap = in_lever_units(a.consumption_cap_share * float(plan.willing_production_c.sum()) / WAN)
+    collective_cap = in_lever_units(
         float(plan.villages_c.sum()) * a.collective_income_per_village_yuan * a.collective_payout_share_max / WAN
     )
     loans_per_year = s.microcredit.new_lending_10k_yuan * WAN / s.microcredit.average_loan_yuan * scale

@@ -152,7 +152,7 @@ def queues(pop: Population, seed: int) -> Queues:
         assets=_positions(pop, u[1] + (~willing), everyone),
         mode=u[2],
         bind=_positions(pop, u[3] - pop.dual_bound, willing),
-        credit=_positions(pop, u[4] - borrower, willing),
+        credit=_positions(pop, u[4] - borrower, willing | borrower),
         tourism=_positions(pop, u[5], everyone),
         training=_positions(pop, u[6], pop.workers > 0),
         term=u[7],

@@ -238,7 +238,8 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
         u_job = uniform(word, 1)
         unemployed = workers & np.where(unemployed, u_job >= a["job_find_rate"], u_job < a["job_loss_rate"])
         job_factor = np.where(workers, np.where(unemployed, 1 - kappa, 1.0) * job_norm, 1.0)
-        trained_year = np.floor(train_pos / np.maximum(dt.training_per_year_c[c], 1e-12))
+        per_year = dt.training_per_year_c[c]
+        trained_year = np.where(per_year > 0, np.floor(train_pos / np.maximum(per_year, 1e-12)), np.inf)
         train_start = plan.first_quarter + 4 * trained_year
         training = np.where(
             projected & np.isfinite(trained_year),
@@ -291,16 +292,16 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
             out.assistance[i] = _fixed(pay, w, MONEY_SCALE)
             out.assisted[i] = _fixed((pay > 0).astype(float), w, COUNT_SCALE)
             components = {
-                "production": (terms_p, p_factor, production),
-                "wage": ([*terms_w, pay * job_share], None, wage + pay * job_share),
-                "property": (terms_r, r_factor, prop),
-                "transfer": ([transfer, pay * (1 - job_share)], None, transfer + pay * (1 - job_share)),
+                "production": (terms_p, p_factor),
+                "wage": ([*terms_w, pay * job_share], None),
+                "property": (terms_r, r_factor),
+                "transfer": ([transfer, pay * (1 - job_share)], None),
             }
-            for k, (terms, factor, total) in components.items():
-                out.income[k][i] = _fixed(total, w, MONEY_SCALE)
-                for m, term in enumerate(terms):
-                    value = term * factor if factor is not None else term
-                    out.terms[k][i, m] = _fixed(value, w, MONEY_SCALE).sum()
+            for k, (terms, factor) in components.items():
+                # A component is the sum of its rounded terms: the decomposition adds up exactly (MODEL.md §9).
+                fixed = [_fixed(term if factor is None else term * factor, w, MONEY_SCALE) for term in terms]
+                out.income[k][i] = np.sum(fixed, axis=0)
+                out.terms[k][i] = np.sum(fixed, axis=1)
             if q == 3:
                 y = year - first_year
                 line_total = shared.line * size

@@ -152,7 +152,7 @@ def growth_decomposition(result: SimulationResult, component: str, year: int) ->
     level (with the shocks' and clamping's share), each channel its expected yuan over that level.
     """
     terms = result.decomposition(component, year)
-    before = result.ytd_income(component, f"{year - 1}Q4").sum(axis=0).mean()
+    before = max(result.ytd_income(component, f"{year - 1}Q4").sum(axis=0).mean(), 1e-9)  # as ytd_growth
     out = {"organic": (terms.pop("trend") - before) / before}
     out.update({name: value / before for name, value in terms.items()})
     return out
