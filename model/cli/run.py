@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from model.cli.common import (
@@ -11,6 +10,7 @@ from model.cli.common import (
     BadInput,
     format_value,
     json_checks,
+    json_text,
     load_scenario_arg,
     pad,
     population_arg,
@@ -20,6 +20,7 @@ from model.cli.common import (
 from model.engine.run import Run, run_scenario
 from model.engine.targets import targets_table
 from model.io.household_files import write_template
+from model.io.spreadsheet import write_csv
 from model.population.table import PopulationError
 
 
@@ -30,13 +31,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out:
         write_tables(run, Path(args.out), args.lang)
     if args.json:
-        print(
-            json.dumps(
-                {"scenario": scenario.name, "population": run.population_label, **json_checks(run.targets)},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(json_text({"scenario": scenario.name, "population": run.population_label, **json_checks(run.targets)}))
     else:
         print(f"{scenario.name} — {run.population_label}")
         print(render_table(run.targets, args.lang))
@@ -49,13 +44,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     pop = population_arg(args)
     runs = [run_scenario(pop, s) for s in scenarios]
     if args.json:
-        print(
-            json.dumps(
-                {s.name: json_checks(r.targets) for s, r in zip(scenarios, runs, strict=True)},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(json_text({s.name: json_checks(r.targets) for s, r in zip(scenarios, runs, strict=True)}))
         return 0
     zh = args.lang == "zh"
     head = ["目标" if zh else "ID", "单位" if zh else "unit", *[s.name for s in scenarios]]
@@ -87,12 +76,7 @@ def write_tables(run: Run, out: Path, lang: str) -> list[Path]:
         "assessment.csv": run.result.assessment_table(),
         "contributions.csv": run.contributions,
     }
-    paths = []
-    for name, df in tables.items():
-        path = out / name
-        df.to_csv(path, index=False, encoding="utf-8-sig")
-        paths.append(path)
-    return paths
+    return [write_csv(df, out / name) for name, df in tables.items()]
 
 
 def cmd_households_template(args: argparse.Namespace) -> int:

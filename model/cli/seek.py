@@ -9,10 +9,9 @@ split of the funds with the proposed one. Names are listed in :mod:`model.seek`'
 from __future__ import annotations
 
 import argparse
-import json
 
 from model.analyses import seek as sk
-from model.cli.common import BadInput, format_value, load_scenario_arg, population_arg
+from model.cli.common import BadInput, format_value, json_text, load_scenario_arg, population_arg
 from model.schema.fieldspec import COUNTIES
 
 TARGET_HELP = (
@@ -97,7 +96,7 @@ def cmd_seek(args: argparse.Namespace) -> int:
         out = {"scenario": scenario.name, "population": pop.label, **result.as_dict()}
         if grid is not None:
             out["frontier"] = grid.to_dict(orient="records")
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json_text(out))
         return 0
     print(f"{scenario.name} — {pop.label}")
     print(result.message(args.lang))
@@ -114,7 +113,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     table = alloc.comparison()
     if args.json:
         print(
-            json.dumps(
+            json_text(
                 {
                     "scenario": scenario.name,
                     "population": pop.label,
@@ -124,9 +123,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
                     "proposed_county_shares": dict(zip(COUNTIES, alloc.proposed_shares.tolist(), strict=True)),
                     "rounds_kept": alloc.rounds,
                     "counties": table.to_dict(orient="records"),
-                },
-                ensure_ascii=False,
-                indent=2,
+                }
             )
         )
         return 0

@@ -12,6 +12,7 @@ from model.engine.result import SimulationResult
 from model.engine.simulate import simulate
 from model.engine.targets import TargetCheck, contributions_table, evaluate_targets
 from model.population.table import Population
+from model.schema.budget import check_work_budget
 from model.schema.scenario import Scenario
 
 
@@ -43,5 +44,6 @@ class Run:
 
 
 def run_scenario(pop: Population, scenario: Scenario, progress: Callable[[float], None] | None = None) -> Run:
-    """Simulate ``scenario`` on ``pop``."""
+    """Simulate ``scenario`` on ``pop``; a run beyond the work budget is refused (ScenarioError) before any work."""
+    check_work_budget(scenario, pop.n)
     return Run(simulate(pop, scenario, progress=progress))

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.io.spreadsheet import csv_bytes, write_csv, xlsx_bytes
 from model.population.table import COLUMN_NAMES, HOUSEHOLD_TYPES, Population, PopulationError, population_from_frame
 from model.schema.fieldspec import COUNTIES, COUNTY_NAMES_EN
 
@@ -331,15 +332,13 @@ def report_download_frame(outcome: ImportOutcome, lang: str) -> pd.DataFrame:
 
 
 def report_csv_bytes(outcome: ImportOutcome, lang: str) -> bytes:
-    """The report as UTF-8 CSV with a BOM, so Excel shows Chinese."""
-    return report_download_frame(outcome, lang).to_csv(index=False).encode("utf-8-sig")
+    """The report as UTF-8 CSV with a BOM, so Excel shows Chinese; cells from the file never start a formula."""
+    return csv_bytes(report_download_frame(outcome, lang))
 
 
 def report_xlsx_bytes(outcome: ImportOutcome, lang: str) -> bytes:
-    """The report as an XLSX workbook."""
-    buffer = io.BytesIO()
-    report_download_frame(outcome, lang).to_excel(buffer, index=False, sheet_name="report")
-    return buffer.getvalue()
+    """The report as an XLSX workbook; cells from the file are stored as text, never as formulas."""
+    return xlsx_bytes({"report": report_download_frame(outcome, lang)})
 
 
 # --- the template ----------------------------------------------------------------------------------------------
@@ -423,7 +422,7 @@ def write_template(path: str | Path) -> Path:
     frame = pd.DataFrame([template_example()], columns=template_headers())
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        path.write_bytes(frame.to_csv(index=False).encode("utf-8-sig"))
+        write_csv(frame, path)
     elif suffix == ".xlsx":
         path.write_bytes(template_xlsx_bytes())
     else:
@@ -433,16 +432,13 @@ def write_template(path: str | Path) -> Path:
 
 def template_csv_bytes() -> bytes:
     """The template as CSV bytes (UTF-8 with BOM) for a download button."""
-    return pd.DataFrame([template_example()], columns=template_headers()).to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(pd.DataFrame([template_example()], columns=template_headers()))
 
 
 def template_xlsx_bytes() -> bytes:
     """The template as XLSX bytes: sheet 住户 (headers + example row, all cells text) and sheet 说明 (notes)."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        pd.DataFrame([template_example()], columns=template_headers()).to_excel(writer, index=False, sheet_name="住户")
-        template_notes().to_excel(writer, index=False, sheet_name="说明")
-    return buffer.getvalue()
+    households = pd.DataFrame([template_example()], columns=template_headers())
+    return xlsx_bytes({"住户": households, "说明": template_notes()})
 
 
 # --- reading ---------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import streamlit as st
 
 from model.analyses import seek as sk
 from model.engine.run import run_scenario
+from model.reports.export import frame_csv
 from model.reports.seek_charts import allocation_chart, frontier_chart
 from model.schema.fieldspec import COUNTY_NAMES_EN
 from model.schema.scenario import Scenario, dump_scenario_toml
@@ -173,7 +174,7 @@ def _frontier(ctx: PageContext, scenario: Scenario, target: str, lever: str, pro
         st.altair_chart(frontier_chart(grid, ctx.lang), width="stretch")
         st.download_button(
             ctx.t("seek.frontier_download"),
-            grid.to_csv(index=False).encode("utf-8-sig"),
+            frame_csv(grid),
             file_name=f"frontier-{target}-{lever}-{lever_y}.csv",
             mime="text/csv",
             key="seek.frontier_download",
