@@ -43,6 +43,7 @@ from model.engine.result import SimulationResult
 from model.engine.run import run_scenario
 from model.population.table import Population
 from model.schema import fieldspec
+from model.schema.budget import check_work_budget
 from model.schema.fieldspec import COUNTIES
 from model.schema.scenario import Scenario
 
@@ -481,6 +482,7 @@ def seek(
     draws = scenario.simulation.draws
     log: list[Evaluation] = []
     budget = 2 + int(np.ceil(np.log2(max(lv.steps(), 2)))) + (6 if search_draws else 0)
+    check_work_budget(seek_scenario(scenario), pop.n, points=budget)
 
     def tick() -> None:
         if progress:
@@ -560,6 +562,7 @@ def frontier(
     lvl = tgt.default_level(scenario) if level is None else float(level)
     runner = runner or default_runner(pop)
     base = seek_scenario(scenario, draws)
+    check_work_budget(base, pop.n, points=points**2)
     xs = [lx.value_at(round(k)) for k in np.linspace(0, lx.steps(), points)]
     ys = [ly.value_at(round(k)) for k in np.linspace(0, ly.steps(), points)]
     rows = []

@@ -17,9 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tomllib
 import zipfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,12 +30,14 @@ from model.io.spreadsheet import csv_bytes, write_csv, xlsx_bytes
 from model.population.table import COLUMN_NAMES, HOUSEHOLD_TYPES, Population, PopulationError, population_from_frame
 from model.schema.fieldspec import COUNTIES, COUNTY_NAMES_EN
 
+RANGES_PATH = Path(__file__).resolve().parents[1] / "parameters" / "household_ranges.toml"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 2_000_000
 MAX_XLSX_UNPACKED_BYTES = 1024**3  # a workbook is a zip: refuse one that would unpack beyond this
 MODES = ("strict", "drop_bad_rows")
 REPORT_CAP = 50
 VALUE_SHOWN_CHARS = 40
+FILENAME_SHOWN_CHARS = 80
 
 # Column → (template header as the monitoring system writes it, accepted aliases). Headers are matched after
 # _normalise_header (full-width brackets → ASCII, spaces and quotes removed, ASCII case folded), so
@@ -148,12 +151,25 @@ NUMBER_COLUMNS = (
     "weight",
 )
 BOOLEAN_COLUMNS = ("industry_willing", "dual_bound")
+# Column → (min, max) plausible values, from parameters/household_ranges.toml (min checked above 0 only).
+with RANGES_PATH.open("rb") as _fh:
+    RANGE_TABLE: dict[str, tuple[float, float]] = {
+        col: (float(spec.get("min", 0)), float(spec["max"])) for col, spec in tomllib.load(_fh).items()
+    }
 
 # Problem kind → (zh, en) message; {allowed} and {other} are filled per problem.
 PROBLEM_TABLE: dict[str, tuple[str, str]] = {
     "too_large": ("文件超过 {allowed}，请拆分后分别导入", "the file is larger than {allowed}; split it"),
     "too_many_rows": ("行数超过 {allowed}", "more than {allowed} rows"),
-    "unreadable": ("无法读取文件：{other}", "the file cannot be read: {other}"),
+    "unreadable_csv": (
+        "无法按 CSV 读取（引号或分隔符不成对，或不是表格文本）",
+        "cannot be read as CSV (unbalanced quotes or separators, or not table text)",
+    ),
+    "unreadable_xlsx": (
+        "无法按 XLSX 读取（文件已损坏，或不是 Excel 工作簿）",
+        "cannot be read as XLSX (damaged, or not an Excel workbook)",
+    ),
+    "cannot_open": ("无法打开文件（不存在或没有读取权限）", "cannot open the file (missing, or not readable)"),
     "encoding": (
         "无法识别文字编码（支持 UTF-8、GBK、GB18030）",
         "unknown text encoding (UTF-8, GBK, GB18030 accepted)",
@@ -179,6 +195,10 @@ PROBLEM_TABLE: dict[str, tuple[str, str]] = {
     "non_numeric": ("不是数字（允许：{allowed}）", "not a number (allowed: {allowed})"),
     "thousands_separator": ("数字中有千位分隔符，请去掉逗号", "number has a thousands separator; remove the commas"),
     "negative": ("不能为负数（允许：{allowed}）", "must not be negative (allowed: {allowed})"),
+    "implausible": (
+        "超出合理范围 {allowed}，请检查是否多输或少输了数位",
+        "outside the plausible range {allowed}; check for a digit too many or too few",
+    ),
     "not_integer": ("应为整数（允许：{allowed}）", "must be a whole number (allowed: {allowed})"),
     "size_below_1": ("家庭人口数至少为 1", "household size must be at least 1"),
     "weight_not_positive": ("权重必须大于 0", "weight must be greater than 0"),
@@ -197,7 +217,9 @@ FATAL_KINDS = frozenset(
     {
         "too_large",
         "too_many_rows",
-        "unreadable",
+        "unreadable_csv",
+        "unreadable_xlsx",
+        "cannot_open",
         "encoding",
         "unsupported_format",
         "no_rows",
@@ -212,10 +234,11 @@ UNNAMED = "#unnamed"
 EXTRA = "#extra_cells"
 REPORT_HEADERS = {"zh": ("行", "列", "值", "问题"), "en": ("row", "column", "value", "problem")}
 
-_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
-_ID_CARD_RE = re.compile(r"^\d{17}[\dXx]$")
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: full-width １２３ would pass a Unicode \d and then fail to convert.
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+_THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$", re.ASCII)
+_ID_CARD_RE = re.compile(r"^\d{17}[\dXx]$", re.ASCII)
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -490,14 +513,15 @@ def _classify_header(header: list[object]) -> _Columns:
     out = _Columns(width=len(header))
     seen: dict[str, int] = {}
     for pos, raw in enumerate(header):
-        written = "" if raw is None else str(raw).replace("\ufeff", "").strip()
+        full = "" if raw is None else str(raw).replace("\ufeff", "").strip()
+        written = _shorten(full)  # as shown in reports; the whole header is classified
         if not written:
             out.unnamed.append(pos)
             continue
-        if is_personal_header(written):
+        if is_personal_header(full):
             out.personal.append(written)
             continue
-        col = _HEADER_LOOKUP.get(_normalise_header(written))
+        col = _HEADER_LOOKUP.get(_normalise_header(full))
         if col is None:
             out.problems.append(RowProblem(1, written, "", "unknown_column"))
         elif col in seen:
@@ -655,14 +679,16 @@ def read_household_file(
             if path.stat().st_size > MAX_FILE_BYTES:
                 return _refused(filename, mode, lang, [RowProblem(0, "", "", "too_large", allowed="50 MB")])
             raw = path.read_bytes()
-        except OSError as exc:
-            return _refused(filename, mode, lang, [RowProblem(0, "", "", "unreadable", other=exc.strerror or "")])
+        except OSError:
+            return _refused(filename, mode, lang, [RowProblem(0, "", "", "cannot_open")])
     if len(raw) > MAX_FILE_BYTES:
         return _refused(filename, mode, lang, [RowProblem(0, "", "", "too_large", allowed="50 MB")])
     suffix = Path(filename).suffix.lower()
+    filename = _shorten(filename, FILENAME_SHOWN_CHARS)
     encoding = ""
+    text_table = suffix in (".csv", ".txt")
     try:
-        if suffix == ".csv" or suffix == ".txt":
+        if text_table:
             _, frame, cols, encoding = _read_csv(raw)
         elif suffix in (".xlsx", ".xlsm"):
             if _unpacked_size(raw) > MAX_XLSX_UNPACKED_BYTES:
@@ -675,11 +701,24 @@ def read_household_file(
         return _refused(filename, mode, lang, [RowProblem(0, "", "", "too_many_rows", allowed=f"{MAX_ROWS:,}")])
     except UnicodeDecodeError:
         return _refused(filename, mode, lang, [RowProblem(0, "", "", "encoding")])
-    except (pd.errors.ParserError, ValueError, KeyError, OSError, IndexError) as exc:
-        return _refused(filename, mode, lang, [RowProblem(0, "", "", "unreadable", other=_safe_reason(exc))])
-    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook; none may crash the page
-        return _refused(filename, mode, lang, [RowProblem(0, "", "", "unreadable", other=type(exc).__name__)])
+    except (pd.errors.ParserError, ValueError, KeyError, OSError, IndexError):
+        kind = "unreadable_csv" if text_table else "unreadable_xlsx"
+        return _refused(filename, mode, lang, [RowProblem(0, "", "", kind)])
+    except Exception:  # the zip, XML and calamine readers raise many kinds on a damaged workbook
+        return _refused(filename, mode, lang, [RowProblem(0, "", "", "unreadable_xlsx")])
     return _check(frame, cols, filename, mode, lang, encoding)
+
+
+def read_household_modes(raw: bytes, filename: str, lang: str = "zh") -> dict[str, ImportOutcome]:
+    """The outcome of ``raw`` in each of :data:`MODES`, so a caller can keep both and drop the bytes.
+
+    The file is checked a second time only when strict mode refused it for its rows or columns; otherwise both
+    modes have the same outcome.
+    """
+    strict = read_household_file(raw, filename, mode="strict", lang=lang)
+    if strict.population is not None or any(p.kind in FATAL_KINDS for p in strict.problems):
+        return {"strict": strict, "drop_bad_rows": replace(strict, mode="drop_bad_rows")}
+    return {"strict": strict, "drop_bad_rows": read_household_file(raw, filename, mode="drop_bad_rows", lang=lang)}
 
 
 def _unpacked_size(raw: bytes) -> int:
@@ -691,6 +730,11 @@ def _unpacked_size(raw: bytes) -> int:
         return 0
 
 
+def _plain_number(value: float) -> str:
+    """1000000.0 → "1,000,000"; 0.01 → "0.01"."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
 def _column_letter(position: int) -> str:
     """Excel's column name for a 0-based position: 0 → A, 25 → Z, 26 → AA."""
     letters = ""
@@ -699,12 +743,6 @@ def _column_letter(position: int) -> str:
         position, rest = divmod(position - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
-
-
-def _safe_reason(exc: Exception) -> str:
-    """The parser's reason without cell values: pandas' CSV errors name only line and field counts."""
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return re.sub(r"'[^']*'|\"[^\"]*\"", "…", text)[:200]
 
 
 def _check(frame: pd.DataFrame, cols: _Columns, filename: str, mode: str, lang: str, encoding: str) -> ImportOutcome:
@@ -758,6 +796,9 @@ def _check(frame: pd.DataFrame, cols: _Columns, filename: str, mode: str, lang: 
         flag(filled[col] & ~is_number & ~thousands, col, "non_numeric", allowed)
         values = pd.to_numeric(text.where(is_number, "nan"), errors="coerce").to_numpy(np.float64)
         flag(is_number & (values < 0), col, "negative", allowed)
+        low, high = RANGE_TABLE[col]
+        implausible = is_number & ((values > high) | ((values > 0) & (values < low)))
+        flag(implausible, col, "implausible", f"{_plain_number(low if col != 'size' else 1)} – {_plain_number(high)}")
         if col in INTEGER_COLUMNS:
             flag(is_number & (values >= 0) & (values != np.floor(values)), col, "not_integer", allowed)
         parsed[col] = values
@@ -765,11 +806,12 @@ def _check(frame: pd.DataFrame, cols: _Columns, filename: str, mode: str, lang: 
     flag((size >= 0) & (size < 1), "size", "size_below_1")
     if "weight" in parsed:
         flag(parsed["weight"] == 0, "weight", "weight_not_positive")
+    plausible_size = (size >= 1) & (size <= RANGE_TABLE["size"][1])
     flag(
-        (size >= 1) & (workers >= 0) & (workers > size),
+        plausible_size & (workers >= 0) & (workers > size),
         "workers",
         "workers_above_size",
-        other=np.char.mod("%d", np.nan_to_num(size)),
+        other=np.char.mod("%d", np.where(plausible_size, size, 0)),
     )
     booleans = {}
     for col in BOOLEAN_COLUMNS:
@@ -882,8 +924,8 @@ def _expand(found: list[_Found], frame: pd.DataFrame, excel_rows: np.ndarray, co
     return [p for *_, p in out]
 
 
-def _shorten(value: str) -> str:
-    return value if len(value) <= VALUE_SHOWN_CHARS else value[: VALUE_SHOWN_CHARS - 1] + "…"
+def _shorten(value: str, limit: int = VALUE_SHOWN_CHARS) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def load_household_file(path: str | Path, lang: str = "zh") -> Population:
