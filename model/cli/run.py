@@ -22,14 +22,22 @@ from model.engine.targets import targets_table
 from model.io.household_files import write_template
 from model.io.spreadsheet import write_csv
 from model.population.table import PopulationError
+from model.reports.brief import brief_html, default_quarter
+from model.reports.workbook import workbook_bytes
+from model.schema.scenario import Scenario
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """``run FILE``: every target of one scenario."""
+    """``run FILE``: every target of one scenario; optionally its tables, brief and workbook as files."""
     scenario = load_scenario_arg(args.file, args.lang)
+    quarter = brief_quarter(scenario, args.quarter)
     run = run_scenario(population_arg(args), scenario)
     if args.out:
         write_tables(run, Path(args.out), args.lang)
+    if args.brief:
+        _write(Path(args.brief), brief_html(run, quarter, args.lang).encode("utf-8"))
+    if args.workbook:
+        _write(Path(args.workbook), workbook_bytes(run, args.lang))
     if args.json:
         print(json_text({"scenario": scenario.name, "population": run.population_label, **json_checks(run.targets)}))
     else:
@@ -66,6 +74,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def brief_quarter(scenario: Scenario, wanted: str | None) -> str:
+    """The quarter the brief reports: ``wanted`` when the scenario reports it, the page's default when not given."""
+    quarters = scenario.quarters
+    if wanted is None:
+        return default_quarter(quarters)
+    if wanted not in quarters:
+        raise BadInput(f"--quarter {wanted} is not a reported quarter of this scenario ({quarters[0]}–{quarters[-1]})")
+    return wanted
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise BadInput(f"{path}: {exc.strerror or type(exc).__name__}") from None
+
+
 def write_tables(run: Run, out: Path, lang: str) -> list[Path]:
     """Write every result table as UTF-8 CSV (with BOM, so Excel shows Chinese) into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
@@ -96,6 +121,9 @@ def register(sub) -> None:
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.add_argument("--out", help="write the result tables as CSV into this folder")
     run.add_argument("--households", help="household table (CSV or XLSX) instead of the embedded population")
+    run.add_argument("--brief", help="write the dispatch-meeting brief (HTML) the page offers to this file")
+    run.add_argument("--workbook", help="write the Excel workbook of every result table the page offers to this file")
+    run.add_argument("--quarter", help="the brief's assessment quarter, e.g. 2023Q4 (default: as on the page)")
     run.set_defaults(func=cmd_run)
     compare = sub.add_parser("compare", help="compare scenario files side by side")
     compare.add_argument("files", nargs="+")

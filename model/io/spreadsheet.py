@@ -44,8 +44,12 @@ def neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as UTF-8 CSV with a byte-order mark, text cells neutralised."""
-    return neutral_frame(frame).to_csv(index=False).encode(CSV_ENCODING)
+    """``frame`` as UTF-8 CSV with a byte-order mark, text cells neutralised.
+
+    Lines end with CRLF (as Excel writes them), so a cell holding a carriage return or a line feed is quoted
+    and stays one cell; pandas quotes a lone carriage return only when it is part of the line ending.
+    """
+    return neutral_frame(frame).to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
