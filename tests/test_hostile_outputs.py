@@ -17,7 +17,7 @@ from model.cli import common as cli_common
 from model.cli import main as cli
 from model.engine.run import run_scenario
 from model.io.household_files import read_household_file, report_csv_bytes, report_xlsx_bytes
-from model.io.spreadsheet import csv_bytes, neutral_text
+from model.io.spreadsheet import FORMULA_STARTS, csv_bytes, neutral_text
 from model.reports.brief import brief_html, default_quarter
 from model.reports.export import frame_csv
 from model.reports.workbook import workbook_bytes
@@ -116,9 +116,8 @@ def _formulas(xlsx: bytes) -> list[str]:
             for cell in row:
                 if cell.data_type == "f":
                     bad.append(f"{sheet.title}!{cell.coordinate}")
-                elif isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@", "\t", "\r")):
-                    if not cell.quotePrefix:
-                        bad.append(f"{sheet.title}!{cell.coordinate} unprefixed")
+                elif isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS) and not cell.quotePrefix:
+                    bad.append(f"{sheet.title}!{cell.coordinate} unprefixed")
     return bad
 
 
@@ -127,11 +126,12 @@ def _csv_cells(raw: bytes) -> list[str]:
 
 
 def test_the_workbook_keeps_a_hostile_name_and_description_as_text(small_population):
-    scenario = default_scenario().with_changes({**QUICK, "name": HYPERLINK, "description": CALC})
+    scenario = default_scenario().with_changes({**QUICK, "name": HYPERLINK, "description": CALC + "\x1f\x00"})
     book = workbook_bytes(run_scenario(small_population, scenario), "zh")
     assert _formulas(book) == []
     about = [c.value for row in load_workbook(io.BytesIO(book))["说明"].iter_rows() for c in row]
-    assert HYPERLINK in about and CALC in about  # shown exactly as typed
+    assert HYPERLINK in about  # shown exactly as typed
+    assert CALC + "\ufffd\ufffd" in about  # control characters, which XLSX cannot hold, marked
 
 
 def test_csv_cells_that_could_start_a_formula_get_an_apostrophe_and_numbers_stay_numbers():
@@ -150,6 +150,7 @@ def test_the_import_report_never_writes_a_formula_from_the_uploaded_file():
     frame.loc[1, HEAD["county"]] = HYPERLINK
     frame.loc[2, HEAD["village"]] = ""
     frame.loc[3, HEAD["size"]] = CALC
+    frame.loc[4, HEAD["type"]] = "\x1f贫困户\x07"
     frame["@SUM(A1:A9)"] = "x"
     outcome = read_household_file(table_csv(frame), "x.csv")
     assert outcome.refused
@@ -172,25 +173,25 @@ def test_run_writes_the_brief_and_the_workbook_the_page_offers(small_cli, small_
     path = tmp_path / "s.toml"
     path.write_text(dump_scenario_toml(scenario), encoding="utf-8")
     brief, book = tmp_path / "brief.html", tmp_path / "book.xlsx"
-    assert small_cli(["run", str(path), "--brief", str(brief), "--workbook", str(book)]) == 0
+    args = ["--lang", "en", "run", str(path), "--brief", str(brief), "--workbook", str(book), "--quarter", "2024Q2"]
+    assert small_cli(args) == 0
     html = brief.read_text(encoding="utf-8")
-    day = dt.date.fromisoformat(re.search(r"生成日期 (\d{4}-\d{2}-\d{2})", html).group(1))
+    day = dt.date.fromisoformat(re.search(r"generated (\d{4}-\d{2}-\d{2})", html).group(1))
     run = run_scenario(small_population, scenario)
-    quarter = default_quarter(run.result.reported_quarters)
-    assert quarter == "2023Q4" and html == brief_html(run, quarter, "zh", generated=day)
-    assert _cells(book.read_bytes()) == _cells(workbook_bytes(run, "zh", generated=day))
+    assert html == brief_html(run, "2024Q2", "en", generated=day)
+    assert _cells(book.read_bytes()) == _cells(workbook_bytes(run, "en", generated=day))
     assert _formulas(book.read_bytes()) == []
 
 
-def test_the_brief_quarter_and_language_can_be_chosen_and_a_bad_quarter_is_refused(small_cli, tmp_path, capsys):
+def test_the_brief_defaults_to_the_pages_quarter_and_a_bad_quarter_or_path_is_refused(small_cli, tmp_path, capsys):
+    assert default_quarter(["2023Q1", "2023Q4", "2024Q1"]) == "2023Q4" and default_quarter(["2024Q1"]) == "2024Q1"
     path = tmp_path / "s.toml"
-    path.write_text(dump_scenario_toml(default_scenario().with_changes({"simulation.draws": 2})), encoding="utf-8")
+    path.write_text(dump_scenario_toml(default_scenario().with_changes(QUICK)), encoding="utf-8")
     brief = tmp_path / "brief.html"
-    assert small_cli(["--lang", "en", "run", str(path), "--brief", str(brief), "--quarter", "2024Q2"]) == 0
-    assert "2024Q2 dispatch meeting" in brief.read_text(encoding="utf-8")
     assert small_cli(["run", str(path), "--brief", str(brief), "--quarter", "2031Q1"]) == cli.EXIT_BAD_INPUT
-    assert "2023Q1–2025Q4" in capsys.readouterr().err
+    assert "2023Q1–2023Q4" in capsys.readouterr().err and not brief.exists()
     assert small_cli(["run", str(path), "--workbook", str(tmp_path / "missing" / "b.xlsx")]) == cli.EXIT_BAD_INPUT
+    assert "b.xlsx" in capsys.readouterr().err
 
 
 def _cells(xlsx: bytes) -> dict[str, list[list[object]]]:

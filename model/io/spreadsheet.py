@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,9 +69,14 @@ def text_cell(cell: Cell) -> None:
             cell.quotePrefix = True
 
 
+def xlsx_text(value: object) -> object:
+    """Text as an XLSX cell can hold it: control characters (which openpyxl refuses) become "\ufffd"."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def append_row(ws: Worksheet, values: Iterable[object]) -> None:
     """``ws.append(values)`` with every text cell kept text (openpyxl turns ``"=…"`` into a formula)."""
-    ws.append(list(values))
+    ws.append([xlsx_text(v) for v in values])
     for cell in ws[ws.max_row]:
         text_cell(cell)
 
