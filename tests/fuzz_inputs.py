@@ -264,7 +264,7 @@ def _grid(draw) -> list[list[object]]:
     for i in range(draw(st.integers(0, 12))):
         row: list[object] = []
         for column in header:
-            if draw(st.integers(0, 3)) == 0:
+            if draw(st.integers(0, 19)) == 0:
                 row.append(draw(st.one_of(st.sampled_from(NASTY_CELLS), st.text(max_size=12), st.floats())))
             else:
                 row.append(f"H{i}" if column == template_headers()[0] else example.get(column, "1"))

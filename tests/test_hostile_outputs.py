@@ -16,7 +16,14 @@ from openpyxl import load_workbook
 from model.cli import common as cli_common
 from model.cli import main as cli
 from model.engine.run import run_scenario
-from model.io.household_files import read_household_file, report_csv_bytes, report_xlsx_bytes
+from model.io.household_files import (
+    MAX_PROBLEMS_KEPT,
+    read_household_file,
+    report_csv_bytes,
+    report_download_frame,
+    report_xlsx_bytes,
+    template_headers,
+)
 from model.io.spreadsheet import FORMULA_STARTS, csv_bytes, neutral_text
 from model.reports.brief import brief_html, default_quarter
 from model.reports.export import frame_csv
@@ -197,3 +204,16 @@ def test_the_brief_defaults_to_the_pages_quarter_and_a_bad_quarter_or_path_is_re
 def _cells(xlsx: bytes) -> dict[str, list[list[object]]]:
     book = load_workbook(io.BytesIO(xlsx))
     return {s.title: [[c.value for c in row] for row in s.iter_rows()] for s in book.worksheets}
+
+
+def test_a_small_file_of_many_bad_rows_lists_the_first_problems_and_counts_the_rest():
+    header = ",".join(template_headers())
+    raw = (header + "\n" + "\n".join([",".join(["x"] * len(template_headers()))] * 3000) + "\n").encode()
+    outcome = read_household_file(raw, "x.csv", mode="drop_bad_rows")
+    assert outcome.refused and len(outcome.problems) == MAX_PROBLEMS_KEPT + 1  # and "no household is left"
+    assert outcome.problem_count == 3000 * 14 + 1  # every cell but the village (any text is a village name)
+    duplicate = next(p for p in outcome.problems if p.kind == "duplicate_household")
+    assert duplicate.other == "2, 3, 4, …"  # never the 3,000 rows holding the same id
+    assert "……另有" in outcome.report_text("zh") and len(outcome.report_text("zh")) < 10_000
+    frame = report_download_frame(outcome, "en")
+    assert len(frame) == MAX_PROBLEMS_KEPT + 2 and frame.iloc[-1, -1] == f"... {outcome.not_listed:,} more"

@@ -36,6 +36,8 @@ MAX_ROWS = 2_000_000
 MAX_XLSX_UNPACKED_BYTES = 1024**3  # a workbook is a zip: refuse one that would unpack beyond this
 MODES = ("strict", "drop_bad_rows")
 REPORT_CAP = 50
+MAX_PROBLEMS_KEPT = 10_000  # problems listed in the downloadable report; beyond, only counted
+DUPLICATE_ROWS_SHOWN = 3  # rows named for a duplicated household id
 VALUE_SHOWN_CHARS = 40
 FILENAME_SHOWN_CHARS = 80
 
@@ -285,12 +287,18 @@ class ImportOutcome:
     filename: str
     encoding: str = ""
     lang: str = "zh"
+    not_listed: int = 0
     report: pd.DataFrame = field(default=None, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         """Fill ``report`` (row, column, value, kind, problem) in the outcome's language."""
         if self.report is None:
             object.__setattr__(self, "report", report_frame(self.problems, self.lang))
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem found, including those beyond :data:`MAX_PROBLEMS_KEPT` that are not listed."""
+        return len(self.problems) + self.not_listed
 
     @property
     def refused(self) -> bool:
@@ -302,9 +310,9 @@ class ImportOutcome:
         lang = lang or self.lang
         lines = [summary_line(self, lang)]
         lines += [p.line(lang) for p in self.problems[:cap]]
-        if len(self.problems) > cap:
-            rest = len(self.problems) - cap
-            lines.append(f"……另有 {rest} 个问题" if lang == "zh" else f"... and {rest} more")
+        if self.problem_count > cap:
+            rest = self.problem_count - min(cap, len(self.problems))
+            lines.append(f"……另有 {rest:,} 个问题" if lang == "zh" else f"... and {rest:,} more")
         return "\n".join(lines)
 
 
@@ -321,13 +329,13 @@ def summary_line(outcome: ImportOutcome, lang: str) -> str:
     personal = len(outcome.dropped_personal_columns)
     if lang == "zh":
         head = (
-            f"{outcome.filename}：已拒绝（{len(outcome.problems)} 个问题）"
+            f"{outcome.filename}：已拒绝（{outcome.problem_count:,} 个问题）"
             if outcome.refused
             else f"{outcome.filename}：已导入 {outcome.kept_rows:,} 户，剔除 {len(outcome.bad_rows):,} 行"
         )
         return head + (f"；已删除 {personal} 个个人信息列" if personal else "")
     head = (
-        f"{outcome.filename}: refused ({len(outcome.problems)} problem(s))"
+        f"{outcome.filename}: refused ({outcome.problem_count:,} problem(s))"
         if outcome.refused
         else f"{outcome.filename}: imported {outcome.kept_rows:,} households, {len(outcome.bad_rows):,} rows left out"
     )
@@ -348,8 +356,14 @@ def report_frame(problems: tuple[RowProblem, ...] | list[RowProblem], lang: str 
 
 
 def report_download_frame(outcome: ImportOutcome, lang: str) -> pd.DataFrame:
-    """The report with headers in ``lang`` for a planner's download (no machine column)."""
+    """The report with headers in ``lang`` for a planner's download (no machine column).
+
+    When more problems were found than listed, a last line says how many more.
+    """
     df = report_frame(outcome.problems, lang)[["row", "column", "value", "problem"]]
+    if outcome.not_listed:
+        rest = f"……另有 {outcome.not_listed:,} 个问题未列出" if lang == "zh" else f"... {outcome.not_listed:,} more"
+        df = pd.concat([df.astype(object), pd.DataFrame([["", "", "", rest]], columns=df.columns)], ignore_index=True)
     df.columns = list(REPORT_HEADERS["zh" if lang == "zh" else "en"])
     return df
 
@@ -828,22 +842,25 @@ def _check(frame: pd.DataFrame, cols: _Columns, filename: str, mode: str, lang: 
     flag(personal_id, "household_id", "id_looks_personal", show_value=False)
     dup = filled["household_id"] & ~personal_id & ids.duplicated(keep=False).to_numpy()
     if dup.any():
-        rows_of_id = pd.Series(excel_rows[dup]).groupby(ids[dup].to_numpy()).transform(lambda r: ", ".join(map(str, r)))
         other = np.full(len(frame), "", dtype=object)
-        other[dup] = rows_of_id.to_numpy()
+        other[dup] = _duplicate_rows(ids[dup].to_numpy(), excel_rows[dup])
         flag(dup, "household_id", "duplicate_household", other=other)
 
-    problems += _expand(found, frame, excel_rows, cols)
+    listed, not_listed = _expand(found, frame, excel_rows, cols)
+    problems += listed
     bad = np.zeros(len(frame), bool)
     for f in found:
         bad |= f.mask
     bad_rows = tuple(int(r) for r in excel_rows[bad])
     strict_refuse = mode == "strict" and (bad.any() or any(p.kind in COLUMN_WARNINGS for p in problems))
     if strict_refuse:
-        return ImportOutcome(None, tuple(problems), tuple(cols.personal), 0, bad_rows, mode, filename, encoding, lang)
+        return ImportOutcome(
+            None, tuple(problems), tuple(cols.personal), 0, bad_rows, mode, filename, encoding, lang, not_listed
+        )
     if bad.all():
-        return _refused(
-            filename, mode, lang, [*problems, RowProblem(0, "", "", "no_valid_rows")], cols.personal, encoding
+        problems.append(RowProblem(0, "", "", "no_valid_rows"))
+        return ImportOutcome(
+            None, tuple(problems), tuple(cols.personal), 0, (), mode, filename, encoding, lang, not_listed
         )
     good = ~bad
     table = pd.DataFrame(
@@ -861,7 +878,7 @@ def _check(frame: pd.DataFrame, cols: _Columns, filename: str, mode: str, lang: 
     kept = int(good.sum())
     population = population_from_frame(table, filename)
     return ImportOutcome(
-        population, tuple(problems), tuple(cols.personal), kept, bad_rows, mode, filename, encoding, lang
+        population, tuple(problems), tuple(cols.personal), kept, bad_rows, mode, filename, encoding, lang, not_listed
     )
 
 
@@ -907,21 +924,42 @@ def _looks_personal(ids: pd.Series) -> np.ndarray:
 _ID_CARD_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 
 
-def _expand(found: list[_Found], frame: pd.DataFrame, excel_rows: np.ndarray, cols: _Columns) -> list[RowProblem]:
-    """Flatten the masks into problems sorted by row, then by the file's column order."""
-    out: list[tuple[int, int, RowProblem]] = []
+def _expand(
+    found: list[_Found], frame: pd.DataFrame, excel_rows: np.ndarray, cols: _Columns
+) -> tuple[list[RowProblem], int]:
+    """The first :data:`MAX_PROBLEMS_KEPT` problems by row, then by the file's column order, and how many more.
+
+    Selected on arrays before any problem object is built: a 3 MB file of 100,000 bad rows has 1.5 million bad
+    cells, which as objects would take gigabytes.
+    """
     order = {c: i for i, c in enumerate(frame.columns)}
-    for f in found:
-        idx = np.flatnonzero(f.mask)
-        values = frame[f.column].to_numpy()[idx] if f.column in frame.columns else [""] * len(idx)
-        others = f.other[idx] if isinstance(f.other, np.ndarray) else [f.other] * len(idx)
-        for i, value, other in zip(idx, values, others, strict=True):
-            shown = _shorten(str(value)) if f.show_value else ""
-            row = int(excel_rows[i])
-            problem = RowProblem(row, cols.written.get(f.column, ""), shown, f.kind, f.allowed, str(other))
-            out.append((row, order.get(f.column, -1), problem))
-    out.sort(key=lambda t: (t[0], t[1]))
-    return [p for *_, p in out]
+    positions = [np.flatnonzero(f.mask) for f in found]
+    if not positions:
+        return [], 0
+    index = np.concatenate(positions)
+    check = np.concatenate([np.full(len(p), j) for j, p in enumerate(positions)])
+    column_order = np.concatenate(
+        [np.full(len(p), order.get(f.column, -1)) for f, p in zip(found, positions, strict=True)]
+    )
+    chosen = np.lexsort((column_order, excel_rows[index]))[:MAX_PROBLEMS_KEPT]
+    out = []
+    for i, j in zip(index[chosen], check[chosen], strict=True):
+        f = found[j]
+        shown = _shorten(str(frame[f.column].iat[i])) if f.show_value and f.column in frame.columns else ""
+        other = f.other[i] if isinstance(f.other, np.ndarray) else f.other
+        out.append(RowProblem(int(excel_rows[i]), cols.written.get(f.column, ""), shown, f.kind, f.allowed, str(other)))
+    return out, len(index) - len(out)
+
+
+def _duplicate_rows(ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """For each row of a duplicated id, the first Excel rows holding that id ("2, 5, 9, …"), never all of them."""
+    series = pd.Series(rows.astype(str))
+    group = series.groupby(ids)
+    first = series[group.cumcount().to_numpy() < DUPLICATE_ROWS_SHOWN]
+    listed = first.groupby(ids[first.index.to_numpy()]).agg(", ".join)
+    more = group.size() > DUPLICATE_ROWS_SHOWN
+    listed[more[more].index] += ", …"
+    return pd.Series(ids).map(listed).to_numpy(object)
 
 
 def _shorten(value: str, limit: int = VALUE_SHOWN_CHARS) -> str:

@@ -121,7 +121,7 @@ def county_preview(population: Population, lang: str) -> pd.DataFrame:
 
 def _outcome_message(outcome: ImportOutcome, lang: str) -> None:
     if outcome.refused:
-        st.error(t("households.refused", lang, filename=plain(outcome.filename), count=len(outcome.problems)))
+        st.error(t("households.refused", lang, filename=plain(outcome.filename), count=f"{outcome.problem_count:,}"))
     elif outcome.bad_rows:
         st.warning(
             t(
