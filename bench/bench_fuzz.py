@@ -61,9 +61,13 @@ def household_xlsx_entrance(case: tuple[str, bytes]) -> str:
 
 
 def fuzz(strategy, entrance: Callable[[object], str], cases: int, run_seed: int) -> tuple[int, float, Counter, list]:
-    """Run ``cases`` generated inputs through ``entrance``; count answers, collect crashes without stopping."""
+    """Run ``cases`` generated inputs through ``entrance``; count answers, collect crashes without stopping.
+
+    The answers also count the slowest case in milliseconds (key ``slowest ms``).
+    """
     answers: Counter = Counter()
     crashes: list[tuple[str, str]] = []
+    slowest = [0.0]
 
     @seed(run_seed)
     @settings(
@@ -75,15 +79,33 @@ def fuzz(strategy, entrance: Callable[[object], str], cases: int, run_seed: int)
     )
     @given(strategy)
     def body(case):
+        start = time.perf_counter()
         try:
             answers[entrance(case)] += 1
         except Exception as exc:
             answers["crash"] += 1
             crashes.append((type(exc).__name__, repr(case)[:160]))
+        slowest[0] = max(slowest[0], time.perf_counter() - start)
 
     start = time.perf_counter()
     body()
-    return sum(answers.values()), time.perf_counter() - start, answers, crashes
+    count = sum(answers.values())
+    answers["slowest ms"] = round(slowest[0] * 1000)
+    return count, time.perf_counter() - start, answers, crashes
+
+
+def adversarial() -> list[tuple[str, bytes]]:
+    """1 MB scenario files built to make a scanner or parser go quadratic (each checked once, timed)."""
+    n = 1024 * 1024 - 16
+    return [
+        ("escaped quotes", b'"""' + b'\\"' * (n // 2)),
+        ("unterminated escapes", b'"a' + b'\\"' * (n // 2)),
+        ("dotted key", b'"a".' * (n // 4)),
+        ("brackets", b"[]" * (n // 2)),
+        ("newlines", b"\n" * n),
+        ("commas", b"," * n),
+        ("many keys", b"".join(b"k%d = 1\n" % i for i in range(n // 10))),
+    ]
 
 
 def main() -> None:
@@ -100,6 +122,10 @@ def main() -> None:
         ("household CSV (both modes)", household_files(xlsx=False), household_entrance, args.cases),
         ("household tables incl. XLSX", household_files(), household_xlsx_entrance, args.xlsx_cases),
     ]
+    for label, raw in adversarial():
+        start = time.perf_counter()
+        answers = [scenario_entrance((name, raw[: 1024 * 1024])) for name in ("x.toml", "x.json")]
+        print(f"adversarial 1 MB scenario file, {label:22s} {time.perf_counter() - start:6.2f} s  {answers}")
     failed = False
     for label, strategy, entrance, cases in entrances:
         count, seconds, answers, crashes = fuzz(strategy, entrance, cases, args.seed)

@@ -44,6 +44,16 @@ REPRODUCERS: dict[str, tuple[str, bytes, tuple[str, str]]] = {
     "section header 2,000 keys deep": (
         "x.toml",
         b"schema_version = 1\n[" + b".".join([b"a"] * 2000) + b"]\n",
+        ("点分键超过 8 段", "dotted key of more than 8 parts"),
+    ),
+    "dotted key of 50,000 parts (tomllib takes quadratic time)": (
+        "x.toml",
+        b'"a".' * 50_000 + b"a = 1\n",
+        ("点分键超过 8 段", "dotted key of more than 8 parts"),
+    ),
+    "section header 7 keys deep": (
+        "x.toml",
+        b"schema_version = 1\n[a.b.c.d.e.f.g]\n",
         ("表嵌套超过 6 层", "nested deeper than 6"),
     ),
     "string of 100,000 characters": (

@@ -217,3 +217,8 @@ def test_a_small_file_of_many_bad_rows_lists_the_first_problems_and_counts_the_r
     assert "……另有" in outcome.report_text("zh") and len(outcome.report_text("zh")) < 10_000
     frame = report_download_frame(outcome, "en")
     assert len(frame) == MAX_PROBLEMS_KEPT + 2 and frame.iloc[-1, -1] == f"... {outcome.not_listed:,} more"
+
+
+def test_a_header_of_a_million_columns_is_refused_before_it_is_classified():
+    outcome = read_household_file(b"," * 1_000_000 + b"\n1\n", "x.csv")
+    assert [p.kind for p in outcome.problems] == ["too_many_columns"]

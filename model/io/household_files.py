@@ -33,6 +33,7 @@ from model.schema.fieldspec import COUNTIES, COUNTY_NAMES_EN
 RANGES_PATH = Path(__file__).resolve().parents[1] / "parameters" / "household_ranges.toml"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 2_000_000
+MAX_COLUMNS = 1_000  # the template has 15; each unknown header would be one more problem to report
 MAX_XLSX_UNPACKED_BYTES = 1024**3  # a workbook is a zip: refuse one that would unpack beyond this
 MODES = ("strict", "drop_bad_rows")
 REPORT_CAP = 50
@@ -163,6 +164,7 @@ with RANGES_PATH.open("rb") as _fh:
 PROBLEM_TABLE: dict[str, tuple[str, str]] = {
     "too_large": ("文件超过 {allowed}，请拆分后分别导入", "the file is larger than {allowed}; split it"),
     "too_many_rows": ("行数超过 {allowed}", "more than {allowed} rows"),
+    "too_many_columns": ("列数超过 {allowed}", "more than {allowed} columns"),
     "unreadable_csv": (
         "无法按 CSV 读取（引号或分隔符不成对，或不是表格文本）",
         "cannot be read as CSV (unbalanced quotes or separators, or not table text)",
@@ -219,6 +221,7 @@ FATAL_KINDS = frozenset(
     {
         "too_large",
         "too_many_rows",
+        "too_many_columns",
         "unreadable_csv",
         "unreadable_xlsx",
         "cannot_open",
@@ -524,6 +527,8 @@ class _Columns:
 
 
 def _classify_header(header: list[object]) -> _Columns:
+    if len(header) > MAX_COLUMNS:
+        raise _TooManyColumns
     out = _Columns(width=len(header))
     seen: dict[str, int] = {}
     for pos, raw in enumerate(header):
@@ -661,6 +666,10 @@ class _TooManyRows(Exception):
     pass
 
 
+class _TooManyColumns(Exception):
+    pass
+
+
 def _refused(
     filename: str,
     mode: str,
@@ -713,6 +722,8 @@ def read_household_file(
             return _refused(filename, mode, lang, [RowProblem(0, "", "", "unsupported_format")])
     except _TooManyRows:
         return _refused(filename, mode, lang, [RowProblem(0, "", "", "too_many_rows", allowed=f"{MAX_ROWS:,}")])
+    except _TooManyColumns:
+        return _refused(filename, mode, lang, [RowProblem(0, "", "", "too_many_columns", allowed=f"{MAX_COLUMNS:,}")])
     except UnicodeDecodeError:
         return _refused(filename, mode, lang, [RowProblem(0, "", "", "encoding")])
     except (pd.errors.ParserError, ValueError, KeyError, OSError, IndexError):

@@ -20,17 +20,26 @@ MAX_TEXT_CHARS = 1024 * 1024  # a scenario file is ~6 kB; the page's upload limi
 MAX_NESTING = 8  # brackets and braces open at once; a scenario needs 3 (JSON: file, section, county shares)
 MAX_DEPTH = 6  # tables within tables once parsed; a scenario needs 3
 MAX_ENTRIES = 5_000  # keys and list items once parsed; a complete scenario has ~110
+MAX_KEY_PARTS = 8  # parts of a dotted TOML key; a scenario needs 3 (funds.county_shares."麒麟区")
 MAX_NUMBER_CHARS = 32  # a number (or bare word starting with a digit); the longest field value has 10 digits
 MAX_STRING_CHARS = 4_000  # one quoted string; the longest text field (description) allows 2,000 characters
 ECHO_CHARS = 60  # the most of any value a message quotes
 
+# One pass, linear in the text: a string that is opened always matches, up to its closing quote or, when it is
+# never closed, to the end of its line (or of the text), so the scan never goes back into it: 1 MB of escaped
+# quotes costs one pass, not one pass per quote.
 _TOKEN = re.compile(
-    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\')'
+    r'(?P<string>"""(?:[^"\\]|\\.?|"(?!""))*(?:"""|\Z)'  # multi-line basic string
+    r"|'''.*?(?:'''|\Z)"  # multi-line literal string
+    r'|"(?:[^"\\\n]|\\.?)*(?:"|$)'  # basic string (and JSON's strings)
+    r"|'[^'\n]*(?:'|$))"  # literal string
     r"|(?P<comment>#[^\n]*)"
     r"|(?P<open>[\[{])"
     r"|(?P<close>[\]}])"
-    r"|(?P<number>(?<![A-Za-z0-9_])[0-9][0-9A-Za-z_]{" + str(MAX_NUMBER_CHARS) + ",})",
-    re.DOTALL,
+    r"|(?P<number>(?<![A-Za-z0-9_])[0-9][0-9A-Za-z_]{" + str(MAX_NUMBER_CHARS) + ",})"
+    r"|(?P<dot>\.)"
+    r"|(?P<end>[=,:\n])",
+    re.DOTALL | re.MULTILINE,
 )
 _LINE_COLUMN = re.compile(r"line (\d+), column (\d+)")
 
@@ -49,38 +58,52 @@ class InputRefused(ValueError):
 
 
 def check_text(text: str) -> None:
-    """Refuse text whose nesting, numbers or strings exceed the limits, scanning it once.
+    """Refuse text whose nesting, dotted keys, numbers or strings exceed the limits, scanning it once.
 
-    Strings and comments of TOML and JSON are skipped, so brackets and digits inside a scenario's name do not
-    count. A misread unterminated string can only make the scan stricter; the parser refuses that text anyway.
+    Strings and comments of TOML and JSON are skipped, so brackets, dots and digits inside a scenario's name do
+    not count. A misread unterminated string can only make the scan stricter; the parser refuses that text anyway.
     """
     if len(text) > MAX_TEXT_CHARS:
         raise InputRefused(
-            f"文本超过 {MAX_TEXT_CHARS:,} 个字符",
-            f"the text is longer than {MAX_TEXT_CHARS:,} characters",
+            f"文本超过 {MAX_TEXT_CHARS:,} 个字符", f"the text is longer than {MAX_TEXT_CHARS:,} characters"
         )
-    depth = 0
+    depth = dots = 0
     for token in _TOKEN.finditer(text):
         kind = token.lastgroup
-        if kind == "open":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise InputRefused(
-                    f"方括号或花括号嵌套超过 {MAX_NESTING} 层（第 {_line(text, token.start())} 行）",
-                    f"brackets or braces nested deeper than {MAX_NESTING} levels (line {_line(text, token.start())})",
-                )
-        elif kind == "close":
-            depth = max(depth - 1, 0)
-        elif kind == "number":
-            raise InputRefused(
-                f"数字超过 {MAX_NUMBER_CHARS} 位（第 {_line(text, token.start())} 行）",
-                f"a number longer than {MAX_NUMBER_CHARS} characters (line {_line(text, token.start())})",
-            )
-        elif kind == "string" and len(token.group()) > MAX_STRING_CHARS + 6:
-            raise InputRefused(
-                f"文字超过 {MAX_STRING_CHARS:,} 个字符（第 {_line(text, token.start())} 行）",
-                f"a text longer than {MAX_STRING_CHARS:,} characters (line {_line(text, token.start())})",
-            )
+        if kind == "dot":
+            dots += 1
+            if dots >= MAX_KEY_PARTS:
+                _refuse("key", text, token.start())
+        elif kind == "string":
+            if len(token.group()) > MAX_STRING_CHARS + 6:  # the quotes and escapes are counted too
+                _refuse("string", text, token.start())
+        elif kind != "comment":
+            dots = 0  # a key ends at "=", ",", a bracket or the end of the line
+            if kind == "open":
+                depth += 1
+                if depth > MAX_NESTING:
+                    _refuse("nesting", text, token.start())
+            elif kind == "close":
+                depth = max(depth - 1, 0)
+            elif kind == "number":
+                _refuse("number", text, token.start())
+
+
+_TEXT_LIMITS = {
+    "nesting": (
+        f"方括号或花括号嵌套超过 {MAX_NESTING} 层",
+        f"brackets or braces nested deeper than {MAX_NESTING} levels",
+    ),
+    "key": (f"点分键超过 {MAX_KEY_PARTS} 段", f"a dotted key of more than {MAX_KEY_PARTS} parts"),
+    "number": (f"数字超过 {MAX_NUMBER_CHARS} 位", f"a number longer than {MAX_NUMBER_CHARS} characters"),
+    "string": (f"文字超过 {MAX_STRING_CHARS:,} 个字符", f"a text longer than {MAX_STRING_CHARS:,} characters"),
+}
+
+
+def _refuse(limit: str, text: str, position: int) -> None:
+    zh, en = _TEXT_LIMITS[limit]
+    line = text.count("\n", 0, position) + 1
+    raise InputRefused(f"{zh}（第 {line} 行）", f"{en} (line {line})")
 
 
 def check_structure(data: Any) -> None:
@@ -155,10 +178,6 @@ def _syntax(reason: str) -> InputRefused:
 
 def _too_complex() -> InputRefused:
     return InputRefused("结构过于复杂，无法读取", "the structure is too complex to read")
-
-
-def _line(text: str, position: int) -> int:
-    return text.count("\n", 0, position) + 1
 
 
 def shorten(text: str, limit: int = ECHO_CHARS) -> str:
