@@ -43,6 +43,8 @@ ASSUMPTIONS = [f.path for f in fieldspec.section_fields("assumptions")]
 
 def value_of(path: str) -> st.SearchStrategy:
     spec = fieldspec.by_path()[path]
+    if spec.type == "int":  # counts (households reached, person-times) are whole numbers
+        return st.integers(int(spec.min), int(spec.max))
     return st.floats(float(spec.min), float(spec.max), allow_nan=False)
 
 
