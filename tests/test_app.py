@@ -198,11 +198,13 @@ def test_user_text_is_shown_as_text_and_a_refused_upload_changes_no_slot():
     assert shown and all("\\!\\[t\\]\\(http\\:" in v and "\\*\\*粗体\\*\\*" in v and "\\<b\\>" in v for v in shown)
     assert not any("](http" in m.value or "**粗体**" in m.value for m in [*at.markdown, *at.caption, *at.error])
     slots = list(at.session_state["slots"])
-    for raw in (b"", b"  \n", b"# comment only\n", b'schema_version = 1\nname = "cut'):
+    unknown = b'schema_version = 1\n"![u](http://127.0.0.1:9/u.png) **x**" = 1\n'
+    for raw in (b"", b"  \n", b"# comment only\n", b'schema_version = 1\nname = "cut', unknown):
         at.file_uploader(key="scenario_upload").set_value(("cut.toml", raw, "application/toml")).run()
         _ok(at)
         assert list(at.session_state["slots"]) == slots
         assert at.error and "屏幕上的方案保持不变" in at.error[0].value
+    assert "\\!\\[u\\]" in at.error[0].value and "](http" not in at.error[0].value  # the unknown field, as text
 
 
 def test_work_beyond_the_budget_is_refused_from_a_link_and_from_a_lever():
