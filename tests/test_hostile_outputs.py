@@ -22,6 +22,7 @@ from model.io.household_files import (
     report_csv_bytes,
     report_download_frame,
     report_xlsx_bytes,
+    template_example,
     template_headers,
 )
 from model.io.spreadsheet import FORMULA_STARTS, csv_bytes, neutral_text
@@ -222,3 +223,9 @@ def test_a_small_file_of_many_bad_rows_lists_the_first_problems_and_counts_the_r
 def test_a_header_of_a_million_columns_is_refused_before_it_is_classified():
     outcome = read_household_file(b"," * 1_000_000 + b"\n1\n", "x.csv")
     assert [p.kind for p in outcome.problems] == ["too_many_columns"]
+
+
+def test_a_csv_cell_of_15_million_characters_is_refused_as_unreadable_csv():
+    row = {**template_example(), template_headers()[2]: "x" * 15_000_000}
+    raw = (",".join(template_headers()) + "\n" + ",".join(row.values()) + "\n").encode()
+    assert [p.kind for p in read_household_file(raw, "x.csv").problems] == ["unreadable_csv"]

@@ -726,11 +726,9 @@ def read_household_file(
         return _refused(filename, mode, lang, [RowProblem(0, "", "", "too_many_columns", allowed=f"{MAX_COLUMNS:,}")])
     except UnicodeDecodeError:
         return _refused(filename, mode, lang, [RowProblem(0, "", "", "encoding")])
-    except (pd.errors.ParserError, ValueError, KeyError, OSError, IndexError):
+    except Exception:  # pandas, csv (a cell over its 131,072-character limit), zip, XML, calamine: many kinds
         kind = "unreadable_csv" if text_table else "unreadable_xlsx"
         return _refused(filename, mode, lang, [RowProblem(0, "", "", kind)])
-    except Exception:  # the zip, XML and calamine readers raise many kinds on a damaged workbook
-        return _refused(filename, mode, lang, [RowProblem(0, "", "", "unreadable_xlsx")])
     return _check(frame, cols, filename, mode, lang, encoding)
 
 
