@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from model.schema.scenario import parse_scenario_bytes
 from ui import share
 from ui.files import scenario_file_bytes
+from ui.i18n import t
 from ui.scenarios import shipped
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -25,13 +26,25 @@ def clear_caches():
     yield
 
 
+def _ok(at: AppTest) -> None:
+    """No exception reached Streamlit and app.py's last line of defence did not fire."""
+    assert not at.exception, [e.message for e in at.exception]
+    unexpected = (t("app.unexpected", "zh"), t("app.unexpected", "en"))
+    assert not any(e.value in unexpected for e in at.error)
+
+
 def _app(**params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=240)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    assert not at.exception, [e.message for e in at.exception]
+    _ok(at)
     return at
+
+
+def _link_slots(at: AppTest) -> list:
+    """The scenarios the address bar's share link carries."""
+    return [s.scenario for s in share.decode_link(dict(at.query_params)).slots]
 
 
 def _number(text: str) -> float:
@@ -55,26 +68,26 @@ def test_page_shows_four_scenarios_with_cards_and_the_population():
     assert "户/百万元" in _card(at, 0, N7_CARD).value
     assert any("252,514" in c.value and "指纹" in c.value for c in at.caption)
     assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
-    assert at.query_params["base"] == "notice_2023"
+    assert _link_slots(at) == [s.scenario for s in at.session_state["slots"]]
 
 
 def test_moved_slider_changes_a_target_card_and_the_link():
     at = _app()
     before = _number(_card(at, ACTIVE, N7_CARD).value)
     at.slider(key="lever:linking.households_per_million_yuan").set_value(15.0).run()
-    assert not at.exception
+    _ok(at)
     assert before == 10
     assert _number(_card(at, ACTIVE, N7_CARD).value) == 15
     assert _number(_card(at, 2, N7_CARD).value) == 10  # the notice's slot is untouched
     assert _active(at).linking.households_per_million_yuan == 15.0
-    assert at.query_params["linking.households_per_million_yuan"] == "15.0"
+    assert _link_slots(at)[ACTIVE] == _active(at)
 
 
 def test_value_below_the_notice_floor_is_applied_and_shown_as_a_breach():
     at = _app()
     assert not any("N5" in w.value for w in at.warning)
     at.slider(key="lever:funds.industry_share_central").set_value(45.0).run()
-    assert not at.exception
+    _ok(at)
     assert _active(at).funds.industry_share_central == 0.45
     breach = [w.value for w in at.warning if "N5" in w.value]
     assert breach and "低于通知底线" in breach[0] and "60.0%" in breach[0] and "45.0%" in breach[0]
@@ -85,11 +98,12 @@ def test_bad_upload_names_the_field_and_range_and_keeps_the_scenario():
     at.slider(key="lever:funds.industry_share_central").set_value(70.0).run()
     kept = _active(at)
     bad = scenario_file_bytes(kept).replace(b"industry_share_central = 0.7", b"industry_share_central = 1.5")
+    slots = list(at.session_state["slots"])
     at.file_uploader(key="scenario_upload").set_value(("bad.toml", bad, "application/toml")).run()
-    assert not at.exception
-    assert _active(at) == kept
+    _ok(at)
+    assert _active(at) == kept and list(at.session_state["slots"]) == slots  # every slot as it was
     assert at.slider(key="lever:funds.industry_share_central").value == 70.0
-    message = " ".join(e.value for e in at.error)
+    message = " ".join(e.value for e in at.error).replace("\\", "")
     assert "funds.industry_share_central" in message and "0 – 1" in message and "1.5" in message
     assert "屏幕上的方案保持不变" in message
 
@@ -103,22 +117,28 @@ def test_downloaded_scenario_loads_back_identical():
     assert parse_scenario_bytes(raw, "x.toml") == edited
     at.slider(key="lever:funds.industry_share_central").set_value(40.0).run()
     at.file_uploader(key="scenario_upload").set_value(("我的方案.toml", raw, "application/toml")).run()
-    assert not at.exception and not at.error
+    _ok(at)
+    assert not at.error
     assert _active(at) == edited
     assert at.slider(key="lever:funds.industry_share_central").value == 73.0
 
 
-def test_share_link_reproduces_the_scenario_and_a_tampered_one_is_refused():
+def test_share_link_reproduces_the_comparison_and_a_tampered_one_is_refused():
     wanted = shipped()["policy_floor"].with_changes(
         {"name": "链接方案", "funds.industry_share_central": 0.66, "simulation.draws": 8}
     )
-    at = _app(**share.encode(wanted, "policy_floor"))
+    other = shipped()["baseline"].with_changes({"name": "另一个", "simulation.draws": 8})
+    at = _app(**share.encode_link([(other, "baseline"), (wanted, "policy_floor")], 1))
+    assert [s.scenario for s in at.session_state["slots"]] == [other, wanted]
     assert _active(at) == wanted
     assert at.slider(key="lever:funds.industry_share_central").value == 66.0
-    assert [s.name for s in at.session_state["slots"]][-1] == "链接方案"
+
+    old = _app(base="policy_floor", name="旧链接", **{"funds.industry_share_central": "0.66"})
+    assert [s.name for s in old.session_state["slots"]] == ["基线", "政策底线", "2023年通知", "旧链接"]
+    assert _active(old).funds.industry_share_central == 0.66
 
     tampered = _app(**{"base": "notice_2023", "funds.industry_share_central": "7", "lang": "en"})
-    message = " ".join(e.value for e in tampered.error)
+    message = " ".join(e.value for e in tampered.error).replace("\\", "")
     assert "funds.industry_share_central" in message and "0 – 1" in message and "link" in message
     assert _active(tampered) == shipped()["notice_2023"].with_changes({"name": "My scenario"})
 
@@ -127,7 +147,7 @@ def test_english_switch_changes_the_labels():
     at = _app()
     assert at.title[0].value == "曲靖市脱贫人口增收情景模拟"
     at.toggle(key="lang_en").set_value(True).run()
-    assert not at.exception
+    _ok(at)
     assert at.title[0].value == "Qujing household-income scenario simulator"
     assert _card(at, 0, 0).label == "N1 2023 growth of production/operating income"
     assert at.slider(key="lever:funds.industry_share_central").label == "Industry share of central funds (%)"
@@ -139,19 +159,20 @@ def test_every_result_view_renders_and_slots_can_be_added_and_removed():
     at = _app()
     for view in ("counties", "channels", "distribution", "income"):
         at.segmented_control(key="results_view").set_value(view).run()
-        assert not at.exception, view
+        _ok(at)
     assert at.button(key="add_slot").disabled  # four slots at most
     at.button(key="remove_slot").click().run()
     assert [s.name for s in at.session_state["slots"]] == ["基线", "政策底线", "2023年通知"]
     at.button(key="add_slot").click().run()
     assert [s.name for s in at.session_state["slots"]][-1] == "2023年通知 (2)"
-    assert not at.exception
+    _ok(at)
 
 
 def test_moving_a_linking_share_rebalances_the_other_three_and_says_so():
     at = _app()
     at.slider(key="lever:linking.share_land_transfer").set_value(40.0).run()
-    assert not at.exception and not at.error
+    _ok(at)
+    assert not at.error
     linking = _active(at).linking
     assert linking.share_land_transfer == 0.4
     total = (
@@ -165,3 +186,48 @@ def test_moving_a_linking_share_rebalances_the_other_three_and_says_so():
         linking.share_contract_planting * 100, 9
     )
     assert any("合计须为100%" in s.value for s in at.success)
+
+
+BEACON = "![t](http://127.0.0.1:9/beacon.png) **粗体** <b>x</b>"
+
+
+def test_user_text_is_shown_as_text_and_a_refused_upload_changes_no_slot():
+    at = _app(base="notice_2023", name=BEACON)
+    assert _active(at).name == BEACON
+    shown = [m.value for m in at.markdown if "beacon" in m.value]
+    assert shown and all("\\!\\[t\\]\\(http\\:" in v and "\\*\\*粗体\\*\\*" in v and "\\<b\\>" in v for v in shown)
+    assert not any("](http" in m.value or "**粗体**" in m.value for m in [*at.markdown, *at.caption, *at.error])
+    slots = list(at.session_state["slots"])
+    unknown = b'schema_version = 1\n"![u](http://127.0.0.1:9/u.png) **x**" = 1\n'
+    for raw in (b"", b"  \n", b"# comment only\n", b'schema_version = 1\nname = "cut', unknown):
+        at.file_uploader(key="scenario_upload").set_value(("cut.toml", raw, "application/toml")).run()
+        _ok(at)
+        assert list(at.session_state["slots"]) == slots
+        assert at.error and "屏幕上的方案保持不变" in at.error[0].value
+    assert "\\!\\[u\\]" in at.error[0].value and "](http" not in at.error[0].value  # the unknown field, as text
+
+
+def test_work_beyond_the_budget_is_refused_from_a_link_and_from_a_lever():
+    runaway = shipped()["notice_2023"].with_changes({"simulation.draws": 1000, "simulation.end_quarter": "2030Q4"})
+    at = _app(**share.encode_link([(runaway, "notice_2023")], 0))
+    message = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "simulation.draws" in message and "2,000,000,000" in message
+    assert [s.name for s in at.session_state["slots"]] == ["基线", "政策底线", "2023年通知", "我的方案"]
+    at.number_input(key="lever:simulation.draws").set_value(400).run()  # 252,514 × 400 > 80,000,000 in memory
+    _ok(at)
+    assert _active(at).simulation.draws == 32
+    assert at.number_input(key="lever:simulation.draws").value == 32
+    assert "80,000,000" in " ".join(e.value for e in at.error).replace("\\", "")
+
+
+def test_an_unexpected_error_shows_a_short_message_and_no_traceback(monkeypatch):
+    from ui import pages
+
+    def broken(ctx):
+        raise RuntimeError("/srv/secret/path.py exploded")
+
+    monkeypatch.setitem(pages.RENDERS, "compare", broken)
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("app.unexpected", "zh")]
+    assert "secret" not in str([*at.error, *at.markdown, *at.caption])

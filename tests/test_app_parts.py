@@ -1,75 +1,15 @@
-"""The page's pure parts: share links, percent widgets, file names, value formatting (no Streamlit run)."""
+"""The page's pure parts: percent widgets, file names, value formatting (no Streamlit run; links: test_share.py)."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from model.schema import fieldspec
 from model.schema.scenario import ScenarioError, parse_scenario_bytes
-from ui import linking, share, widgets
+from ui import linking, widgets
 from ui.files import scenario_file_bytes, scenario_file_name
 from ui.formats import field_value, with_unit
 from ui.scenarios import SHIPPED, shipped
-
-NUMERIC = [s for s in fieldspec.fields() if s.type in ("float", "int")]
-
-
-@st.composite
-def edited_scenarios(draw):
-    base = draw(st.sampled_from(SHIPPED))
-    changes = {}
-    for spec in draw(st.lists(st.sampled_from(NUMERIC), max_size=4, unique_by=lambda s: s.path)):
-        if spec.type == "int":
-            changes[spec.path] = draw(st.integers(int(spec.min), int(spec.max)))
-        else:
-            changes[spec.path] = draw(st.floats(float(spec.min), float(spec.max), allow_nan=False))
-    try:
-        scenario = shipped()[base].with_changes(changes)
-    except ScenarioError:  # a cross-field rule (e.g. link modes adding up) refused the combination
-        scenario = shipped()[base]
-    return base, scenario
-
-
-@settings(max_examples=60, deadline=None)
-@given(edited_scenarios())
-def test_share_link_round_trips_any_valid_scenario_exactly(case):
-    base, scenario = case
-    params = share.encode(scenario, base)
-    assert all(isinstance(v, str) for v in params.values())
-    assert share.decode(params) == (base, scenario)
-
-
-def test_share_link_of_an_unchanged_scenario_names_only_the_base():
-    assert share.encode(shipped()["baseline"], "baseline") == {"base": "baseline"}
-
-
-@pytest.mark.parametrize(
-    ("params", "field", "lang", "words"),
-    [
-        (
-            {"funds.industry_share_central": "1.2"},
-            "funds.industry_share_central",
-            "en",
-            "outside the allowed range 0 – 1",
-        ),
-        ({"simulation.draws": "many"}, "simulation.draws", "zh", "类型不对"),
-        ({"simulation.draws": "0"}, "simulation.draws", "en", "1 – 1,000"),
-        ({"funds.nonsense": "1"}, "funds.nonsense", "en", "unknown field"),
-        ({"base": "nope"}, "base", "en", "must be one of"),
-        ({"simulation.draw_assumptions": "yes"}, "simulation.draw_assumptions", "en", "true or false"),
-        ({"funds.industry_share_central": "inf"}, "funds.industry_share_central", "en", "wrong type"),
-    ],
-)
-def test_tampered_links_are_refused_naming_the_field(params, field, lang, words):
-    with pytest.raises(ScenarioError) as refused:
-        share.decode(params)
-    message = refused.value.message(lang)
-    assert field in message and words in message
-
-
-def test_parameters_of_other_page_parts_are_ignored():
-    assert not share.has_scenario({"tab": "x"})
-    assert share.decode({"base": "baseline", "tab": "x"}) == ("baseline", shipped()["baseline"])
 
 
 @given(st.integers(0, 100))

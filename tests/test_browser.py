@@ -184,3 +184,37 @@ def test_every_part_of_the_page_opens_without_an_error(app_url):
                 print(f"screenshot: {shot}")
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_a_shared_comparison_opens_and_user_text_is_never_markup(app_url):
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import sync_playwright
+
+    from ui import share
+    from ui.scenarios import shipped
+
+    beacon = "![t](http://127.0.0.1:9/beacon.png) **粗体** <img src=x onerror=alert(1)>"
+    slots = [
+        (shipped()["baseline"].with_changes({"name": "甲", "simulation.draws": 4}), "baseline"),
+        (shipped()["notice_2023"].with_changes({"name": beacon, "simulation.draws": 4}), "notice_2023"),
+    ]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1400})
+            requested, dialogs = [], []
+            page.on("request", lambda request: requested.append(request.url))
+            page.on("dialog", lambda dialog: dialogs.append(dialog.message) or dialog.dismiss())
+            page.goto(f"{app_url}/?{urlencode(share.encode_link(slots, 1))}", timeout=120_000)
+            page.get_by_test_id("stMetricValue").first.wait_for(timeout=180_000)
+            wait_for_rerun(page)
+            assert page.get_by_test_id("stMetricValue").count() == 2 * 6  # the link's two scenarios, not four
+            assert page.get_by_text("**粗体**").count() >= 1  # shown as typed, not bold
+            assert page.locator("img[src='x'], img[src*='beacon']").count() == 0
+            assert not [url for url in requested if "beacon" in url or url.endswith("/x")]
+            assert not dialogs
+            assert page.get_by_test_id("stException").count() == 0
+        finally:
+            browser.close()

@@ -170,7 +170,9 @@ def test_compare_refuses_if_any_file_is_bad():
 
 def test_several_problems_stay_on_one_line(tmp_path):
     path = tmp_path / "two.toml"
-    path.write_text("[funds]\nindustry_share_central = 2.0\n[simulation]\ndraws = 0\n", encoding="utf-8")
+    path.write_text(
+        "schema_version = 1\n[funds]\nindustry_share_central = 2.0\n[simulation]\ndraws = 0\n", encoding="utf-8"
+    )
     proc = _python_m_model("run", str(path))
     _assert_refused(proc, "funds.industry_share_central", "simulation.draws")
 

@@ -291,7 +291,7 @@ def test_all_rows_bad_refuses_even_when_dropping():
     [
         (b"", "empty.csv", "missing_column"),
         (b"\xff\x00\x81\x30 not text", "bad.csv", "encoding"),
-        (b"PK\x03\x04 damaged", "bad.xlsx", "unreadable"),
+        (b"PK\x03\x04 damaged", "bad.xlsx", "unreadable_xlsx"),
         (b"a,b", "households.ods", "unsupported_format"),
     ],
 )

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.population.table import Population
 from tests.household_samples import HEAD, as_text, csv_bytes, good_frame, xlsx_bytes
+from ui.formats import plain
 
 CSV = "text/csv"
 
@@ -57,7 +58,7 @@ def bad_table() -> bytes:
 
 
 def test_first_view_names_the_population_and_offers_templates(app):
-    assert any("模板.csv" in info.value for info in app.info)
+    assert any(plain("模板.csv") in info.value for info in app.info)
     labels = [b.label for b in app.get("download_button")]
     assert "下载模板（CSV）" in labels and "下载模板（XLSX）" in labels
     assert app.button(key="households.back").disabled
@@ -73,7 +74,7 @@ def test_good_upload_then_use_then_back(app):
     assert not app.exception
     population = app.session_state["imported_population"]
     assert isinstance(population, Population) and population.n == 18
-    assert any("导入的农户表" in info.value and "good.csv" in info.value for info in app.info)
+    assert any("导入的农户表" in info.value and plain("good.csv") in info.value for info in app.info)
     assert app.button(key="households.use").disabled
     app.button(key="households.back").click().run()
     assert "imported_population" not in app.session_state

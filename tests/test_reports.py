@@ -158,7 +158,7 @@ def test_a_chart_that_fails_does_not_cost_the_brief(evil_run, monkeypatch):
     html = brief.brief_html(
         evil_run, "2023Q1", "zh", generated=DAY, image_format="svg", chart_keys=("income", "assessment")
     )
-    assert "图表无法生成：income: no data" in html
+    assert "图表无法生成：income" in html and "no data" not in html  # never an exception's text
     assert html.count("<figure") == 1
 
 

@@ -171,7 +171,8 @@ def test_uploaded_bytes_are_refused_the_same_way(name):
 
 def test_every_problem_is_reported_not_just_the_first():
     text = (
-        "[funds]\nindustry_share_central = 2.0\nindustry_share_provincial = -1.0\n[tourism]\nhouseholds_reached = 'x'\n"
+        "schema_version = 1\n[funds]\nindustry_share_central = 2.0\nindustry_share_provincial = -1.0\n"
+        "[tourism]\nhouseholds_reached = 'x'\n"
     )
     with pytest.raises(ScenarioError) as info:
         parse_scenario_text(text)
@@ -309,7 +310,7 @@ def test_changes_from_lists_exactly_the_changed_paths():
 
 
 def test_integral_number_for_a_decimal_field_is_accepted_unchanged():
-    s = parse_scenario_text("[funds]\ncentral_10k_yuan = 130001\n")
+    s = parse_scenario_text("schema_version = 1\n[funds]\ncentral_10k_yuan = 130001\n")
     assert s.funds.central_10k_yuan == 130_001.0 and isinstance(s.funds.central_10k_yuan, float)
 
 
@@ -323,9 +324,9 @@ def test_flat_covers_every_field_once():
     [
         ("schema_version = 0", "schema_version", "1 – 2", "allowed range 1 – 2"),
         ('schema_version = "1"', "schema_version", "整数", "a whole number"),
-        ("name = 5", "name", "文本", "expected text"),
-        ('name = "' + "长" * 81 + '"', "name", "最多 80 个字符", "at most 80 characters"),
-        ('description = ["a"]', "description", "文本", "expected text"),
+        ("schema_version = 1\nname = 5", "name", "文本", "expected text"),
+        ('schema_version = 1\nname = "' + "长" * 81 + '"', "name", "最多 80 个字符", "at most 80 characters"),
+        ('schema_version = 1\ndescription = ["a"]', "description", "文本", "expected text"),
     ],
 )
 def test_top_level_keys_are_refused_with_their_own_type_and_range(text, field, zh_part, en_part):

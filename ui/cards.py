@@ -6,7 +6,7 @@ import streamlit as st
 
 from model.engine.run import Run
 from model.engine.targets import TargetCheck
-from ui.formats import is_share_unit, number, unit_text, with_unit
+from ui.formats import is_share_unit, number, plain, unit_text, with_unit
 from ui.i18n import t
 
 CARD_KEYS = ("N1", "N2", "N3", "N7", "N11", "below_line")
@@ -61,7 +61,7 @@ def draw_cards(runs: dict[str, Run], active: str, lang: str) -> None:
         with column:
             badge = t("cards.editing", lang) if name == active else ""
             draws = t("cards.draws", lang, draws=run.scenario.simulation.draws)
-            st.markdown(f"**{name}** {badge}  \n{draws}")
+            st.markdown(f"**{plain(name)}** {badge}  \n{draws}")
             for key in CARD_KEYS:
                 check = run.targets.get(key)
                 if check is None:

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 from model.schema.fieldspec import FieldSpec
 from model.schema.units import is_share_unit, unit_text
 from ui.i18n import t
 
 PERCENT = 100
+_MARKDOWN_SIGNS = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark: CommonMark lets each be escaped
+
+
+def plain(text: object) -> str:
+    """User text made safe for an element that renders markdown (st.markdown, st.error, st.caption, labels).
+
+    Every ASCII punctuation mark is backslash-escaped and runs of white space (newlines too) become one space,
+    so ``![t](http://host/beacon.png)``, ``**bold**``, ``<img>``, ``$x$`` or ``:red[x]`` in a scenario's name, a
+    file name or a column header show as the characters typed: no image is fetched, nothing is formatted.
+    """
+    return _MARKDOWN_SIGNS.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def plain_lines(*lines: str) -> str:
+    """Several lines of (user) text as markdown paragraphs, each made :func:`plain`."""
+    return "\n\n".join(plain(line) for text in lines for line in text.splitlines())
 
 
 def is_share(spec: FieldSpec) -> bool:

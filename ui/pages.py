@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui import compare
 from ui.context import PageContext
+from ui.formats import plain
 from ui.panels import assessment, brief, discover, households, seek
 
 RENDERS: dict[str, Callable[[PageContext], None]] = {
@@ -33,7 +34,7 @@ def population_caption(ctx: PageContext) -> str:
     pop = ctx.population
     return ctx.t(
         "page.population",
-        label=pop.label,
+        label=plain(pop.label),
         households=f"{pop.households_by_county().sum():,.0f}",
         fingerprint=pop.fingerprint,
     )

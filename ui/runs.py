@@ -7,6 +7,7 @@ import streamlit as st
 from model.engine.run import Run
 from model.population.table import Population
 from ui.cache import is_cached, run_cached
+from ui.formats import plain
 from ui.i18n import t
 from ui.state import Slot
 
@@ -23,7 +24,7 @@ def compute_runs(population: Population, slots: list[Slot], lang: str) -> dict[s
             def tick(fraction: float, slot: Slot = slot, done: int = done) -> None:
                 bar.progress(
                     min(1.0, (done + fraction) / len(missing)),
-                    text=t("page.running_one", lang, name=slot.name, done=done + 1, count=len(missing)),
+                    text=t("page.running_one", lang, name=plain(slot.name), done=done + 1, count=len(missing)),
                 )
 
             runs[slot.name] = run_cached(population, slot.scenario, progress=tick)

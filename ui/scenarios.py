@@ -10,6 +10,7 @@ from model.schema.scenario import Scenario, load_scenario
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SHIPPED = ("baseline", "policy_floor", "notice_2023", "breadth_first", "depth_first")
 DEFAULT_BASE = "notice_2023"
+MAX_SLOTS = 4  # scenarios side by side on the page (and in a share link)
 
 
 @cache

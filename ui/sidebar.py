@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui import share, state, widgets
 from ui.files import scenario_file_bytes, scenario_file_name
+from ui.formats import plain, plain_lines
 from ui.i18n import t
 from ui.scenarios import SHIPPED, shipped
 
@@ -25,8 +26,7 @@ def show_error(place: str, lang: str) -> None:
     if entry is None:
         return
     key, problem = entry
-    detail = problem.message(lang) if problem is not None else ""
-    st.error(t(key, lang) + ("\n\n" + detail.replace("\n", "\n\n") if detail else ""))
+    st.error(plain_lines(t(key, lang), problem.message(lang) if problem is not None else ""))
 
 
 def show_notice(place: str, lang: str) -> None:
@@ -43,7 +43,7 @@ def draw_slots(lang: str) -> None:
     st.radio(
         t("page.slots", lang, count=len(slots), max=state.MAX_SLOTS),
         list(range(len(slots))),
-        format_func=lambda i: slots[i].name,
+        format_func=lambda i: plain(slots[i].name),  # radio options render markdown
         key=CHOICE_KEY,
         on_change=_on_choice,
     )
@@ -105,16 +105,15 @@ def draw_files(lang: str) -> None:
 
 
 def link_params(lang: str) -> dict[str, str]:
-    """Query parameters reproducing the edited scenario (and the language when it is English)."""
-    slot = state.active_slot()
-    params = share.encode(slot.scenario, slot.base)
+    """Query parameters reproducing every scenario on screen and the edited one (and the language when English)."""
+    params = share.encode_link([(s.scenario, s.base) for s in state.slots()], state.active_index())
     if lang == "en":
         params[share.LANG_PARAM] = "en"
     return params
 
 
 def sync_url(lang: str) -> None:
-    """Keep the address bar a share link of the edited scenario (other parts' parameters are kept)."""
+    """Keep the address bar a share link of the scenarios on screen (other parts' parameters are kept)."""
     wanted = link_params(lang)
     current = st.query_params.to_dict()
     foreign = {k: v for k, v in current.items() if "." not in k and k not in share.OWN_PARAMS}

@@ -11,16 +11,16 @@ from dataclasses import dataclass
 import streamlit as st
 
 from model.schema import fieldspec
+from model.schema.budget import check_work_budget
 from model.schema.fieldspec import FieldSpec
-from model.schema.scenario import Problem, Scenario, ScenarioError, parse_scenario_bytes
-from ui import linking, share, widgets
+from model.schema.scenario import MAX_FILE_BYTES, Scenario, ScenarioError, parse_scenario_bytes
+from ui import linking, share, uploads, widgets
+from ui.cache import current_population
 from ui.i18n import DEFAULT_LANG, t
-from ui.scenarios import DEFAULT_BASE, shipped
+from ui.scenarios import DEFAULT_BASE, MAX_SLOTS, shipped
 
-MAX_SLOTS = 4
 DEFAULT_SLOTS = ("baseline", "policy_floor", "notice_2023")
-MAX_UPLOAD_MB = 1
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_UPLOAD_MB = MAX_FILE_BYTES // (1024 * 1024)  # the uploader's limit is the scenario files' own
 
 SLOTS = "slots"
 ACTIVE = "active_slot"
@@ -93,6 +93,22 @@ def _named(scenario: Scenario, others: list[Slot]) -> Scenario:
     return scenario if name == scenario.name else scenario.with_changes({"name": name})
 
 
+def within_budget(scenario: Scenario) -> Scenario:
+    """``scenario`` if the page's population can simulate it within the work budget, else ScenarioError."""
+    check_work_budget(scenario, current_population().n)
+    return scenario
+
+
+def over_budget(households: int) -> ScenarioError | None:
+    """Why a population of ``households`` records cannot simulate every slot within the budget, or None."""
+    for slot in st.session_state.get(SLOTS, []):
+        try:
+            check_work_budget(slot.scenario, households)
+        except ScenarioError as exc:
+            return exc
+    return None
+
+
 def init_session() -> None:
     """Seed the session once: default slots, then a share link from the URL if there is one."""
     if SLOTS in st.session_state:
@@ -106,15 +122,27 @@ def init_session() -> None:
     start.append(Slot(_named(edited, start), DEFAULT_BASE))
     st.session_state[SLOTS] = start
     st.session_state[ACTIVE] = len(start) - 1
-    if share.has_scenario(params):
-        try:
-            base, scenario = share.decode(params)
-        except ScenarioError as exc:
-            errors()["link"] = ("page.link_error", exc)
-        else:
-            _replace_active(Slot(scenario, base))
+    try:
+        link = share.decode_link(params, households=current_population().n)
+    except ScenarioError as exc:
+        errors()["link"] = ("page.link_error", exc)
+    else:
+        if link is not None:
+            _open_link(link)
             notices()["link"] = "page.link_loaded"
     _reseed()
+
+
+def _open_link(link: share.Link) -> None:
+    """Show a link's slots: all of them (a comparison) or, for an old one-scenario link, in the edited slot."""
+    if not link.replaces_all:
+        _replace_active(Slot(link.slots[0].scenario, link.slots[0].base))
+        return
+    opened: list[Slot] = []
+    for linked in link.slots:
+        opened.append(Slot(_named(linked.scenario, opened), linked.base))
+    st.session_state[SLOTS] = opened
+    st.session_state[ACTIVE] = link.active
 
 
 def _replace_active(slot: Slot) -> None:
@@ -139,7 +167,7 @@ def on_lever(path: str) -> None:
     notices().pop("lever", None)
     changes = linking.rebalanced(slot.scenario, path, value) if linking.is_link_share(path) else {path: value}
     try:
-        scenario = slot.scenario.with_changes(changes)
+        scenario = within_budget(slot.scenario.with_changes(changes))
     except ScenarioError as exc:
         errors()["lever"] = ("page.lever_error", exc)
         widgets.seed_field(spec, slot.scenario.value(path))
@@ -209,19 +237,18 @@ def on_remove_slot() -> None:
 
 
 def on_upload() -> None:
-    """A scenario file was uploaded: load it into the edited slot, or keep everything and say why not."""
-    uploaded = st.session_state.get(UPLOAD_KEY)
+    """A scenario file was uploaded: load it into the edited slot, or keep every slot as it was and say why not.
+
+    The bytes are dropped once read (:func:`ui.uploads.take`).
+    """
+    uploaded = uploads.take(UPLOAD_KEY)
     errors().pop("upload", None)
     notices().pop("upload", None)
     if uploaded is None:
         return
+    name, raw = uploaded
     try:
-        raw = uploaded.getvalue()
-        if len(raw) > MAX_UPLOAD_BYTES:
-            raise ScenarioError(
-                [Problem("(file)", uploaded.name, "syntax", f"larger than {MAX_UPLOAD_MB} MB ({len(raw):,} bytes)")]
-            )
-        scenario = parse_scenario_bytes(raw, uploaded.name)
+        scenario = within_budget(parse_scenario_bytes(raw, name))
     except ScenarioError as exc:
         errors()["upload"] = ("page.upload_error", exc)
         return
@@ -238,7 +265,7 @@ def apply_to_active(changes: dict[str, object]) -> Scenario:
     are drawn. Raises ScenarioError, leaving everything unchanged, when a value is refused.
     """
     slot = active_slot()
-    scenario = slot.scenario.with_changes(changes)
+    scenario = within_budget(slot.scenario.with_changes(changes))
     slots()[active_index()] = Slot(scenario, slot.base)
     errors().pop("lever", None)
     _reseed()

@@ -42,6 +42,7 @@ import pandas as pd
 from model.engine.result import SimulationResult
 from model.population.table import Population
 from model.schema import fieldspec
+from model.schema.budget import check_work_budget
 from model.schema.fieldspec import COUNTIES
 from model.schema.scenario import Scenario
 from model.sweep.design import Design, Factor
@@ -490,6 +491,7 @@ def seek(
     draws = scenario.simulation.draws
     log: list[Evaluation] = []
     budget = 2 + int(np.ceil(np.log2(max(lv.steps(), 2)))) + (6 if search_draws else 0)
+    check_work_budget(seek_scenario(scenario), pop.n, points=budget)
 
     def tick() -> None:
         if progress:
@@ -586,6 +588,7 @@ def frontier(
     required = scenario.targets.required_probability if required_probability is None else float(required_probability)
     lvl = tgt.default_level(scenario) if level is None else float(level)
     base = seek_scenario(scenario, draws)
+    check_work_budget(base, pop.n, points=points**2)
     xs = [lx.value_at(round(k)) for k in np.linspace(0, lx.steps(), points)]
     ys = [ly.value_at(round(k)) for k in np.linspace(0, ly.steps(), points)]
     design = Design(base=base, factors=(_grid_factor(ly, ys), _grid_factor(lx, xs)), method="grid", name="frontier")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from model.engine.targets import CHECK_KEYS, TargetCheck
 from model.population.synth import default_population
@@ -100,6 +103,27 @@ def pad(text: str, width: int) -> str:
 def json_checks(checks: dict[str, TargetCheck]) -> dict:
     """Every check as a JSON-ready dict, keyed like ``checks``."""
     return {k: c.as_dict() for k, c in checks.items()}
+
+
+def json_text(data: Any) -> str:
+    """``data`` as indented JSON that every parser accepts.
+
+    NaN and ±Infinity (a statistic of nothing, an overflow) become ``null``, numpy scalars plain numbers;
+    ``allow_nan=False`` turns anything missed into an error here rather than invalid JSON on standard output.
+    """
+    return json.dumps(_finite(data), ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def load_scenario_arg(path: str, lang: str = "zh") -> Scenario:

@@ -10,6 +10,7 @@ import sys
 
 from model.cli import run, seek, sweep, validate
 from model.cli.common import EXIT_BAD_INPUT, TABLE_KEYS, BadInput, BadInputReport
+from model.schema.scenario import ScenarioError
 
 __all__ = ["EXIT_BAD_INPUT", "TABLE_KEYS", "build_parser", "main"]
 COMMAND_MODULES = (run, seek, sweep, validate)
@@ -33,5 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except BadInput as exc:
         text = str(exc) if isinstance(exc, BadInputReport) else str(exc).replace("\n", "; ")
-        print(f"error: {text}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except ScenarioError as exc:  # e.g. a run beyond the work budget, refused by the engine before any work
+        text = exc.message(args.lang).replace("\n", "; ")
+    print(f"error: {text}", file=sys.stderr)
+    return EXIT_BAD_INPUT

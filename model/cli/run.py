@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from model.cli.common import (
@@ -11,6 +10,7 @@ from model.cli.common import (
     BadInput,
     format_value,
     json_checks,
+    json_text,
     load_scenario_arg,
     pad,
     population_arg,
@@ -20,17 +20,26 @@ from model.cli.common import (
 from model.engine.run import Run, run_scenario
 from model.engine.targets import targets_table
 from model.io.household_files import write_template
+from model.io.spreadsheet import write_csv
 from model.population.table import PopulationError
+from model.reports.brief import brief_html, default_quarter
 from model.reports.chart_text import text as chart_label
+from model.reports.workbook import workbook_bytes
+from model.schema.scenario import Scenario
 from model.schema.units import unit_text
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """``run FILE``: every target of one scenario."""
+    """``run FILE``: every target of one scenario; optionally its tables, brief and workbook as files."""
     scenario = load_scenario_arg(args.file, args.lang)
+    quarter = brief_quarter(scenario, args.quarter)
     run = run_scenario(population_arg(args), scenario)
     if args.out:
         write_tables(run, Path(args.out), args.lang)
+    if args.brief:
+        _write(Path(args.brief), brief_html(run, quarter, args.lang).encode("utf-8"))
+    if args.workbook:
+        _write(Path(args.workbook), workbook_bytes(run, args.lang))
     if args.json:
         out = {
             "scenario": scenario.name,
@@ -39,7 +48,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             **json_checks(run.targets),
             "capacity": {path: flag.as_dict() for path, flag in run.capacity.items()},
         }
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json_text(out))
     else:
         print(f"{scenario.name} — {run.population_label}, {run.result.draws} draws")
         print(render_table(run.targets, args.lang))
@@ -84,13 +93,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     pop = population_arg(args)
     runs = [run_scenario(pop, s) for s in scenarios]
     if args.json:
-        print(
-            json.dumps(
-                {s.name: json_checks(r.targets) for s, r in zip(scenarios, runs, strict=True)},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(json_text({s.name: json_checks(r.targets) for s, r in zip(scenarios, runs, strict=True)}))
         return 0
     zh = args.lang == "zh"
     head = ["目标" if zh else "ID", "单位" if zh else "unit", *[s.name for s in scenarios]]
@@ -112,6 +115,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def brief_quarter(scenario: Scenario, wanted: str | None) -> str:
+    """The quarter the brief reports: ``wanted`` when the scenario reports it, the page's default when not given."""
+    quarters = scenario.quarters
+    if wanted is None:
+        return default_quarter(quarters)
+    if wanted not in quarters:
+        raise BadInput(f"--quarter {wanted} is not a reported quarter of this scenario ({quarters[0]}–{quarters[-1]})")
+    return wanted
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise BadInput(f"{path}: {exc.strerror or type(exc).__name__}") from None
+
+
 def write_tables(run: Run, out: Path, lang: str) -> list[Path]:
     """Write every result table as UTF-8 CSV (with BOM, so Excel shows Chinese) into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
@@ -122,12 +142,7 @@ def write_tables(run: Run, out: Path, lang: str) -> list[Path]:
         "assessment.csv": run.result.assessment_table(),
         "contributions.csv": run.contributions,
     }
-    paths = []
-    for name, df in tables.items():
-        path = out / name
-        df.to_csv(path, index=False, encoding="utf-8-sig")
-        paths.append(path)
-    return paths
+    return [write_csv(df, out / name) for name, df in tables.items()]
 
 
 def cmd_households_template(args: argparse.Namespace) -> int:
@@ -147,6 +162,9 @@ def register(sub) -> None:
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.add_argument("--out", help="write the result tables as CSV into this folder")
     run.add_argument("--households", help="household table (CSV or XLSX) instead of the embedded population")
+    run.add_argument("--brief", help="write the dispatch-meeting brief (HTML) the page offers to this file")
+    run.add_argument("--workbook", help="write the Excel workbook of every result table the page offers to this file")
+    run.add_argument("--quarter", help="the brief's assessment quarter, e.g. 2023Q4 (default: as on the page)")
     run.set_defaults(func=cmd_run)
     compare = sub.add_parser("compare", help="compare scenario files side by side")
     compare.add_argument("files", nargs="+")

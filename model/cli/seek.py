@@ -9,13 +9,13 @@ split of the funds with the proposed one. Names are listed in :mod:`model.seek`'
 from __future__ import annotations
 
 import argparse
-import json
 
 from model.analyses import seek as sk
 from model.cli.common import (
     BadInput,
     add_cluster_arguments,
     format_value,
+    json_text,
     load_scenario_arg,
     open_backend,
     population_arg,
@@ -106,7 +106,7 @@ def cmd_seek(args: argparse.Namespace) -> int:
         out = {"scenario": scenario.name, "population": pop.label, **result.as_dict()}
         if grid is not None:
             out["frontier"] = grid.to_dict(orient="records")
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json_text(out))
         return 0
     print(f"{scenario.name} — {pop.label}")
     print(result.message(args.lang))
@@ -123,7 +123,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     table = alloc.comparison()
     if args.json:
         print(
-            json.dumps(
+            json_text(
                 {
                     "scenario": scenario.name,
                     "population": pop.label,
@@ -133,9 +133,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
                     "proposed_county_shares": dict(zip(COUNTIES, alloc.proposed_shares.tolist(), strict=True)),
                     "rounds_kept": alloc.rounds,
                     "counties": table.to_dict(orient="records"),
-                },
-                ensure_ascii=False,
-                indent=2,
+                }
             )
         )
         return 0

@@ -13,7 +13,6 @@ the simplest box of lever values in which the targets are met in at least that s
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import time
@@ -22,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from model.analyses.discover import DEFAULT_DENSITY, DIMENSIONS, DiscoverError, discover
-from model.cli.common import BadInput, add_cluster_arguments, open_backend, population_arg
+from model.cli.common import BadInput, add_cluster_arguments, json_text, open_backend, population_arg
 from model.schema.text import pick
 from model.sweep.design import DesignError, load_design
 from model.sweep.populations import EmbeddedPopulation
@@ -100,7 +99,7 @@ def _run(args: argparse.Namespace, design, backend) -> int:
         _say("interrupted", args.lang, path=path, done=done)
         return EXIT_INTERRUPTED
     if args.json:
-        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        print(json_text(summary.as_dict()))
     else:
         print(
             pick(
@@ -143,7 +142,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     except DiscoverError as exc:
         raise BadInput(exc.message(args.lang)) from None
     if args.json:
-        print(json.dumps(found.as_dict(), ensure_ascii=False, indent=2, default=str))
+        print(json_text(found.as_dict()))
     else:
         print(found.message(args.lang))
     return 0

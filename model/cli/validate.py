@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from model.analyses.backtest import Check, backtest_population, run_backtest
 from model.analyses.calibrate import fit, write_fit
-from model.cli.common import BadInput, format_value, pad, text_width
+from model.cli.common import BadInput, format_value, json_text, pad, text_width
 
 SAMPLE_HELP = "run on a weighted sample of this many households (quicker, less exact) instead of all 252,514"
 
@@ -56,7 +55,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
             "draws": run.result.draws,
             "checks": [c.as_dict() for c in checks],
         }
-        print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
+        print(json_text(out))
         return 0
     print(f"{run.scenario.name} — {run.population_label}, {run.result.draws} draws")
     print(render_checks(checks, args.lang))
@@ -75,7 +74,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         "projection_sd": result.projection_sd,
         "draws": result.draws,
     }
-    print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
+    print(json_text(out))
     if args.write:
         if args.sample is not None:
             raise BadInput("--write needs the whole population: leave out --sample")

@@ -21,6 +21,8 @@ from model.engine.simulate import simulate
 from model.engine.targets import OUTCOME_KEYS, TargetCheck, contributions_table, evaluate_targets
 from model.population.table import Population
 from model.schema import fieldspec
+from model.schema.budget import check_work_budget
+from model.schema.budget import max_draws as budget_draws
 from model.schema.scenario import Scenario
 
 DRAW_STEP = 32  # draws are added in multiples of this
@@ -84,13 +86,16 @@ def run_scenario(
 ) -> Run:
     """Simulate ``scenario`` on ``pop``, adding draws until the verdicts' standard errors are small enough.
 
+    A run beyond the work budget is refused (ScenarioError) before any work; added draws stay within it.
+
     ``progress(fraction)`` is called as blocks finish (it may raise to cancel); a run that grows its draws
     reports each batch against the draws known so far, so the fraction can step back once. ``threads`` caps the
     engine's threads (None: every core; Dask workers pass 1).
     """
+    check_work_budget(scenario, pop.n)
     result = simulate(pop, scenario, progress=progress, held=held, threads=threads)
     target = scenario.simulation.max_standard_error
-    ceiling = max(max_draws(), scenario.simulation.draws)
+    ceiling = max(min(max_draws(), budget_draws(scenario, pop.n)), scenario.simulation.draws)
     while target > 0 and result.draws < ceiling:
         wanted = min(draws_needed(evaluate_targets(result), target), ceiling)
         if wanted <= result.draws:

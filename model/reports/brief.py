@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 import math
 from collections.abc import Callable, Iterable
 from html import escape
@@ -18,7 +19,7 @@ import altair as alt
 import pandas as pd
 
 from model.engine.run import Run
-from model.engine.targets import TargetCheck
+from model.engine.targets import ASSESSMENT_YEAR, TargetCheck
 from model.reports import assessment, charts
 from model.reports.chart_text import place
 from model.reports.export import chart_png, chart_svg
@@ -118,7 +119,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "人口与收入校准中的假设（默认人口数据的生成依据）",
         "Assumptions in the population and income calibration (how the default population is built)",
     ),
-    "chart_failed": ("图表无法生成：{error}", "The chart could not be drawn: {error}"),
+    "chart_failed": ("图表无法生成：{chart}", "The chart could not be drawn: {chart}"),
     "chart.assessment": ("{quarter} 各县考核", "County assessment, {quarter}"),
 }
 
@@ -416,8 +417,9 @@ def _charts_section(
     for key in chart_keys:
         try:
             image = chart_image(builders[key](), image_format)
-        except Exception as error:  # a chart that cannot be drawn must not cost the planner the whole brief
-            parts.append(f"<p>{escape(text('chart_failed', lang, error=f'{key}: {error}'))}</p>")
+        except Exception:  # a chart that cannot be drawn must not cost the planner the whole brief
+            logging.getLogger(__name__).exception("brief chart %s failed", key)
+            parts.append(f"<p>{escape(text('chart_failed', lang, chart=key))}</p>")
             continue
         caption = text("chart.assessment", lang, quarter=quarter) if key == "assessment" else ""
         figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
@@ -515,6 +517,12 @@ def allowed_range(spec: FieldSpec) -> str:
 
 
 # ------------------------------------------------------------------------------------- the document
+def default_quarter(quarters: list[str]) -> str:
+    """The quarter a brief reports unless told: the notice year's fourth (the year-end assessment), else the first."""
+    wanted = f"{ASSESSMENT_YEAR}Q4"
+    return wanted if wanted in quarters else quarters[0]
+
+
 def brief_html(
     run: Run,
     quarter: str,

@@ -9,6 +9,8 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from model.io.spreadsheet import csv_bytes
+
 CJK_FONT_DIRS = (
     Path("/usr/share/fonts/opentype/noto"),
     Path("/usr/share/fonts/truetype/noto"),
@@ -52,5 +54,5 @@ def chart_svg(chart: alt.TopLevelMixin) -> str:
 
 
 def frame_csv(frame: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV with a byte-order mark, so Excel opens the Chinese text correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """A table as UTF-8 CSV with a byte-order mark (Excel opens the Chinese text); text never starts a formula."""
+    return csv_bytes(frame)

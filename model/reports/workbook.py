@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from model.engine.run import Run
 from model.engine.targets import CHANNELS
+from model.io.spreadsheet import append_row
 from model.reports import assessment
 from model.reports.brief import allowed_range, is_share_unit, text, unit_text
 from model.reports.chart_text import place
@@ -320,13 +321,15 @@ def _write(
     ``share_cells`` = (columns, one flag per row): cells of flagged rows in those columns get a percent format.
     """
     formats = formats or {}
-    ws.append([str(c) for c in frame.columns])
+    append_row(ws, [str(c) for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in frame.itertuples(index=False):
-        ws.append([None if isinstance(v, float) and v != v else (v.item() if hasattr(v, "item") else v) for v in row])
+        append_row(
+            ws, [None if isinstance(v, float) and v != v else (v.item() if hasattr(v, "item") else v) for v in row]
+        )
     for j, column in enumerate(frame.columns, start=1):
         letter = get_column_letter(j)
         fmt = formats.get(column)

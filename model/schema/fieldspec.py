@@ -107,6 +107,20 @@ def schema_version() -> int:
     return int(_raw()["schema_version"])
 
 
+@dataclass(frozen=True)
+class WorkBudget:
+    """The most work one request may ask for (``[budget]`` in the field table)."""
+
+    max_household_draw_quarters: int
+    max_household_draws: int
+
+
+@cache
+def budget() -> WorkBudget:
+    """The work budget per request."""
+    return WorkBudget(**_raw()["budget"])
+
+
 @cache
 def sections() -> tuple[SectionSpec, ...]:
     """Every section in file order."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +18,16 @@ from typing import Any
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
-from model.schema import fieldspec
+from model.schema import fieldspec, guard
 from model.schema.fieldspec import COUNTIES, FieldSpec
+from model.schema.guard import InputRefused, shorten
 from model.schema.migrate import migrate
 
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
 MAX_NAME = 80
 MAX_DESCRIPTION = 2_000
+MAX_FILE_BYTES = 1024 * 1024  # scenario files are ~6 kB; refused before decoding beyond this
+MAX_PROBLEMS_SHOWN = 12  # a message lists at most this many problems, then says how many more
 # Top-level keys outside the field table: (type, allowed values as text, the same in both languages).
 _TOP_LEVEL = {
     "schema_version": ("int", f"1 – {fieldspec.schema_version()}"),
@@ -70,11 +72,12 @@ class Problem:
     detail: str = ""
 
     def message(self, lang: str = "zh") -> str:
-        """The problem as one line in ``lang``."""
+        """The problem as one line in ``lang``; the field and the value are shown at most 60 characters long."""
         spec = fieldspec.by_path().get(self.field)
-        label = f"{self.field}（{spec.label(lang)}）" if spec and lang == "zh" else self.field
+        field = shorten(self.field)
+        label = f"{field}（{spec.label(lang)}）" if spec and lang == "zh" else field
         if spec and lang != "zh":
-            label = f"{self.field} ({spec.label_en})"
+            label = f"{field} ({spec.label_en})"
         value = _show(self.value)
         unit = (f"（{spec.unit}）" if zh_lang(lang) else f" ({spec.unit})") if spec else ""
         allowed = spec.allowed() if spec else _TOP_LEVEL.get(self.field, ("", ""))[1]
@@ -82,9 +85,15 @@ class Problem:
         zh = lang == "zh"
         if self.kind == "unknown":
             return (
-                f"未知字段 {self.field}（不在方案格式中，请检查拼写）"
+                f"未知字段 {field}（不在方案格式中，请检查拼写）"
                 if zh
-                else (f"unknown field {self.field} (not part of the scenario format; check the spelling)")
+                else (f"unknown field {field} (not part of the scenario format; check the spelling)")
+            )
+        if self.kind == "missing":
+            return (
+                f"缺少 {field}（应为 {allowed}）：文件可能为空、被截断或不是方案文件"
+                if zh
+                else f"{field} is missing (expected {allowed}): the file may be empty, truncated or not a scenario"
             )
         if self.kind == "range":
             return (
@@ -105,9 +114,9 @@ class Problem:
                 else f"the file's schema_version {value} is newer than this program's "
                 f"{fieldspec.schema_version()}: update the program"
             )
-        if self.kind == "syntax":
-            return f"文件无法读取：{self.detail}" if zh else f"the file cannot be read: {self.detail}"
         zh_detail, _, en_detail = self.detail.partition("|")
+        if self.kind == "syntax":
+            return f"文件无法读取：{zh_detail}" if zh else f"the file cannot be read: {en_detail or zh_detail}"
         return f"{label}：{zh_detail}" if zh else f"{label}: {en_detail or zh_detail}"
 
 
@@ -119,8 +128,17 @@ class ScenarioError(ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "zh") -> str:
-        """All problems, one per line, in ``lang``."""
-        return "\n".join(p.message(lang) for p in self.problems)
+        """The problems, one per line, in ``lang`` (at most :data:`MAX_PROBLEMS_SHOWN`, then how many more)."""
+        lines = [p.message(lang) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        rest = len(self.problems) - MAX_PROBLEMS_SHOWN
+        if rest > 0:
+            lines.append(f"……另有 {rest:,} 个问题" if lang == "zh" else f"... and {rest:,} more problems")
+        return "\n".join(lines)
+
+    @classmethod
+    def from_refusal(cls, refusal: InputRefused, field: str = "(file)") -> ScenarioError:
+        """A text refused by :mod:`model.schema.guard` as a scenario refusal."""
+        return cls([Problem(field, None, "syntax", f"{refusal.zh}|{refusal.en}")])
 
 
 def zh_lang(lang: str) -> bool:
@@ -129,14 +147,16 @@ def zh_lang(lang: str) -> bool:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+    """A value as a message quotes it: JSON-like, at most 60 characters."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        text = json.dumps(value, ensure_ascii=False, default=str)
-        return text if len(text) < 80 else text[:77] + "..."
-    return str(value)
+    if isinstance(value, int) and value.bit_length() > 128:  # str() of a huge integer is slow or refused
+        return f"{'-' if value < 0 else ''}≈2^{value.bit_length() - 1}"
+    if isinstance(value, str):
+        return shorten(json.dumps(shorten(value), ensure_ascii=False))
+    if isinstance(value, dict | list):
+        return shorten(json.dumps(value, ensure_ascii=False, default=str))
+    return shorten(str(value))
 
 
 def _type_zh(kind: str) -> str:
@@ -212,9 +232,26 @@ def _county_shares_validator(section_specs: tuple[FieldSpec, ...]):
     return {"county_shares_check": field_validator("county_shares")(check)}
 
 
+def _whole_number_validator(section_specs: tuple[FieldSpec, ...]):
+    """Whole-number fields take ``3`` and ``3.0``; ``3.5`` stays a number of the wrong type.
+
+    Files and links written while a count (households reached, person-times) was a decimal field still load.
+    """
+    names = [s.name for s in section_specs if s.type == "int"]
+    if not names:
+        return {}
+
+    def whole(cls, value: Any) -> Any:
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+            return int(value)
+        return value
+
+    return {"whole_numbers": field_validator(*names, mode="before")(whole)}
+
+
 def _build_section(name: str) -> type[BaseModel]:
     specs = fieldspec.section_fields(name)
-    validators = {**_quarter_validator(specs), **_county_shares_validator(specs)}
+    validators = {**_quarter_validator(specs), **_county_shares_validator(specs), **_whole_number_validator(specs)}
     if name in SHARE_GROUPS:
         validators["shares_add_up"] = model_validator(mode="after")(_shares_add_up)
     if name == "simulation":
@@ -306,18 +343,26 @@ def scenario_from_dict(data: Mapping[str, Any], notes: list[str] | None = None) 
     (bilingual "zh|en" lines) when a list is given.
     """
     if not isinstance(data, Mapping):
-        raise ScenarioError([Problem("(file)", data, "syntax", "top level must be a table")])
-    version = data.get("schema_version", fieldspec.schema_version())
+        raise ScenarioError([Problem("(file)", None, "syntax", "顶层应为一个表|the top level must be a table")])
+    try:
+        guard.check_structure(dict(data))
+    except InputRefused as refusal:
+        raise ScenarioError.from_refusal(refusal) from None
+    version = data.get("schema_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > fieldspec.schema_version():
         raise ScenarioError([Problem("schema_version", version, "version")])
+    problems = [] if "schema_version" in data else [Problem("schema_version", None, "missing")]
     if isinstance(version, int) and not isinstance(version, bool) and version < fieldspec.schema_version():
         data, steps = migrate(data, fieldspec.schema_version())
         if notes is not None:
             notes += steps
     try:
-        return Scenario.model_validate(dict(data))
+        scenario = Scenario.model_validate({"schema_version": fieldspec.schema_version(), **data})
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, data)) from None
+        problems += _problems(exc, data)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
 
 
 def _lookup(data: Any, loc: tuple) -> Any:
@@ -359,20 +404,49 @@ def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[Problem]:
 
 
 def parse_scenario_text(text: str, fmt: str = "toml") -> Scenario:
-    """Parse TOML (default) or JSON text into a validated scenario."""
+    """Parse TOML (default) or JSON text into a validated scenario; raises only :class:`ScenarioError`.
+
+    Nesting, numbers and strings are limited before parsing (:mod:`model.schema.guard`); an empty or
+    comment-only file is refused for its missing ``schema_version``.
+    """
     try:
-        data = json.loads(text) if fmt == "json" else tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise ScenarioError([Problem("(file)", None, "syntax", str(exc).splitlines()[0])]) from None
+        data = guard.load_json(text) if fmt == "json" else guard.load_toml(text)
+    except InputRefused as refusal:
+        raise ScenarioError.from_refusal(refusal) from None
     return scenario_from_dict(data)
 
 
 def parse_scenario_bytes(raw: bytes, filename: str = "scenario.toml") -> Scenario:
-    """Decode an uploaded or read file (UTF-8, with or without BOM) and parse it by its extension."""
+    """The guarded entrance for scenario files: whatever the bytes, a scenario or a :class:`ScenarioError`.
+
+    Size first, then UTF-8 (with or without BOM), then TOML or JSON by the file name's extension, then
+    validation.
+    """
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [
+                Problem(
+                    "(file)",
+                    None,
+                    "syntax",
+                    f"文件大于 {MAX_FILE_BYTES // 1024:,} KB（{len(raw):,} 字节）|larger than "
+                    f"{MAX_FILE_BYTES // 1024:,} KB ({len(raw):,} bytes)",
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ScenarioError([Problem("(file)", None, "syntax", f"not UTF-8 text (byte {exc.start})")]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    "(file)",
+                    None,
+                    "syntax",
+                    f"不是 UTF-8 文本（第 {exc.start} 字节）|not UTF-8 text (byte {exc.start})",
+                )
+            ]
+        ) from None
     fmt = "json" if filename.lower().endswith(".json") else "toml"
     return parse_scenario_text(text, fmt)
 
@@ -383,7 +457,10 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError([Problem("(file)", str(path), "syntax", exc.strerror or str(exc))]) from None
+        reason = shorten(exc.strerror or type(exc).__name__)
+        raise ScenarioError(
+            [Problem("(file)", str(path), "syntax", f"无法打开（{reason}）|cannot open it ({reason})")]
+        ) from None
     return parse_scenario_bytes(raw, path.name)
 
 

@@ -1,8 +1,10 @@
 """The household-import panel: template downloads, upload with a row report, and the session's population.
 
-The uploaded file is read in the uploader's (and the mode's) callback; only the outcome (personal columns
-already gone) is kept in the session. Choosing a population also happens in callbacks, so the page's cache
-(:func:`ui.cache.current_population`) sees the choice on the very next rerun.
+The uploaded file is read in the uploader's callback, in both modes at once; only the outcomes (personal columns
+already gone) are kept in the session and the bytes are dropped (:mod:`ui.uploads`), so switching the mode needs
+no second upload. Choosing a population also happens in callbacks, so the page's cache
+(:func:`ui.cache.current_population`) sees the choice on the very next rerun. File names and column headers come
+from the planner's file and are shown as text, never as markdown.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from model.io.household_files import (
     MAX_ROWS,
     MODES,
     ImportOutcome,
-    read_household_file,
+    read_household_modes,
     report_csv_bytes,
     report_download_frame,
     report_xlsx_bytes,
@@ -25,14 +27,17 @@ from model.io.household_files import (
 )
 from model.population.table import INCOME_COMPONENTS, Population
 from model.schema.fieldspec import COUNTIES, COUNTY_NAMES_EN
+from ui import state, uploads
 from ui.cache import IMPORTED_POPULATION_KEY
 from ui.context import PageContext
+from ui.formats import plain, plain_lines
 from ui.i18n import t
 
 UPLOAD_KEY = "households.upload"
 MODE_KEY = "households.mode"
 OUTCOME_KEY = "households.outcome"
 NOTICE_KEY = "households.notice"
+REFUSED_KEY = "households.refused_switch"
 MAX_UPLOAD_MB = MAX_FILE_BYTES // (1024 * 1024)
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,21 +49,36 @@ def _template_bytes() -> tuple[bytes, bytes]:
 
 
 def read_upload() -> None:
-    """Callback: read the uploaded file in the chosen mode and keep the outcome (or forget it when removed)."""
-    upload = st.session_state.get(UPLOAD_KEY)
+    """Callback: read the uploaded file in both modes and keep the outcomes (or forget them when it is removed)."""
+    st.session_state.pop(REFUSED_KEY, None)
+    upload = uploads.take(UPLOAD_KEY)
     if upload is None:
         st.session_state.pop(OUTCOME_KEY, None)
         return
-    mode = st.session_state.get(MODE_KEY, MODES[0])
-    st.session_state[OUTCOME_KEY] = read_household_file(upload.getvalue(), upload.name, mode=mode)
+    name, raw = upload
+    st.session_state[OUTCOME_KEY] = read_household_modes(raw, name)
+
+
+def current_outcome() -> ImportOutcome | None:
+    """The outcome of the last upload in the chosen mode, or None."""
+    outcomes = st.session_state.get(OUTCOME_KEY)
+    if not isinstance(outcomes, dict):
+        return None
+    return outcomes.get(st.session_state.get(MODE_KEY, MODES[0]))
 
 
 def use_imported() -> None:
-    """Callback: simulate this session on the imported table."""
-    outcome = st.session_state.get(OUTCOME_KEY)
-    if isinstance(outcome, ImportOutcome) and outcome.population is not None:
-        st.session_state[IMPORTED_POPULATION_KEY] = outcome.population
-        st.session_state[NOTICE_KEY] = ("households.now_imported", outcome.population.label)
+    """Callback: simulate this session on the imported table, unless a slot would then be beyond the budget."""
+    outcome = current_outcome()
+    if outcome is None or outcome.population is None:
+        return
+    refusal = state.over_budget(outcome.population.n)
+    if refusal is not None:
+        st.session_state[REFUSED_KEY] = refusal
+        return
+    st.session_state.pop(REFUSED_KEY, None)
+    st.session_state[IMPORTED_POPULATION_KEY] = outcome.population
+    st.session_state[NOTICE_KEY] = ("households.now_imported", outcome.population.label)
 
 
 def use_default() -> None:
@@ -71,7 +91,11 @@ def population_line(population: Population, imported: bool, lang: str) -> str:
     """Which population every result is for, with record and weighted household counts."""
     key = "households.current_imported" if imported else "households.current_default"
     return t(
-        key, lang, label=population.label, records=f"{population.n:,}", households=f"{population.weight.sum():,.0f}"
+        key,
+        lang,
+        label=plain(population.label),
+        records=f"{population.n:,}",
+        households=f"{population.weight.sum():,.0f}",
     )
 
 
@@ -97,13 +121,13 @@ def county_preview(population: Population, lang: str) -> pd.DataFrame:
 
 def _outcome_message(outcome: ImportOutcome, lang: str) -> None:
     if outcome.refused:
-        st.error(t("households.refused", lang, filename=outcome.filename, count=len(outcome.problems)))
+        st.error(t("households.refused", lang, filename=plain(outcome.filename), count=f"{outcome.problem_count:,}"))
     elif outcome.bad_rows:
         st.warning(
             t(
                 "households.accepted_dropped",
                 lang,
-                filename=outcome.filename,
+                filename=plain(outcome.filename),
                 kept=f"{outcome.kept_rows:,}",
                 bad=f"{len(outcome.bad_rows):,}",
             )
@@ -113,7 +137,7 @@ def _outcome_message(outcome: ImportOutcome, lang: str) -> None:
             t(
                 "households.accepted",
                 lang,
-                filename=outcome.filename,
+                filename=plain(outcome.filename),
                 kept=f"{outcome.kept_rows:,}",
                 encoding=outcome.encoding.upper(),
             )
@@ -123,7 +147,7 @@ def _outcome_message(outcome: ImportOutcome, lang: str) -> None:
             t(
                 "households.personal_dropped",
                 lang,
-                columns=t("households.separator", lang).join(outcome.dropped_personal_columns),
+                columns=t("households.separator", lang).join(plain(c) for c in outcome.dropped_personal_columns),
             )
         )
 
@@ -160,7 +184,7 @@ def render(ctx: PageContext) -> None:
     st.caption(t("households.privacy", lang))
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
-        st.toast(t(notice[0], lang, label=notice[1]) if notice[1] else t(notice[0], lang))
+        st.toast(t(notice[0], lang, label=plain(notice[1])) if notice[1] else t(notice[0], lang))
     st.info(population_line(ctx.population, imported, lang))
     st.button(t("households.back", lang), key="households.back", on_click=use_default, disabled=not imported)
 
@@ -190,7 +214,6 @@ def render(ctx: PageContext) -> None:
         t("households.mode", lang),
         MODES,
         key=MODE_KEY,
-        on_change=read_upload,
         format_func=lambda mode: t(f"households.mode.{mode}", lang),
     )
     st.file_uploader(
@@ -201,8 +224,8 @@ def render(ctx: PageContext) -> None:
         max_upload_size=MAX_UPLOAD_MB,
         help=t("households.upload_help", lang, mb=MAX_UPLOAD_MB, rows=f"{MAX_ROWS:,}"),
     )
-    outcome = st.session_state.get(OUTCOME_KEY)
-    if not isinstance(outcome, ImportOutcome):
+    outcome = current_outcome()
+    if outcome is None:
         return
     _outcome_message(outcome, lang)
     _report(outcome, lang)
@@ -219,3 +242,6 @@ def render(ctx: PageContext) -> None:
         help=t("households.use_help", lang),
         disabled=in_use,
     )
+    refusal = st.session_state.get(REFUSED_KEY)
+    if refusal is not None:
+        st.error(plain_lines(t("households.over_budget", lang), refusal.message(lang)))

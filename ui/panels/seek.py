@@ -9,16 +9,19 @@ page's run store: a search makes ~12 runs that would push the scenarios on scree
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from model.analyses import seek as sk
 from model.engine.run import run_scenario
+from model.reports.export import frame_csv
 from model.reports.seek_charts import allocation_chart, frontier_chart
 from model.schema.fieldspec import COUNTY_NAMES_EN
-from model.schema.scenario import Scenario, dump_scenario_toml
+from model.schema.scenario import Scenario, ScenarioError, dump_scenario_toml
 from ui.context import PageContext
+from ui.formats import plain, plain_lines
 from ui.i18n import t as translate
 
 TARGET_KEY, LEVER_KEY, PROBABILITY_KEY = "seek.target", "seek.lever", "seek.probability"
@@ -70,6 +73,17 @@ def _progress_bar(ctx: PageContext):
     return bar, update
 
 
+def _compute(ctx: PageContext, signature: str, compute: Callable[[Callable[[float, str], None]], object]) -> None:
+    """Run a search with a progress bar and remember its answer; one beyond the work budget is refused."""
+    bar, update = _progress_bar(ctx)
+    try:
+        _remember(signature, compute(update))
+    except ScenarioError as exc:
+        st.error(plain_lines(exc.message(ctx.lang)))
+    finally:
+        bar.empty()
+
+
 def _seed(scenario: Scenario) -> None:
     """Seed the widgets once per session (widgets have keys and no value=)."""
     st.session_state.setdefault(TARGET_KEY, "N1")
@@ -118,19 +132,20 @@ def _search(ctx: PageContext, scenario: Scenario, target: str, lever: str, proba
     )
     signature = _signature(ctx, scenario, "seek", target, lever, probability, level)
     if st.button(ctx.t("seek.run"), key="seek.run", type="primary"):
-        bar, update = _progress_bar(ctx)
-        result = sk.seek(
-            ctx.population,
-            scenario,
-            target,
-            lever,
-            required_probability=probability,
-            level=level,
-            runner=_runner(ctx),
-            progress=update,
+        _compute(
+            ctx,
+            signature,
+            lambda update: sk.seek(
+                ctx.population,
+                scenario,
+                target,
+                lever,
+                required_probability=probability,
+                level=level,
+                runner=_runner(ctx),
+                progress=update,
+            ),
         )
-        bar.empty()
-        _remember(signature, result)
     result = _recall(signature)
     if isinstance(result, sk.SeekResult):
         _answer(ctx, result)
@@ -152,27 +167,28 @@ def _frontier(ctx: PageContext, scenario: Scenario, target: str, lever: str, pro
     )
     signature = _signature(ctx, scenario, "frontier", target, lever, lever_y, points, draws, probability, level)
     if st.button(ctx.t("seek.frontier_run"), key="seek.frontier_run"):
-        bar, update = _progress_bar(ctx)
-        grid = sk.frontier(
-            ctx.population,
-            scenario,
-            target,
-            lever,
-            lever_y,
-            points=int(points),
-            draws=int(draws),
-            required_probability=probability,
-            level=level,
-            progress=update,
+        _compute(
+            ctx,
+            signature,
+            lambda update: sk.frontier(
+                ctx.population,
+                scenario,
+                target,
+                lever,
+                lever_y,
+                points=int(points),
+                draws=int(draws),
+                required_probability=probability,
+                level=level,
+                progress=update,
+            ),
         )
-        bar.empty()
-        _remember(signature, grid)
     grid = _recall(signature)
     if isinstance(grid, pd.DataFrame):
         st.altair_chart(frontier_chart(grid, ctx.lang), width="stretch")
         st.download_button(
             ctx.t("seek.frontier_download"),
-            grid.to_csv(index=False).encode("utf-8-sig"),
+            frame_csv(grid),
             file_name=f"frontier-{target}-{lever}-{lever_y}.csv",
             mime="text/csv",
             key="seek.frontier_download",
@@ -207,10 +223,11 @@ def _allocation(ctx: PageContext, scenario: Scenario) -> None:
     st.caption(ctx.t("seek.allocation_help"))
     signature = _signature(ctx, scenario, "allocation")
     if st.button(ctx.t("seek.allocation_run"), key="seek.allocation_run"):
-        bar, update = _progress_bar(ctx)
-        alloc = sk.propose_county_split(ctx.population, scenario, runner=_runner(ctx), progress=update)
-        bar.empty()
-        _remember(signature, alloc)
+        _compute(
+            ctx,
+            signature,
+            lambda update: sk.propose_county_split(ctx.population, scenario, runner=_runner(ctx), progress=update),
+        )
     alloc = _recall(signature)
     if not isinstance(alloc, sk.AllocationResult):
         return
@@ -244,7 +261,7 @@ def render(ctx: PageContext) -> None:
     scenario = ctx.active_run.scenario
     _seed(scenario)
     st.subheader(ctx.t("seek.title"))
-    st.caption(ctx.t("seek.intro", scenario=scenario.name, draws=scenario.simulation.draws))
+    st.caption(ctx.t("seek.intro", scenario=plain(scenario.name), draws=scenario.simulation.draws))
     cols = st.columns(2)
     target = cols[0].selectbox(
         ctx.t("seek.target"),

@@ -6,14 +6,8 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from model.engine.run import Run
-from model.engine.targets import ASSESSMENT_YEAR
+from model.reports.brief import default_quarter
 from ui.context import PageContext
-
-
-def default_quarter(quarters: list[str]) -> str:
-    """The fourth quarter of the notice's year when reported (the year-end assessment), else the first."""
-    wanted = f"{ASSESSMENT_YEAR}Q4"
-    return wanted if wanted in quarters else quarters[0]
 
 
 def choose(key: str, options: list[str], default: str) -> None:

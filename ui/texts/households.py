@@ -79,4 +79,9 @@ TEXTS = {
     "households.back": ("恢复内置人口数据", "Back to the embedded population"),
     "households.now_imported": ("已改用导入的农户表：{label}。", "Now using the imported table: {label}."),
     "households.now_default": ("已恢复内置人口数据。", "Back to the embedded population."),
+    "households.over_budget": (
+        "未改用导入的农户表：按当前方案的抽样次数，此表超出每次请求的计算上限（请先减少抽样次数）：",
+        "The imported table was not used: with the scenarios' draws it is beyond the work budget per request "
+        "(use fewer draws first):",
+    ),
 }

@@ -46,8 +46,9 @@ TEXTS = {
     "share.base_allowed": ("应为以下预置方案之一：{allowed}", "must be one of the shipped scenarios: {allowed}"),
     "page.share": ("分享链接", "Share link"),
     "page.share_help": (
-        "浏览器地址栏已包含当前编辑的方案，直接复制地址即可分享；参数如下：",
-        "The address bar already carries the scenario being edited: copy it to share. Parameters:",
+        "浏览器地址栏已包含正在比较的全部方案（及正在编辑的一个），直接复制地址即可分享；参数如下：",
+        "The address bar already carries every scenario compared (and the one being edited): copy it to share. "
+        "Parameters:",
     ),
     "page.running": ("正在模拟 {count} 个方案……", "Simulating {count} scenario(s)..."),
     "page.running_one": ("正在模拟“{name}”（{done}/{count}）……", "Simulating “{name}” ({done}/{count})..."),
