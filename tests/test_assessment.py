@@ -61,6 +61,7 @@ NO_SHOCKS_NO_OTHER_CHANNELS = {
     "assumptions.household_shock_sd": 0,
     "assumptions.wage_shock_sd": 0,
     "assumptions.illness_rate": 0,
+    "assumptions.household_growth_sd": 0,
     "simulation.draws": 2,
     "simulation.end_quarter": "2023Q4",
 }
