@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.engine.draws import assumption_draws
-from model.engine.plan import NO_VINTAGE, build_plan
+from model.engine.plan import build_plan
 from model.engine.reference import TERMS
 from model.engine.run import run_scenario
 from model.engine.simulate import simulate
@@ -50,6 +50,7 @@ FUNDS = [
 ]
 LEVERS = [
     *FUNDS,
+    "industry.support_per_household_yuan",
     "linking.households_per_million_yuan",
     "dual_binding.coverage_target",
     "microcredit.new_lending_10k_yuan",
@@ -184,17 +185,12 @@ def test_a_longer_horizon_repeats_the_shorter_ones_quarters(small_population):
 def untouched(pop, a: Scenario, b: Scenario, lever: str) -> np.ndarray:
     """Households the lever reaches in neither scenario (from each scenario's plan)."""
     pa, pb = build_plan(pop, a), build_plan(pop, b)
-    if lever.startswith("funds."):
-        return (
-            (pa.support_vintage == NO_VINTAGE)
-            & (pb.support_vintage == NO_VINTAGE)
-            & (pa.asset_vintage == NO_VINTAGE)
-            & (pb.asset_vintage == NO_VINTAGE)
-        )
+    if lever.startswith("funds.") or lever.startswith("industry."):
+        return (pa.support_mask == 0) & (pb.support_mask == 0) & (pa.asset_mask == 0) & (pb.asset_mask == 0)
     if lever == "dual_binding.coverage_target":
         return np.isinf(pa.bind_quarter) & np.isinf(pb.bind_quarter)
     if lever == "microcredit.new_lending_10k_yuan":
-        return (pa.loan_new_start > pa.last_quarter) & (pb.loan_new_start > pb.last_quarter)
+        return (pa.loan_outstanding == pb.loan_outstanding).all(axis=1)
     if lever == "consumption.purchases_10k_yuan":
         return ~pop.industry_willing
     years = pa.n_vintages
@@ -211,6 +207,7 @@ def untouched(pop, a: Scenario, b: Scenario, lever: str) -> np.ndarray:
     lever=st.sampled_from(
         [
             "funds.central_10k_yuan",
+            "industry.support_per_household_yuan",
             "dual_binding.coverage_target",
             "microcredit.new_lending_10k_yuan",
             "consumption.purchases_10k_yuan",
@@ -223,10 +220,11 @@ def untouched(pop, a: Scenario, b: Scenario, lever: str) -> np.ndarray:
 def test_a_lever_leaves_the_households_it_does_not_reach_as_they_were(small_population, scenario, lever, where):
     """Every household's income, shocks and safety net included, depends on its own draws only: households a lever
     reaches in neither scenario keep their expected income and their chance of being below the line bit for bit.
-    Assumptions fixed (a drawn poverty share would make the tourism and training reach differ by draw)."""
+    Assumptions fixed (a drawn poverty share would make the tourism and training reach differ by draw); connection
+    funds not spent on industry yield no income here, since they reach every household of a county alike (§4.1)."""
     spec = fieldspec.by_path()[lever]
     value = spec.min + where * (spec.max - spec.min)
-    a = scenario.with_changes({"simulation.draw_assumptions": False})
+    a = scenario.with_changes({"simulation.draw_assumptions": False, "assumptions.non_industry_income_per_yuan": 0.0})
     b = a.with_changes({lever: int(value) if spec.type == "int" else value})
     keep = untouched(small_population, a, b, lever)
     assert keep.any()
@@ -267,10 +265,17 @@ def test_more_industry_funds_never_lower_expected_production_income(small_popula
     """The issue's invariant, for N1's year (the first projected one), in every county, quarter and draw (common
     random numbers), with no land-transfer linking.
 
-    Two qualifications the model's design imposes, both in docs/MODEL.md §4.1: a land-transfer link trades the
-    household's own farming (production) for rent (property), so more funds with land linking can lower production
-    income while raising property income; and in later years a county that has run through its households links
-    nobody new, so more money earlier can leave less support in a later year (support fades, φ < 1)."""
+    Why it holds there (docs/MODEL.md §4.1–4.3): in the first year only vintage 0 runs, and it reaches the first
+    L places of each line, L = support packages or asset links a year, which more money only lengthens; a package
+    and a stake (10⁶ / n_L yuan, or more once every household is linked) do not shrink; the base year's support
+    fading away does not depend on the scenario; a contract link and the dual-binding premium pay max(premium,
+    contract) through a chain capped at a fixed amount, which never falls as the contract grows; money moved out
+    of non-industry uses lowers wages, not production; shocks multiply a clamped non-negative amount.
+
+    Where it does not hold, by design: a land-transfer link trades the household's own farming (production) for
+    rent (property), so more funds with land linking can lower production income while raising property income;
+    and in later years the lines wrap round, so with more money a household's stake can come a year earlier and
+    have failed or faded more by a given quarter than the later stake it had with less money."""
     scenario = without_land_transfer(scenario)
     spec = fieldspec.by_path()[lever]
     now = scenario.value(lever)
@@ -280,18 +285,22 @@ def test_more_industry_funds_never_lower_expected_production_income(small_popula
 
 
 def industry_gain_2023(pop, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """Per household: linked in 2023 (vintage 0) and expected income of 2023 (yuan per household)."""
+    """Per household: linked to an asset in 2023 (vintage 0) and expected income of 2023 (yuan per household)."""
     plan = build_plan(pop, scenario)
-    linked = (plan.support_vintage == 0) | (plan.asset_vintage == 0)
+    linked = (plan.asset_mask & 1).astype(bool)
     return linked, simulate(pop, scenario).household_pc_mean[:, 0] * pop.size
 
 
 @SETTINGS
 @given(scenario=scenarios(), factor=st.floats(1.0, 10.0))
 def test_more_households_per_million_never_raise_the_per_household_benefit(small_population, scenario, factor):
-    """The issue's invariant: spreading the same money over more households gives each linked household no more.
-    Per household linked in 2023 under both settings, its 2023 income, shocks on, draw by draw; the safety net is
-    off (its payment answers a household's own income with a lag, which is not the benefit)."""
+    """The issue's invariant: spreading the same asset money over more households gives each linked household no
+    more. Per household linked to an asset in 2023 under both settings, its 2023 income, shocks on; the safety net
+    is off (its payment answers a household's own income with a lag, which is not the benefit).
+
+    Why: the stake 10⁶ / n_L yuan only shrinks (it stays put once every household is linked) and G_A is
+    increasing; a contract link's gain and the premium are paid as max(premium, contract) under a fixed cap; land
+    rent does not depend on the stake; support packages, and every other channel, do not depend on n_L."""
     scenario = scenario.with_changes({"safety_net.detection_rate": 0.0})
     n_l = scenario.linking.households_per_million_yuan
     broader = scenario.with_changes({"linking.households_per_million_yuan": min(n_l * factor, 100.0)})
@@ -384,7 +393,12 @@ def test_tourism_saturates(unclamped_population, gain, market, poverty_share, se
 @given(where=st.lists(st.floats(0.0, 1.0), min_size=len(ASSUMPTIONS), max_size=len(ASSUMPTIONS)))
 def test_drawing_assumptions_does_not_move_central_values(where):
     """§6: each drawn assumption is symmetric around the scenario's value (narrowed to stay in range), so over
-    4,000 draws its mean is the value within four standard errors; drawn values stay in range; lags never move."""
+    4,000 draws its mean is the value within four standard errors; drawn values stay in range. The build-up lags
+    of assets, binding and training are drawn; the flow lag is not."""
+    lags = {f.name for f in fieldspec.section_fields("assumptions") if f.name.endswith("_ramp_quarters")}
+    drawn_lags = {"industry_ramp_quarters", "dual_binding_ramp_quarters", "training_ramp_quarters"}
+    assert {f for f in lags if fieldspec.by_path()[f"assumptions.{f}"].drawn} == drawn_lags
+    assert lags - drawn_lags == {"flow_ramp_quarters"}
     values = {}
     for path, w in zip(ASSUMPTIONS, where, strict=True):
         spec = fieldspec.by_path()[path]

@@ -355,7 +355,9 @@ def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first
     The table's loans mature evenly over the average term T (by key); every quarter a quarter of the year's new
     lending renews the loans maturing that quarter first, and what is left goes to the next willing households
     without a loan, in line. A loan lasts T: 9 or 10 quarters, so that the mean is 4T. Loans maturing when the
-    quarter's lending is used up are not renewed: the stock runs off without new lending.
+    quarter's lending is used up are not renewed: the stock runs off without new lending. A record stands for
+    ``weight`` loans, so the part of a quarter's lending too small for the next record waits for the next quarter
+    (while someone is left to lend to): over a year the county lends its amount, not less.
     """
     term = cal.value("population.microcredit_term_years") * 4
     loan = scenario.microcredit.average_loan_yuan
@@ -373,9 +375,10 @@ def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first
         rows = slice(start, stop)
         w = pop.weight[rows]
         line = willing_line[rows]
-        span = max(float(np.sum(w[np.isfinite(line)])), 1e-12)
+        span = max(float(np.sum(w[np.isfinite(q.credit[rows])])), 1e-12)  # the whole line, borrowers included
+        carried = 0.0
         for i, t in enumerate(range(first, last + 1)):
-            budget = per_quarter_c[c]
+            budget = per_quarter_c[c] + carried
             maturing = np.flatnonzero(until[rows] == t)
             order = maturing[np.argsort(line[maturing], kind="stable")]
             kept = np.cumsum(w[order]) <= budget + 1e-9
@@ -386,14 +389,17 @@ def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first
             until[start + ended] = -1.0
             budget -= float(w[renewed].sum())
             free = np.flatnonzero((until[rows] < t) & np.isfinite(line))
+            chosen = free[:0]
             if budget > 0 and len(free):
                 offset = np.mod(line[free] - pointer[c], span)
                 order = free[np.argsort(offset, kind="stable")]
                 chosen = order[np.cumsum(w[order]) <= budget + 1e-9]
                 amount[start + chosen] = loan
                 until[start + chosen] = t + length[start + chosen]
+                budget -= float(w[chosen].sum())
                 if len(chosen):
                     pointer[c] = np.mod(line[chosen[-1]] + w[chosen[-1]], span)
+            carried = max(budget, 0.0) if len(free) > len(chosen) else 0.0
             out[rows, i] = np.where(until[rows] > t, amount[rows], 0.0)
     return {"loan_outstanding": out, "loan_existing": existing}
 
