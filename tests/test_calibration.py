@@ -132,7 +132,14 @@ def test_monitored_share(frame):
 
 
 def test_people_and_workers_per_household(frame):
-    assert frame["size"].mean() == pytest.approx(cal.value("population.people_per_household"), abs=0.01)
+    # Sizes are 1 + Poisson(mean − 1) capped at 9: the expected size is a little under the calibrated mean, and
+    # the sample mean is within four standard errors of it.
+    mean = cal.value("population.people_per_household")
+    k = np.arange(0, 200)
+    poisson = np.exp(k * np.log(mean - 1) - (mean - 1) - np.cumsum(np.log(np.maximum(k, 1))))
+    expected = float((np.minimum(1 + k, 9) * poisson).sum())
+    assert expected == pytest.approx(mean, abs=0.002)
+    assert frame["size"].mean() == pytest.approx(expected, abs=4 * frame["size"].std() / np.sqrt(len(frame)))
     assert frame["size"].min() >= 1 and frame["size"].max() <= 9
     assert (frame["workers"] <= frame["size"]).all() and (frame["workers"] >= 0).all()
     assert frame["workers"].sum() / frame["size"].sum() == pytest.approx(

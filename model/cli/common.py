@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,6 +26,34 @@ class BadInput(Exception):
 
 class BadInputReport(BadInput):
     """An input refused with a row-by-row report; the message is printed line by line."""
+
+
+class ProgressLine:
+    """A progress line on standard error: rewritten in place on a terminal, every tenth of the way otherwise.
+
+    ``texts`` (zh, en) is formatted with ``done``, ``total``, ``rate`` (per second) and ``left`` (seconds). A count
+    that steps back starts a new round (a province run adding draws) with its own clock.
+    """
+
+    def __init__(self, lang: str, texts: tuple[str, str]):
+        self.lang, self.texts, self.start, self.last_tenth = lang, texts, time.perf_counter(), -1
+        self.last_done = 0
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        """Report ``done`` of ``total``."""
+        if done < self.last_done:
+            self.start, self.last_tenth = time.perf_counter(), -1
+        self.last_done = done
+        elapsed = max(time.perf_counter() - self.start, 1e-9)
+        rate = done / elapsed
+        text = pick(self.texts, self.lang, done=done, total=total, rate=rate, left=(total - done) / rate)
+        tenth = done * 10 // max(total, 1)
+        if self.tty:
+            print("\r" + text, end="\n" if done == total else "", file=sys.stderr, flush=True)
+        elif tenth != self.last_tenth:
+            print(text, file=sys.stderr, flush=True)
+        self.last_tenth = tenth
 
 
 def format_value(value: float | None, unit: str) -> str:

@@ -144,4 +144,5 @@ def _result(plan: Plan, income, sums, below, terms, pc_sum, below_sum) -> Simula
         linked_by_county=plan.linked_c,
         allocation=plan.allocation,
         feasibility=capacity_flags(plan),
+        programme_scale=pop.region.programme_scale,
     )

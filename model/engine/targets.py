@@ -184,10 +184,11 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
             )
         i = result.quarters.index(q4)
         points = result.points_lost[:, i]
+        scope_zh, scope_en = result.total_name
         out["N3"] = _outcome(
             "N3",
-            "全市生产经营收入下降户占比（年度累计）",
-            "City share of households whose production income fell (year to date)",
+            f"{scope_zh}生产经营收入下降户占比（年度累计）",
+            f"{scope_en.capitalize()} share of households whose production income fell (year to date)",
             result.city_falling[i],
             s.targets.falling_share_max,
             "<=",
@@ -242,7 +243,7 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
     f = s.funds
     out["N5"] = _rule("N5", "funds.industry_share_central", f.industry_share_central)
     out["N6"] = _rule("N6", "funds.industry_share_provincial", f.industry_share_provincial)
-    industry_million = industry_funds_10k_yuan(s) / 100
+    industry_million = industry_funds_10k_yuan(s) * result.programme_scale / 100
     linked = float(result.linked_by_county.sum())
     n7 = _rule("N7", "linking.households_per_million_yuan", linked / industry_million if industry_million > 0 else 0.0)
     out["N7"] = TargetCheck(
@@ -251,7 +252,7 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
             "kind": "result",
             "detail": {
                 "linked_households": linked,
-                "industry_funds_10k_yuan": industry_funds_10k_yuan(s),
+                "industry_funds_10k_yuan": industry_funds_10k_yuan(s) * result.programme_scale,
                 "households_per_million_yuan_set": s.linking.households_per_million_yuan,
             },
         }
@@ -326,7 +327,7 @@ def contributions_table(result: SimulationResult) -> pd.DataFrame:
             {
                 "year": y,
                 "channel": "per_10k_yuan_all_funds",
-                "value": policy / max(total_funds_10k_yuan(s), 1e-9),
+                "value": policy / max(total_funds_10k_yuan(s) * result.programme_scale, 1e-9),
                 "unit": "元/万元 (all measures' gain per 万元 of connection funds)",
             }
         )
@@ -334,7 +335,7 @@ def contributions_table(result: SimulationResult) -> pd.DataFrame:
             {
                 "year": y,
                 "channel": "per_10k_yuan_industry_funds",
-                "value": industry / max(industry_funds_10k_yuan(s), 1e-9),
+                "value": industry / max(industry_funds_10k_yuan(s) * result.programme_scale, 1e-9),
                 "unit": "元/万元 (industry funds' gain per 万元 of industry funds)",
             }
         )
