@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from model.engine.run import Run, run_scenario
-from model.population.synth import default_population
+from model.population.synth import default_population, sample_population
 from model.population.table import Population
 from model.schema import calibration as cal
 from model.schema.scenario import Scenario
@@ -92,16 +92,9 @@ def backtest_scenario(overrides: dict | None = None) -> Scenario:
 
 def backtest_population(sample: int | None = None) -> Population:
     """The default population at 2021 levels, or a weighted sample of ``sample`` households of it (for tests)."""
-    pop = default_population(BACKTEST_BASE_YEAR)
     if sample is None:
-        return pop
-    from model.population.synth import generate_frame
-    from model.population.table import population_from_frame
-
-    frame = generate_frame(base_year=BACKTEST_BASE_YEAR)
-    part = frame.sample(sample, random_state=1).copy()
-    part["weight"] = len(frame) / sample
-    return population_from_frame(part, f"{pop.label} — sample of {sample:,}", pop.region, BACKTEST_BASE_YEAR)
+        return default_population(BACKTEST_BASE_YEAR)
+    return sample_population(sample, BACKTEST_BASE_YEAR)
 
 
 def _growth_check(run: Run, key: str, components: tuple[str, ...], published: float, zh: str, en: str, source: str):

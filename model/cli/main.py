@@ -8,11 +8,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from model.cli import province, run, seek, sweep, validate
+from model.cli import province, run, seek, sensitivity, sweep, validate
 from model.cli.common import EXIT_BAD_INPUT, TABLE_KEYS, BadInput, BadInputReport
 
 __all__ = ["EXIT_BAD_INPUT", "TABLE_KEYS", "build_parser", "main"]
-COMMAND_MODULES = (run, seek, sweep, province, validate)
+COMMAND_MODULES = (run, seek, sweep, province, sensitivity, validate)
 
 
 def build_parser() -> argparse.ArgumentParser:

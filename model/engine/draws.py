@@ -45,6 +45,12 @@ def _half_width(spec: fieldspec.FieldSpec, value: float) -> float:
     return max(0.0, min(wanted, value - float(spec.min), float(spec.max) - value))
 
 
+def drawing_range(spec: fieldspec.FieldSpec, value: float) -> tuple[float, float]:
+    """The range an assumption is drawn in around ``value`` (a sensitivity analysis varies it over the same)."""
+    h = _half_width(spec, value)
+    return value - h, value + h
+
+
 def spread_draws(spec: fieldspec.FieldSpec, value: float, u: np.ndarray) -> np.ndarray:
     """Draws of one assumption around ``value`` from uniforms ``u`` (mean exactly ``value``)."""
     h = _half_width(spec, value)

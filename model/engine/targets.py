@@ -68,6 +68,7 @@ class TargetCheck:
     detail: dict | None = None
     p_met_se: float | None = None
     draws: int | None = None
+    sd: float | None = None  # standard deviation of the value over draws (an outcome's Monte Carlo spread)
 
     def label(self, lang: str) -> str:
         """The target's label in ``lang``."""
@@ -108,6 +109,7 @@ def _outcome(
     return TargetCheck(
         p_met_se=p_met_standard_error(probability, len(draws)),
         draws=len(draws),
+        sd=float(np.std(draws, ddof=1)) if len(draws) > 1 else 0.0,
         key=key,
         label_zh=zh,
         label_en=en,

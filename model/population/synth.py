@@ -27,6 +27,7 @@ from model.population.table import (
     Population,
     Region,
     population_from_frame,
+    sample_frame,
     text_keys,
 )
 from model.schema import calibration as cal
@@ -277,3 +278,13 @@ def default_population(base_year: int = 2022) -> Population:
     return population_from_frame(
         generate_frame(base_year=base_year), DEFAULT_LABEL.format(year=base_year), qujing_region(), base_year
     )
+
+
+def sample_population(households: int, base_year: int = 2022, seed: int = 1) -> Population:
+    """A weighted sample of the default population: ``households`` records standing for all of them.
+
+    For quick runs (tests, the back-test's ``--sample``, the sensitivity analysis's Sobol' stage).
+    """
+    part = sample_frame(generate_frame(base_year=base_year), households, seed)
+    label = f"{DEFAULT_LABEL.format(year=base_year)} — sample of {households:,}"
+    return population_from_frame(part, label, qujing_region(), base_year)
