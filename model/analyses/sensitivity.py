@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from model.engine.draws import drawing_range
 from model.engine.run import Run
@@ -325,14 +326,12 @@ def sobol_stage(
 
 def ranking_check(full: dict, sample: dict, selected: Sequence[str]) -> dict[str, dict]:
     """Does the sample rank the factors as the full population does? Spearman's ρ of μ* and the top sets."""
-    from scipy.stats import spearmanr
-
     out = {}
     for key in OUTPUTS:
         a = {r["factor"]: r["mu_star"] for r in full["indices"][key]}
         b = {r["factor"]: r["mu_star"] for r in sample["indices"][key]}
         names = sorted(a)
-        rho = spearmanr([a[n] for n in names], [b[n] for n in names]).statistic
+        rho = pd.Series([a[n] for n in names]).corr(pd.Series([b[n] for n in names]), method="spearman")
         top_full = sorted(names, key=lambda n: -a[n])[: len(selected)]
         top_sample = sorted(names, key=lambda n: -b[n])[: len(selected)]
         out[key] = {

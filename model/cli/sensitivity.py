@@ -49,6 +49,7 @@ LIMITS = {
     "base_samples": (4, 4_096),
     "sobol_factors": (1, 20),
     "sample": (0, 252_514),
+    "population_sample": (500, 252_514),
 }
 STAGES = {
     "morris": ("Morris 筛选（全部人口）", "Morris screening (all households)"),
@@ -136,9 +137,13 @@ def compute(args: argparse.Namespace, scenario_path: str, out: str | None) -> di
         sobol_factors=args.sobol_factors,
         sample_households=args.sample,
     )
-    sample = sample_population(budget.sample_households) if budget.sample_households else None
+    whole = getattr(args, "population_sample", None)
+    sample = sample_population(budget.sample_households) if budget.sample_households and not whole else None
     with open_backend(args, local_cluster_by_default=True) as backend:
-        population = EmbeddedPopulation() if isinstance(backend, OnDask) else default_population()
+        if whole:
+            population = sample_population(whole)
+        else:
+            population = EmbeddedPopulation() if isinstance(backend, OnDask) else default_population()
         result = run_sensitivity(scenario, population, backend, budget, sample, progress=_StageProgress(args.lang))
     path = Path(out) if out else default_out(scenario_path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,6 +181,11 @@ def add_budget_arguments(parser: argparse.ArgumentParser) -> None:
         "--sample",
         type=_bounded("sample"),
         help=f"households of the weighted sample for the Sobol' stage, 0 for all (default {b.sample_households:,})",
+    )
+    parser.add_argument(
+        "--population-sample",
+        type=_bounded("population_sample"),
+        help="run the whole analysis (screening too) on a weighted sample of this many households: a quick look",
     )
 
 

@@ -32,7 +32,7 @@ from model.sweep.runner import InProcess
 from ui.context import PageContext
 
 SOURCE_KEY, OUTPUT_KEY, MEASURE_KEY = "sensitivity.source", "sensitivity.output", "sensitivity.measure"
-PAGE_RESULT_KEY = "sensitivity.page_result"
+PAGE_RESULT_KEY, SHOW_PAGE_KEY = "sensitivity.page_result", "sensitivity.show_page"
 PAGE_SOURCE = "page"
 SMALL_HOUSEHOLDS = 2_000
 SMALL_BUDGET = {"trajectories": 2, "draws": 4, "base_samples": 8, "sobol_factors": 4, "sample_households": 0}
@@ -85,8 +85,8 @@ def _run_small(ctx: PageContext) -> None:
         bar.progress(done / total, text=text)
 
     st.session_state[PAGE_RESULT_KEY] = run_sensitivity(scenario, sample, InProcess(), budget, progress=progress)
-    st.session_state[SOURCE_KEY] = PAGE_SOURCE
-    bar.empty()
+    st.session_state[SHOW_PAGE_KEY] = True
+    st.rerun()  # the result is drawn above the button, where the chooser picks it
 
 
 def _choose(ctx: PageContext) -> dict | None:
@@ -96,6 +96,8 @@ def _choose(ctx: PageContext) -> dict | None:
     if not options:
         st.info(ctx.t("sensitivity.none_stored"))
         return None
+    if st.session_state.pop(SHOW_PAGE_KEY, False):
+        st.session_state[SOURCE_KEY] = PAGE_SOURCE
     if st.session_state.get(SOURCE_KEY) not in options:
         st.session_state[SOURCE_KEY] = options[0]
     source = st.selectbox(
