@@ -24,15 +24,20 @@ def frame() -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------ provenance
-def test_every_calibration_figure_has_unit_year_source_confidence():
-    figures = cal.figures()
-    assert len(figures) >= 25
+def assert_provenance(figures: dict) -> None:
+    """Every figure says its unit, year and source; an assumption never claims high confidence."""
     for key, fig in figures.items():
         for attr in ("unit", "year", "source"):
             assert isinstance(getattr(fig, attr), str) and getattr(fig, attr).strip(), (key, attr)
         assert fig.confidence in ("H", "M", "L"), key
         if fig.assumption:
             assert fig.confidence in ("M", "L"), f"{key}: an assumption cannot have high confidence"
+
+
+def test_every_calibration_figure_has_unit_year_source_confidence():
+    figures = cal.figures()
+    assert len(figures) >= 25
+    assert_provenance(figures)
 
 
 def test_broken_calibration_file_is_refused_naming_the_key(tmp_path):

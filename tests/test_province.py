@@ -31,6 +31,7 @@ from model.schema.scenario import dump_scenario_toml, load_scenario
 from model.sweep.cluster import dask_client
 from model.sweep.province import run_province, start_county
 from model.sweep.runner import InProcess, OnDask
+from tests.test_calibration import assert_provenance
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECTURES = (
@@ -63,12 +64,7 @@ def scenario():
 def test_every_province_figure_has_its_provenance():
     figures = prov.figures()
     assert len(figures) >= 2 * 16 + 5
-    for key, fig in figures.items():
-        for attr in ("unit", "year", "source"):
-            assert isinstance(getattr(fig, attr), str) and getattr(fig, attr).strip(), (key, attr)
-        assert fig.confidence in ("H", "M", "L"), key
-        if fig.assumption:
-            assert fig.confidence in ("M", "L"), f"{key}: an assumption cannot have high confidence"
+    assert_provenance(figures)
 
 
 def test_the_structure_has_the_published_counts():

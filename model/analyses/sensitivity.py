@@ -172,32 +172,6 @@ class OutputsMeasure:
         return row
 
 
-def _evaluate(
-    backend: Backend,
-    population: PopulationSource,
-    base: Scenario,
-    factors: Sequence[Factor],
-    unit: np.ndarray,
-    stage: str,
-    progress: Progress | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Outputs (points × outputs) and their standard errors for unit-cube points; a repeated point runs once."""
-    columns = [f.from_unit(unit[:, j]) for j, f in enumerate(factors)]
-    values = [dict(zip([f.name for f in factors], row, strict=True)) for row in zip(*columns, strict=True)]
-    scenarios = [point_scenario(base, factors, v) for v in values]
-    fingerprint = backend.fingerprint(population)
-    tasks = tasks_for(((i, {}, s) for i, s in enumerate(scenarios)), fingerprint)
-    rows = {}
-    for done, row in evaluate_points(backend, population, tasks, OutputsMeasure()):
-        rows[row["point_id"]] = row
-        if progress is not None:
-            progress(stage, done, len(tasks))
-    ids = [point_id(s, fingerprint) for s in scenarios]
-    y = np.array([[rows[i][k] for k in OUTPUTS] for i in ids], dtype=float)
-    se = np.array([[rows[i][f"{k}_se"] for k in OUTPUTS] for i in ids], dtype=float)
-    return y, se
-
-
 def _problem(factors: Sequence[Factor]) -> dict:
     return {"num_vars": len(factors), "names": [f.name for f in factors], "bounds": [[0.0, 1.0]] * len(factors)}
 
@@ -211,6 +185,48 @@ def _noise(y: np.ndarray, se: np.ndarray) -> dict[str, dict[str, float]]:
             "output_sd_over_points": float(np.std(y[:, j], ddof=1)) if len(y) > 1 else 0.0,
         }
         for j, key in enumerate(OUTPUTS)
+    }
+
+
+def _stage(
+    backend: Backend,
+    population: PopulationSource,
+    base: Scenario,
+    factors: Sequence[Factor],
+    unit: np.ndarray,
+    stage: str,
+    progress: Progress | None,
+    analyze: Callable[[np.ndarray], dict],
+    keys: tuple[str, ...],
+) -> dict:
+    """Evaluate a stage's unit-cube points and analyse each output: ``analyze(y)`` returns SALib's dict of ``keys``.
+
+    A point's outputs are means over its draws, with their standard errors; a repeated point runs once.
+    """
+    start = time.perf_counter()
+    columns = [f.from_unit(unit[:, j]) for j, f in enumerate(factors)]
+    values = [dict(zip([f.name for f in factors], row, strict=True)) for row in zip(*columns, strict=True)]
+    scenarios = [point_scenario(base, factors, v) for v in values]
+    fingerprint = backend.fingerprint(population)
+    tasks = tasks_for(((i, {}, s) for i, s in enumerate(scenarios)), fingerprint)
+    rows = {}
+    for done, row in evaluate_points(backend, population, tasks, OutputsMeasure()):
+        rows[row["point_id"]] = row
+        if progress is not None:
+            progress(stage, done, len(tasks))
+    ids = [point_id(s, fingerprint) for s in scenarios]
+    y = np.array([[rows[i][k] for k in OUTPUTS] for i in ids], dtype=float)
+    se = np.array([[rows[i][f"{k}_se"] for k in OUTPUTS] for i in ids], dtype=float)
+    indices = {}
+    for j, key in enumerate(OUTPUTS):
+        res = analyze(y[:, j])
+        indices[key] = [{"factor": f.name, **{k: float(res[k][i]) for k in keys}} for i, f in enumerate(factors)]
+    return {
+        "points": len(unit),
+        "seconds": time.perf_counter() - start,
+        "population": label_of(population),
+        "indices": indices,
+        "noise": _noise(y, se),
     }
 
 
@@ -228,39 +244,22 @@ def morris_stage(
     from SALib.sample import morris as morris_sample
 
     problem = _problem(factors)
-    start = time.perf_counter()
     unit = morris_sample.sample(problem, budget.trajectories, num_levels=budget.levels, seed=budget.seed)
-    y, se = _evaluate(backend, population, base, factors, unit, stage, progress)
-    indices = {}
-    for j, key in enumerate(OUTPUTS):
-        res = morris_analyze.analyze(
+
+    def analyze(y: np.ndarray) -> dict:
+        return morris_analyze.analyze(
             problem,
             unit,
-            y[:, j],
+            y,
             num_levels=budget.levels,
             conf_level=CONFIDENCE,
             num_resamples=RESAMPLES,
             seed=budget.seed,
         )
-        indices[key] = [
-            {
-                "factor": f.name,
-                "mu_star": float(res["mu_star"][i]),
-                "mu_star_conf": float(res["mu_star_conf"][i]),
-                "mu": float(res["mu"][i]),
-                "sigma": float(res["sigma"][i]),
-            }
-            for i, f in enumerate(factors)
-        ]
-    return {
-        "points": len(unit),
-        "trajectories": budget.trajectories,
-        "levels": budget.levels,
-        "seconds": time.perf_counter() - start,
-        "population": label_of(population),
-        "indices": indices,
-        "noise": _noise(y, se),
-    }
+
+    keys = ("mu_star", "mu_star_conf", "mu", "sigma")
+    out = _stage(backend, population, base, factors, unit, stage, progress, analyze, keys)
+    return {**out, "trajectories": budget.trajectories, "levels": budget.levels}
 
 
 def screened(morris: dict, count: int) -> list[str]:
@@ -287,41 +286,18 @@ def sobol_stage(
     from SALib.sample import sobol as sobol_sample
 
     problem = _problem(factors)
-    start = time.perf_counter()
     unit = sobol_sample.sample(problem, budget.base_samples, calc_second_order=False, seed=budget.seed)
-    y, se = _evaluate(backend, population, base, factors, unit, "sobol", progress)
-    indices = {}
-    for j, key in enumerate(OUTPUTS):
-        if np.ptp(y[:, j]) == 0:  # the factors do not move this output at all: every index is 0
-            indices[key] = [{"factor": f.name, "S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0} for f in factors]
-            continue
-        res = sobol_analyze.analyze(
-            problem,
-            y[:, j],
-            calc_second_order=False,
-            num_resamples=RESAMPLES,
-            conf_level=CONFIDENCE,
-            seed=budget.seed,
+    keys = ("S1", "S1_conf", "ST", "ST_conf")
+
+    def analyze(y: np.ndarray) -> dict:
+        if np.ptp(y) == 0:  # the factors do not move this output at all: every index is 0
+            return {k: np.zeros(len(factors)) for k in keys}
+        return sobol_analyze.analyze(
+            problem, y, calc_second_order=False, num_resamples=RESAMPLES, conf_level=CONFIDENCE, seed=budget.seed
         )
-        indices[key] = [
-            {
-                "factor": f.name,
-                "S1": float(res["S1"][i]),
-                "S1_conf": float(res["S1_conf"][i]),
-                "ST": float(res["ST"][i]),
-                "ST_conf": float(res["ST_conf"][i]),
-            }
-            for i, f in enumerate(factors)
-        ]
-    return {
-        "points": len(unit),
-        "base_samples": budget.base_samples,
-        "factors": [f.name for f in factors],
-        "seconds": time.perf_counter() - start,
-        "population": label_of(population),
-        "indices": indices,
-        "noise": _noise(y, se),
-    }
+
+    out = _stage(backend, population, base, factors, unit, "sobol", progress, analyze, keys)
+    return {**out, "base_samples": budget.base_samples, "factors": [f.name for f in factors]}
 
 
 def ranking_check(full: dict, sample: dict, selected: Sequence[str]) -> dict[str, dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from model.engine.targets import CHECK_KEYS, TargetCheck
@@ -153,14 +153,23 @@ CLUSTER_TEXTS = {
 }
 
 
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is below 0")
-    return value
+def bounded(kind: type, low: float, high: float | None = None) -> Callable[[str], float]:
+    """An argparse type: a whole number (``kind`` int) or a number within [low, high], refused naming the range."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a {'whole number' if kind is int else 'number'}"
+            ) from None
+        if high is None and value < low:
+            raise argparse.ArgumentTypeError(f"{value} is below {low}")
+        if high is not None and not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is outside the allowed range {low:,}–{high:,}")
+        return value
+
+    return parse
 
 
 def add_cluster_arguments(parser: argparse.ArgumentParser, default: str) -> None:
@@ -168,7 +177,7 @@ def add_cluster_arguments(parser: argparse.ArgumentParser, default: str) -> None
     parser.add_argument("--scheduler", help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     parser.add_argument(
         "--workers",
-        type=_workers,
+        type=bounded(int, 0),
         help=f"worker processes of a local Dask cluster (default: {default.format(cores=machine_workers())}); "
         "0 runs the points in this process",
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 from model.cli.common import (
     ProgressLine,
     add_cluster_arguments,
+    bounded,
     json_checks,
     load_scenario_arg,
     open_backend,
@@ -35,16 +36,6 @@ TEXTS = {
     ),
     "exceeded": ("超出吸纳能力：", "beyond what the province can absorb: "),
 }
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.001 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{value} is outside the allowed range 0.001–1")
-    return value
 
 
 def cmd_province(args: argparse.Namespace) -> int:
@@ -88,7 +79,7 @@ def register(sub) -> None:
     add_cluster_arguments(province, "one per core, here {cores}")
     province.add_argument(
         "--share",
-        type=_share,
+        type=bounded(float, 0.001, 1),
         default=1.0,
         help="run a miniature province: every county's households and programmes times this share (0.001–1)",
     )

@@ -28,6 +28,7 @@ from model.analyses.sensitivity import (
 from model.cli.common import (
     ProgressLine,
     add_cluster_arguments,
+    bounded,
     load_scenario_arg,
     open_backend,
     pad,
@@ -71,18 +72,7 @@ def default_out(scenario_path: str) -> Path:
 
 
 def _bounded(name: str):
-    low, high = LIMITS[name]
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is outside the allowed range {low:,}–{high:,}")
-        return value
-
-    return parse
+    return bounded(int, *LIMITS[name])
 
 
 class _StageProgress:

@@ -420,12 +420,41 @@ class SimulationResult:
         return frame.iloc[order].reset_index(drop=True)
 
 
+COUNTY_ARRAYS = (
+    "households",
+    "persons",
+    "willing",
+    "falling",
+    "below",
+    "below_before",
+    "assistance",
+    "assisted",
+    "linked_by_county",
+)
+COUNTY_DICTS = ("income", "income_base", "terms_sum")
+
+
 def _same_run(results: Sequence[SimulationResult]) -> None:
     """Refuse results that are not of one scenario's same quarters and draws."""
     first = results[0]
     for r in results[1:]:
         if r.quarters != first.quarters or r.draws != first.draws or r.base_year != first.base_year:
             raise ValueError("results to merge must cover the same quarters and draws from the same base year")
+
+
+def _merged_arrays(results: Sequence[SimulationResult], join) -> dict:
+    """Every county array of ``results`` joined by ``join`` (a list of arrays → one), households' arrays dropped."""
+    first = results[0]
+    out = {name: join([getattr(r, name) for r in results]) for name in COUNTY_ARRAYS}
+    for name in COUNTY_DICTS:
+        out[name] = {k: join([getattr(r, name)[k] for r in results]) for k in getattr(first, name)}
+    return {
+        **out,
+        "household_pc_sum": None,
+        "household_below_sum": None,
+        "household_weight": None,
+        "hist_counts": sum((r.hist for r in results[1:]), start=first.hist),
+    }
 
 
 def combine(parts: Sequence[SimulationResult], label: str | None = None) -> SimulationResult:
@@ -442,32 +471,13 @@ def combine(parts: Sequence[SimulationResult], label: str | None = None) -> Simu
     if (present.sum(axis=0) > 1).any():
         raise ValueError("a county's households must all be in one part")
     owner = np.argmax(present, axis=0)  # the part holding each county (the first when none does)
-    counties = np.arange(len(first.counties))
-
-    def total(get) -> np.ndarray:
-        return sum((get(p) for p in parts[1:]), start=get(first))
-
+    counties = range(len(first.counties))
     return replace(
         first,
         population_label=label if label is not None else first.population_label,
-        households=total(lambda p: p.households),
-        persons=total(lambda p: p.persons),
-        willing=total(lambda p: p.willing),
-        income={k: total(lambda p, k=k: p.income[k]) for k in first.income},
-        income_base={k: total(lambda p, k=k: p.income_base[k]) for k in first.income_base},
-        falling=total(lambda p: p.falling),
-        below=total(lambda p: p.below),
-        below_before=total(lambda p: p.below_before),
-        assistance=total(lambda p: p.assistance),
-        assisted=total(lambda p: p.assisted),
-        terms_sum={k: total(lambda p, k=k: p.terms_sum[k]) for k in first.terms_sum},
-        household_pc_sum=None,
-        household_below_sum=None,
-        household_weight=None,
-        hist_counts=total(lambda p: p.hist),
+        **_merged_arrays(parts, lambda arrays: sum(arrays[1:], start=arrays[0])),
         coverage=np.stack([parts[o].coverage[c] for c, o in zip(counties, owner, strict=True)]),
         coverage_base=np.array([parts[o].coverage_base[c] for c, o in zip(counties, owner, strict=True)]),
-        linked_by_county=total(lambda p: p.linked_by_county),
         feasibility=merge_flags([p.feasibility for p in parts], same_region=True),
     )
 
@@ -483,34 +493,18 @@ def concat(
     _same_run(regions)
     if any(r.groups is not None for r in regions):
         raise ValueError("regions to concatenate must not be groups already")
-    first = regions[0]
 
-    def cat(get) -> np.ndarray:
-        return np.concatenate([get(r) for r in regions], axis=0)
+    def cat(arrays: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(arrays, axis=0)
 
     return replace(
-        first,
+        regions[0],
         population_label=label,
         counties=tuple(c for r in regions for c in r.counties),
-        households=cat(lambda r: r.households),
-        persons=cat(lambda r: r.persons),
-        willing=cat(lambda r: r.willing),
-        income={k: cat(lambda r, k=k: r.income[k]) for k in first.income},
-        income_base={k: cat(lambda r, k=k: r.income_base[k]) for k in first.income_base},
-        falling=cat(lambda r: r.falling),
-        below=cat(lambda r: r.below),
-        below_before=cat(lambda r: r.below_before),
-        assistance=cat(lambda r: r.assistance),
-        assisted=cat(lambda r: r.assisted),
-        terms_sum={k: cat(lambda r, k=k: r.terms_sum[k]) for k in first.terms_sum},
-        household_pc_sum=None,
-        household_below_sum=None,
-        household_weight=None,
-        hist_counts=sum((r.hist for r in regions[1:]), start=first.hist),
-        coverage=cat(lambda r: r.coverage),
-        coverage_base=cat(lambda r: r.coverage_base),
-        linked_by_county=cat(lambda r: r.linked_by_county),
-        allocation=cat(lambda r: r.allocation),
+        **_merged_arrays(regions, cat),
+        coverage=cat([r.coverage for r in regions]),
+        coverage_base=cat([r.coverage_base for r in regions]),
+        allocation=cat([r.allocation for r in regions]),
         feasibility=merge_flags([r.feasibility for r in regions], same_region=False),
         programme_scale=float(sum(r.programme_scale for r in regions)),
         groups=np.repeat(np.arange(len(regions)), [len(r.counties) for r in regions]),
