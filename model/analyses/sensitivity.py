@@ -476,6 +476,15 @@ def parse_result(data: bytes) -> dict:
     return result
 
 
+def read_result(path: Path) -> dict:
+    """A stored result file, read and checked (:func:`parse_result`); an unreadable file is refused likewise."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _refuse(f"无法读取文件（{exc.strerror}）", f"the file cannot be read ({exc.strerror})") from None
+    return parse_result(data)
+
+
 def stored_results(folder: Path | None = None) -> list[Path]:
     """The results kept in ``folder`` (default ``RESULTS_DIR``, where the command writes them), newest first."""
     folder = RESULTS_DIR if folder is None else folder

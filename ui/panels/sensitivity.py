@@ -19,8 +19,8 @@ from model.analyses.sensitivity import (
     all_factors,
     default_budget,
     depends_mostly_on,
-    parse_result,
     ranking,
+    read_result,
     run_sensitivity,
     stored_results,
     with_budget,
@@ -42,11 +42,9 @@ SMALL_BUDGET = {"trajectories": 2, "draws": 4, "base_samples": 8, "sobol_factors
 def _load(path: str, modified: float) -> dict | SensitivityError:
     """A stored result, parsed once per file version (the modification time is part of the key)."""
     try:
-        return parse_result(Path(path).read_bytes())
+        return read_result(Path(path))
     except SensitivityError as exc:
         return exc
-    except OSError as exc:
-        return SensitivityError(f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
 
 
 def small_budget():
