@@ -42,6 +42,7 @@ bench: venv browser
 	$(PY) bench/bench_page.py
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_scale.py
+	$(PY) bench/bench_sensitivity.py
 
 # The command line's two common uses (make run SCENARIO=... ARGS=--json); anything else: $(PY) -m model --help
 run: venv

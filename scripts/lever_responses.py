@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from model.engine.run import run_scenario  # noqa: E402
-from model.population.synth import default_population, weighted_sample  # noqa: E402
+from model.population.synth import default_population, sample_population  # noqa: E402
 from model.schema import fieldspec  # noqa: E402
 from model.schema.scenario import load_scenario  # noqa: E402
 
@@ -61,7 +61,7 @@ def changes_for(scenario, path: str, value: float) -> dict:
 
 def population(sample: int | None):
     """The embedded population, or a weighted sample of it (quicker; the city totals keep their scale)."""
-    return default_population() if sample is None else weighted_sample(sample)
+    return default_population() if sample is None else sample_population(sample)
 
 
 def responses(scenario_path: str, draws: int, sample: int | None = None) -> list[dict]:

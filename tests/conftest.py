@@ -17,9 +17,9 @@ SMALL_HOUSEHOLDS = 3_000
 @pytest.fixture(scope="session")
 def small_population():
     """3,000 households drawn from the default table, weighted up to the city's household count."""
-    from model.population.synth import weighted_sample
+    from model.population.synth import sample_population
 
-    return weighted_sample(SMALL_HOUSEHOLDS)
+    return sample_population(SMALL_HOUSEHOLDS)
 
 
 @pytest.fixture(scope="session")

@@ -24,15 +24,20 @@ def frame() -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------ provenance
-def test_every_calibration_figure_has_unit_year_source_confidence():
-    figures = cal.figures()
-    assert len(figures) >= 25
+def assert_provenance(figures: dict) -> None:
+    """Every figure says its unit, year and source; an assumption never claims high confidence."""
     for key, fig in figures.items():
         for attr in ("unit", "year", "source"):
             assert isinstance(getattr(fig, attr), str) and getattr(fig, attr).strip(), (key, attr)
         assert fig.confidence in ("H", "M", "L"), key
         if fig.assumption:
             assert fig.confidence in ("M", "L"), f"{key}: an assumption cannot have high confidence"
+
+
+def test_every_calibration_figure_has_unit_year_source_confidence():
+    figures = cal.figures()
+    assert len(figures) >= 25
+    assert_provenance(figures)
 
 
 def test_broken_calibration_file_is_refused_naming_the_key(tmp_path):
@@ -115,6 +120,11 @@ def test_weighted_sample_weights_up_to_the_city(small_population):
     full = default_population()
     assert small_population.weight.sum() == pytest.approx(full.weight.sum(), rel=1e-12)
     assert small_population.households_by_county().sum() == pytest.approx(full.n, rel=1e-12)
+    # each sampled record keeps its own base-year assistance (the safety net re-tests it)
+    position = {h: i for i, h in enumerate(full.household_id)}
+    rows = [position[h] for h in small_population.household_id]
+    np.testing.assert_array_equal(small_population.assistance_base, full.assistance_base[rows])
+    assert small_population.assistance_base.sum() > 0
 
 
 def test_monitored_share(frame):
@@ -132,7 +142,14 @@ def test_monitored_share(frame):
 
 
 def test_people_and_workers_per_household(frame):
-    assert frame["size"].mean() == pytest.approx(cal.value("population.people_per_household"), abs=0.01)
+    # Sizes are 1 + Poisson(mean − 1) capped at 9: the expected size is a little under the calibrated mean, and
+    # the sample mean is within four standard errors of it.
+    mean = cal.value("population.people_per_household")
+    k = np.arange(0, 200)
+    poisson = np.exp(k * np.log(mean - 1) - (mean - 1) - np.cumsum(np.log(np.maximum(k, 1))))
+    expected = float((np.minimum(1 + k, 9) * poisson).sum())
+    assert expected == pytest.approx(mean, abs=0.002)
+    assert frame["size"].mean() == pytest.approx(expected, abs=4 * frame["size"].std() / np.sqrt(len(frame)))
     assert frame["size"].min() >= 1 and frame["size"].max() <= 9
     assert (frame["workers"] <= frame["size"]).all() and (frame["workers"] >= 0).all()
     assert frame["workers"].sum() / frame["size"].sum() == pytest.approx(

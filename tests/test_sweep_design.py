@@ -138,8 +138,8 @@ values = ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
         ),
         (
             'method = "lhs"\npoints = 4\n[[vary]]\nfield = "dual_binding.target_quarter"\nvalues = ["2040Q1"]\n',
-            "2023Q1 – 2030Q4",
-            "2023Q1 – 2030Q4",
+            "2022Q1 – 2030Q4",
+            "2022Q1 – 2030Q4",
         ),
         (
             'method = "grid"\npoints = 4\n[[vary]]\nfield = "simulation.draw_assumptions"\n',

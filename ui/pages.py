@@ -9,13 +9,14 @@ import streamlit as st
 from ui import compare
 from ui.context import PageContext
 from ui.formats import plain
-from ui.panels import assessment, brief, discover, households, seek
+from ui.panels import assessment, brief, discover, households, seek, sensitivity
 
 RENDERS: dict[str, Callable[[PageContext], None]] = {
     "compare": compare.render,
     "assessment": assessment.render,
     "seek": seek.render,
     "discover": discover.render,
+    "sensitivity": sensitivity.render,
     "households": households.render,
     "brief": brief.render,
 }
@@ -24,6 +25,7 @@ ICONS = {
     "assessment": ":material/leaderboard:",
     "seek": ":material/target:",
     "discover": ":material/travel_explore:",
+    "sensitivity": ":material/tune:",
     "households": ":material/upload_file:",
     "brief": ":material/description:",
 }

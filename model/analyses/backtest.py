@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from model.engine.run import Run, run_scenario
-from model.population.synth import default_population, weighted_sample
+from model.population.synth import default_population, sample_population
 from model.population.table import Population
 from model.schema import calibration as cal
 from model.schema.scenario import Scenario
@@ -102,7 +102,7 @@ def backtest_population(sample: int | None = None) -> Population:
     """The default population at 2021 levels, or a weighted sample of ``sample`` households of it (for tests)."""
     if sample is None:
         return default_population(BACKTEST_BASE_YEAR)
-    return weighted_sample(sample, BACKTEST_BASE_YEAR)
+    return sample_population(sample, BACKTEST_BASE_YEAR)
 
 
 def _growth_check(run: Run, key: str, components: tuple[str, ...], published: float, zh: str, en: str, source: str):

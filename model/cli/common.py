@@ -6,7 +6,8 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,6 +29,34 @@ class BadInput(Exception):
 
 class BadInputReport(BadInput):
     """An input refused with a row-by-row report; the message is printed line by line."""
+
+
+class ProgressLine:
+    """A progress line on standard error: rewritten in place on a terminal, every tenth of the way otherwise.
+
+    ``texts`` (zh, en) is formatted with ``done``, ``total``, ``rate`` (per second) and ``left`` (seconds). A count
+    that steps back starts a new round (a province run adding draws) with its own clock.
+    """
+
+    def __init__(self, lang: str, texts: tuple[str, str]):
+        self.lang, self.texts, self.start, self.last_tenth = lang, texts, time.perf_counter(), -1
+        self.last_done = 0
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        """Report ``done`` of ``total``."""
+        if done < self.last_done:
+            self.start, self.last_tenth = time.perf_counter(), -1
+        self.last_done = done
+        elapsed = max(time.perf_counter() - self.start, 1e-9)
+        rate = done / elapsed
+        text = pick(self.texts, self.lang, done=done, total=total, rate=rate, left=(total - done) / rate)
+        tenth = done * 10 // max(total, 1)
+        if self.tty:
+            print("\r" + text, end="\n" if done == total else "", file=sys.stderr, flush=True)
+        elif tenth != self.last_tenth:
+            print(text, file=sys.stderr, flush=True)
+        self.last_tenth = tenth
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -158,14 +187,23 @@ CLUSTER_TEXTS = {
 }
 
 
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is below 0")
-    return value
+def bounded(kind: type, low: float, high: float | None = None) -> Callable[[str], float]:
+    """An argparse type: a whole number (``kind`` int) or a number within [low, high], refused naming the range."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a {'whole number' if kind is int else 'number'}"
+            ) from None
+        if high is None and value < low:
+            raise argparse.ArgumentTypeError(f"{value} is below {low}")
+        if high is not None and not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is outside the allowed range {low:,}–{high:,}")
+        return value
+
+    return parse
 
 
 def add_cluster_arguments(parser: argparse.ArgumentParser, default: str) -> None:
@@ -173,7 +211,7 @@ def add_cluster_arguments(parser: argparse.ArgumentParser, default: str) -> None
     parser.add_argument("--scheduler", help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
     parser.add_argument(
         "--workers",
-        type=_workers,
+        type=bounded(int, 0),
         help=f"worker processes of a local Dask cluster (default: {default.format(cores=machine_workers())}); "
         "0 runs the points in this process",
     )

@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from model.cli import run, seek, sweep, validate
+from model.cli import province, run, seek, sensitivity, sweep, validate
 from model.cli.common import EXIT_BAD_INPUT, TABLE_KEYS, BadInput, BadInputReport
 from model.schema.scenario import ScenarioError
 
 __all__ = ["EXIT_BAD_INPUT", "TABLE_KEYS", "build_parser", "main"]
-COMMAND_MODULES = (run, seek, sweep, validate)
+COMMAND_MODULES = (run, seek, sweep, province, sensitivity, validate)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from model.analyses.discover import DEFAULT_DENSITY, DIMENSIONS, DiscoverError, discover
-from model.cli.common import BadInput, add_cluster_arguments, json_text, open_backend, population_arg
+from model.cli.common import BadInput, ProgressLine, add_cluster_arguments, json_text, open_backend, population_arg
 from model.schema.text import pick
 from model.sweep.design import DesignError, load_design
 from model.sweep.populations import EmbeddedPopulation
@@ -49,25 +48,6 @@ def _say(key: str, lang: str, **values: object) -> None:
     print(pick(TEXTS[key], lang, **values), file=sys.stderr, flush=True)
 
 
-class _Progress:
-    """A progress line on standard error: rewritten in place on a terminal, every tenth of the way otherwise."""
-
-    def __init__(self, lang: str):
-        self.lang, self.start, self.last_tenth = lang, time.perf_counter(), -1
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        elapsed = max(time.perf_counter() - self.start, 1e-9)
-        rate = done / elapsed
-        text = pick(TEXTS["progress"], self.lang, done=done, total=total, rate=rate, left=(total - done) / rate)
-        tenth = done * 10 // max(total, 1)
-        if self.tty:
-            print("\r" + text, end="\n" if done == total else "", file=sys.stderr, flush=True)
-        elif tenth != self.last_tenth:
-            print(text, file=sys.stderr, flush=True)
-        self.last_tenth = tenth
-
-
 def _population(args: argparse.Namespace):
     """The embedded population by reference (built on the workers), or the imported table."""
     return population_arg(args) if args.households else EmbeddedPopulation()
@@ -88,7 +68,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 def _run(args: argparse.Namespace, design, backend) -> int:
-    progress = _Progress(args.lang)
+    progress = ProgressLine(args.lang, TEXTS["progress"])
     try:
         with _terminate_as_interrupt():
             summary = run_sweep(design, args.out, backend, _population(args), progress=progress)

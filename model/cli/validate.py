@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import time
+from pathlib import Path
 
 from model.analyses.backtest import Check, backtest_population, run_backtest
 from model.analyses.calibrate import fit, write_fit
-from model.cli.common import BadInput, format_value, json_text, pad, text_width
+from model.cli.common import BadInput, add_cluster_arguments, format_value, json_text, pad, text_width
+from model.cli.sensitivity import add_budget_arguments, compute
+from model.reports.validation import TEMPLATE, MarkerError, backtest_markdown, replace_section, sensitivity_markdown
 
 SAMPLE_HELP = "run on a weighted sample of this many households (quicker, less exact) instead of all 252,514"
 
@@ -83,8 +88,37 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validation_report(args: argparse.Namespace) -> int:
+    """``validation-report``: the back-test and the sensitivity tables, written into docs/VALIDATION.md."""
+    if args.backtest_sample is not None and not 500 <= args.backtest_sample <= 252_514:
+        raise BadInput(f"--backtest-sample {args.backtest_sample} is outside the allowed range 500–252,514 households")
+    start = time.perf_counter()
+    run, checks = run_backtest(backtest_population(args.backtest_sample))
+    backtest = backtest_markdown(checks, run.population_label, run.result.draws, time.perf_counter() - start)
+    if args.sensitivity_result:
+        try:
+            result = json.loads(Path(args.sensitivity_result).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BadInput(f"{args.sensitivity_result}: {exc}") from None
+    else:
+        result = compute(args, args.scenario, None)
+    sensitivity = sensitivity_markdown(result)
+    if not args.write:
+        print(backtest, sensitivity, sep="\n\n")
+        return 0
+    path = Path(args.write)
+    text = path.read_text(encoding="utf-8") if path.exists() else TEMPLATE
+    try:
+        text = replace_section(replace_section(text, "backtest", backtest), "sensitivity", sensitivity)
+    except MarkerError as exc:
+        raise BadInput(f"{path}: {exc}") from None
+    path.write_text(text, encoding="utf-8")
+    print(f"{path} updated", file=sys.stderr)
+    return 0
+
+
 def register(sub) -> None:
-    """Add ``backtest`` and ``calibrate`` to the command line's subparsers."""
+    """Add ``backtest``, ``calibrate`` and ``validation-report`` to the command line's subparsers."""
     backtest = sub.add_parser("backtest", help="run 2022 policy from 2021 levels against the published 2022 figures")
     backtest.add_argument("--json", action="store_true", help="print one JSON object")
     backtest.add_argument("--sample", type=int, help=SAMPLE_HELP)
@@ -93,3 +127,17 @@ def register(sub) -> None:
     calibrate.add_argument("--write", action="store_true", help="record the fit in calibration.toml [fitted]")
     calibrate.add_argument("--sample", type=int, help=SAMPLE_HELP)
     calibrate.set_defaults(func=cmd_calibrate)
+    report = sub.add_parser(
+        "validation-report",
+        help="regenerate the back-test and sensitivity tables of docs/VALIDATION.md",
+        description="Runs the back-test and the sensitivity analysis (or reads a stored sensitivity result) and "
+        "writes both tables, with machine, date and draws, between the markers of the document; the prose around "
+        "them is left as it is.",
+    )
+    report.add_argument("--write", help="the document to update, e.g. docs/VALIDATION.md (created if missing)")
+    report.add_argument("--scenario", default="scenarios/notice_2023.toml", help="scenario of the sensitivity analysis")
+    report.add_argument("--sensitivity-result", help="a stored result of python -m model sensitivity (not rerun)")
+    report.add_argument("--backtest-sample", type=int, help=SAMPLE_HELP)
+    add_cluster_arguments(report, "one per core, here {cores}")
+    add_budget_arguments(report)
+    report.set_defaults(func=cmd_validation_report)

@@ -7,7 +7,8 @@ say "tourism: 100,000 farmers asked, the market saturates near 36,400".
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -44,8 +45,31 @@ class CapacityFlag:
         return {**asdict(self), "exceeded": self.exceeded}
 
 
+# A flag's value is the region's programme (the scenario's amount × the region's programme scale) and its capacity
+# is what the households of the table can absorb — except these: households linked depend on the table, the
+# tourism market on the region. So flags of disjoint tables of one region merge by adding the table's parts.
+VALUE_FROM_TABLE = frozenset({"linking.households_per_million_yuan"})
+CAPACITY_OF_REGION = frozenset({"tourism.households_reached"})
+
+
+def merge_flags(parts: Sequence[dict[str, CapacityFlag]], same_region: bool) -> dict[str, CapacityFlag]:
+    """The flags of several results at once: counties of one region (``same_region``) or regions side by side.
+
+    Regions' programmes and capacities add up; within one region, what is the region's is counted once.
+    """
+    out = {}
+    for key, first in parts[0].items():
+        flags = [p[key] for p in parts]
+        value = sum(f.value for f in flags) if not same_region or key in VALUE_FROM_TABLE else first.value
+        capacity = (
+            sum(f.capacity for f in flags) if not same_region or key not in CAPACITY_OF_REGION else first.capacity
+        )
+        out[key] = replace(first, value=float(value), capacity=float(capacity))
+    return out
+
+
 def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
-    """Every lever with a capacity, keyed by its path."""
+    """Every lever with a capacity, keyed by its path; amounts are the region's (× its programme scale)."""
     s, pop = plan.scenario, plan.pop
     a = s.assumptions
     scale = pop.region.programme_scale
@@ -68,7 +92,7 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
     flags = [
         CapacityFlag(
             "tourism.households_reached",
-            float(s.tourism.households_reached),
+            float(s.tourism.households_reached * scale),
             float(tourism_cap),
             "户/年",
             "乡村旅游市场规模上限(行为假设)除以户均增收和脱贫户占比",
@@ -76,7 +100,7 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
         ),
         CapacityFlag(
             "consumption.purchases_10k_yuan",
-            float(s.consumption.purchases_10k_yuan),
+            float(s.consumption.purchases_10k_yuan * scale),
             consumption_cap,
             "万元/年",
             "有意愿户生产经营收入中可由消费帮扶购买的部分",
@@ -84,7 +108,7 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
         ),
         CapacityFlag(
             "collective.dividends_10k_yuan",
-            float(s.collective.dividends_10k_yuan),
+            float(s.collective.dividends_10k_yuan * scale),
             collective_cap,
             "万元/年",
             "各村集体年收入乘以可分配比例",

@@ -12,6 +12,7 @@ county, the saturated tourism, purchases and collective payouts, growth factors,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from statistics import NormalDist
 
 import numpy as np
@@ -25,9 +26,15 @@ TRUNCATE_SD = 3.0
 UNIT = float(1 << 53)
 
 
+@cache
+def _name_key(name: str) -> np.uint64:
+    """The stable key of an assumption's name (hashing one text through pandas costs more than a small run)."""
+    return text_keys([name])[0]
+
+
 def _uniform(seed: int, name: str, draws: np.ndarray) -> np.ndarray:
     """One uniform per draw for one assumption, keyed by the assumption's name (adding one never shifts another)."""
-    key = text_keys([name])[0] ^ stream_key(seed, STREAM_ASSUMPTIONS)
+    key = _name_key(name) ^ stream_key(seed, STREAM_ASSUMPTIONS)
     return ((keyed(key, draws) >> np.uint64(11)).astype(np.float64) + 0.5) / UNIT
 
 
@@ -36,6 +43,12 @@ def _half_width(spec: fieldspec.FieldSpec, value: float) -> float:
     spread = spec.spread or {}
     wanted = spread.get("half_width", TRUNCATE_SD * spread.get("sd", 0.0))
     return max(0.0, min(wanted, value - float(spec.min), float(spec.max) - value))
+
+
+def drawing_range(spec: fieldspec.FieldSpec, value: float) -> tuple[float, float]:
+    """The range an assumption is drawn in around ``value`` (a sensitivity analysis varies it over the same)."""
+    h = _half_width(spec, value)
+    return value - h, value + h
 
 
 def spread_draws(spec: fieldspec.FieldSpec, value: float, u: np.ndarray) -> np.ndarray:

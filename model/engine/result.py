@@ -6,12 +6,14 @@ mean / P10 / P50 / P90 over draws. "city" rows aggregate the nine counties (tota
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
+from model.engine.capacity import merge_flags
 from model.population.table import INCOME_COMPONENTS
 from model.schema import calibration
 
@@ -36,7 +38,10 @@ class SimulationResult:
 
     Arrays are county × quarter × draw (or county × year × draw) in yuan or households, for the projected quarters
     only; ``terms_sum`` and the ``household_*_sum`` arrays are sums over draws, so that two results of the same
-    scenario on different draws merge exactly (:meth:`extend`).
+    scenario on different draws merge exactly (:meth:`extend`). Results of the same scenario and draws on disjoint
+    counties merge too: :func:`combine` (one region) and :func:`concat` (regions side by side, e.g. the prefectures
+    of a province, each county assessed within its own prefecture: ``groups``). A merged result keeps no
+    per-household arrays, only their histogram (``hist_counts``); ``programme_scale`` is the sum of its regions'.
     """
 
     scenario: object
@@ -56,17 +61,27 @@ class SimulationResult:
     assistance: np.ndarray
     assisted: np.ndarray
     terms_sum: dict[str, np.ndarray]
-    household_pc_sum: np.ndarray
-    household_below_sum: np.ndarray
-    household_weight: np.ndarray
+    household_pc_sum: np.ndarray | None
+    household_below_sum: np.ndarray | None
+    household_weight: np.ndarray | None
     coverage: np.ndarray
     coverage_base: np.ndarray
     linked_by_county: np.ndarray
     allocation: np.ndarray
     feasibility: dict = field(default_factory=dict)
+    programme_scale: float = 1.0
+    groups: np.ndarray | None = None
+    group_names: tuple[str, ...] = ()
+    total_name: tuple[str, str] = (CITY, "city")
+    hist_counts: np.ndarray | None = None
 
     def extend(self, other: SimulationResult) -> SimulationResult:
-        """The result with ``other``'s draws appended (same scenario and population, further draws)."""
+        """The result with ``other``'s draws appended (same scenario and population, further draws).
+
+        Needs the per-household arrays (a merged result has only their histogram, which more draws would change).
+        """
+        if self.household_pc_sum is None or other.household_pc_sum is None:
+            raise ValueError("a result without per-household arrays cannot be extended with more draws")
 
         def cat(x, y):
             return np.concatenate([x, y], axis=-1)
@@ -94,9 +109,17 @@ class SimulationResult:
         """Per household and year: share of draws below the monitoring line after assistance."""
         return self.household_below_sum / self.draws
 
+    def without_households(self) -> SimulationResult:
+        """The result with its per-household arrays replaced by their histogram (what travels between workers)."""
+        return replace(
+            self, household_pc_sum=None, household_below_sum=None, household_weight=None, hist_counts=self.hist
+        )
+
     @cached_property
     def hist(self) -> np.ndarray:
         """Weighted households by bin of expected per-capita income after assistance, shape (year, bins)."""
+        if self.hist_counts is not None:
+            return self.hist_counts
         bins = np.minimum(self.household_pc_mean / HIST_BIN_YUAN, HIST_BINS).astype(np.int64)
         out = np.zeros((len(self.years), HIST_BINS + 1))
         for y in range(len(self.years)):
@@ -144,8 +167,11 @@ class SimulationResult:
         """County totals of a component in ``year``: shape (county, draw), yuan."""
         return self.annual(self.income[component], year)
 
-    def growth(self, component: str, year: int, county: int | None = None) -> np.ndarray:
-        """Year-on-year growth of a component's total (share, per draw); ``county=None`` for the city."""
+    def growth(self, component: str, year: int, county: int | np.ndarray | None = None) -> np.ndarray:
+        """Year-on-year growth of a component's total (share, per draw); ``county=None`` for the city.
+
+        ``county`` may be an array of county indices: their total's growth.
+        """
         return self.ytd_growth(component, f"{year}Q4", county)
 
     def ytd_income(self, component: str, quarter: str) -> np.ndarray:
@@ -160,12 +186,14 @@ class SimulationResult:
         idx = [self._q(f"{year}Q{k}") for k in range(1, q + 1)]
         return self.income[component][:, idx].sum(axis=1)
 
-    def ytd_growth(self, component: str, quarter: str, county: int | None = None) -> np.ndarray:
+    def ytd_growth(self, component: str, quarter: str, county: int | np.ndarray | None = None) -> np.ndarray:
         """Year-to-date growth against the same period a year earlier (share, per draw)."""
         now = self.ytd_income(component, quarter)
         before = self.ytd_income(component, f"{int(quarter[:4]) - 1}{quarter[4:]}")
         if county is None:
             return now.sum(axis=0) / np.maximum(before.sum(axis=0), 1e-9) - 1
+        if isinstance(county, np.ndarray):
+            return now[county].sum(axis=0) / np.maximum(before[county].sum(axis=0), 1e-9) - 1
         return now[county] / np.maximum(before[county], 1e-9) - 1
 
     @cached_property
@@ -180,9 +208,22 @@ class SimulationResult:
         return np.divide(self.falling, households, out=np.zeros_like(self.falling), where=households > 0)
 
     @cached_property
+    def group_falling(self) -> np.ndarray:
+        """Share of falling households of each county's assessment group, shape (county, quarter, draw).
+
+        The city for a city's counties; a county of a province is compared with its own prefecture (N3).
+        """
+        if self.groups is None:
+            return np.broadcast_to(self.city_falling[None], self.falling.shape)
+        n_groups = int(self.groups.max()) + 1
+        falling = np.stack([self.falling[self.groups == g].sum(axis=0) for g in range(n_groups)])
+        households = np.bincount(self.groups, weights=self.households, minlength=n_groups)
+        return (falling / np.maximum(households, 1e-12)[:, None, None])[self.groups]
+
+    @cached_property
     def points_lost(self) -> np.ndarray:
         """Assessment points each county loses (N3), shape (county, quarter, draw)."""
-        excess_pp = (self.county_falling - self.city_falling[None]) * 100
+        excess_pp = (self.county_falling - self.group_falling) * 100
         return POINTS_PER_PP * np.maximum(excess_pp, 0)
 
     @cached_property
@@ -214,50 +255,66 @@ class SimulationResult:
         """
         return [(name, i) for i, name in enumerate(self.counties) if self.households[i] > 0]
 
+    def _scopes(self) -> list[tuple[dict, int | np.ndarray | None]]:
+        """The rows of a table: the whole result, then each group (a province's prefectures), then each county.
+
+        Each comes with its key columns (``scope``, and ``region`` when grouped) and what it sums: None for the
+        whole, an array of county indices for a group, one index for a county.
+        """
+        if self.groups is None:
+            return [({"scope": CITY}, None), *(({"scope": name}, c) for name, c in self._counties())]
+        total = self.total_name[0]
+        out: list[tuple[dict, int | np.ndarray | None]] = [({"scope": total, "region": total}, None)]
+        for g, name in enumerate(self.group_names):
+            out.append(({"scope": name, "region": name}, np.flatnonzero(self.groups == g)))
+        out.extend(({"scope": name, "region": self.group_names[self.groups[c]]}, c) for name, c in self._counties())
+        return out
+
+    @staticmethod
+    def _part(values: np.ndarray, where: int | np.ndarray | None) -> np.ndarray:
+        """``values`` (county first) summed over the whole (None), over some counties (array) or of one county."""
+        if where is None:
+            return values.sum(axis=0)
+        if isinstance(where, np.ndarray):
+            return values[where].sum(axis=0)
+        return values[where]
+
     def quarterly_table(self) -> pd.DataFrame:
         """Per quarter, county and city: per-capita income and components, falling share."""
         rows = []
-        for scope, c in [(CITY, None), *self._counties()]:
-            persons = self.persons.sum() if c is None else self.persons[c]
+        for scope, c in self._scopes():
+            persons = self._part(self.persons, c)
             for q in self.reported_quarters:
                 i = self._q(q)
                 total = 0
                 for k in INCOME_COMPONENTS:
-                    arr = self.income[k][:, i]
-                    v = (arr.sum(axis=0) if c is None else arr[c]) / persons
+                    v = self._part(self.income[k][:, i], c) / persons
                     total = total + v
                     rows.append(
-                        {
-                            "scope": scope,
-                            "quarter": q,
-                            "metric": f"{k}_income_per_capita",
-                            "unit": "元/人/季度",
-                            **_stats(v),
-                        }
+                        {**scope, "quarter": q, "metric": f"{k}_income_per_capita", "unit": "元/人/季度", **_stats(v)}
                     )
                 rows.append(
-                    {
-                        "scope": scope,
-                        "quarter": q,
-                        "metric": "net_income_per_capita",
-                        "unit": "元/人/季度",
-                        **_stats(total),
-                    }
+                    {**scope, "quarter": q, "metric": "net_income_per_capita", "unit": "元/人/季度", **_stats(total)}
                 )
                 growth = self.ytd_growth("production", q, c)
                 rows.append(
                     {
-                        "scope": scope,
+                        **scope,
                         "quarter": q,
                         "metric": "production_income_growth_ytd",
                         "unit": "share, year to date on a year earlier",
                         **_stats(growth),
                     }
                 )
-                share = self.city_falling[i] if c is None else self.county_falling[c, i]
+                if c is None:
+                    share = self.city_falling[i]
+                elif isinstance(c, np.ndarray):
+                    share = self.falling[c, i].sum(axis=0) / self.households[c].sum()
+                else:
+                    share = self.county_falling[c, i]
                 rows.append(
                     {
-                        "scope": scope,
+                        **scope,
                         "quarter": q,
                         "metric": "falling_production_share",
                         "unit": "share 0–1 of households",
@@ -269,25 +326,24 @@ class SimulationResult:
     def annual_table(self) -> pd.DataFrame:
         """Per year, county and city: per-capita income by component, growth, share below the line."""
         rows = []
-        for scope, c in [(CITY, None), *self._counties()]:
-            persons = self.persons.sum() if c is None else self.persons[c]
-            households = self.households.sum() if c is None else self.households[c]
+        for scope, c in self._scopes():
+            persons = self._part(self.persons, c)
+            households = self._part(self.households, c)
             for y in self.reported_years:
                 total = 0
                 for k in INCOME_COMPONENTS:
-                    arr = self.annual_income(k, y)
-                    v = (arr.sum(axis=0) if c is None else arr[c]) / persons
+                    v = self._part(self.annual_income(k, y), c) / persons
                     total = total + v
                     rows.append(
-                        {"scope": scope, "year": y, "metric": f"{k}_income_per_capita", "unit": "元/人/年", **_stats(v)}
+                        {**scope, "year": y, "metric": f"{k}_income_per_capita", "unit": "元/人/年", **_stats(v)}
                     )
                 rows.append(
-                    {"scope": scope, "year": y, "metric": "net_income_per_capita", "unit": "元/人/年", **_stats(total)}
+                    {**scope, "year": y, "metric": "net_income_per_capita", "unit": "元/人/年", **_stats(total)}
                 )
                 for k in ("production", "property"):
                     rows.append(
                         {
-                            "scope": scope,
+                            **scope,
                             "year": y,
                             "metric": f"{k}_income_growth",
                             "unit": "share, year on year",
@@ -299,25 +355,19 @@ class SimulationResult:
                     ("below_monitoring_line_share_before_assistance", self.below_before),
                     ("below_monitoring_line_share", self.below),
                 ):
-                    b = arr[:, yi].sum(axis=0) if c is None else arr[c, yi]
+                    b = self._part(arr[:, yi], c)
                     rows.append(
                         {
-                            "scope": scope,
+                            **scope,
                             "year": y,
                             "metric": metric,
                             "unit": "share 0–1 of households",
                             **_stats(b / households),
                         }
                     )
-                cost = self.annual(self.assistance, y)
+                cost = self._part(self.annual(self.assistance, y), c)
                 rows.append(
-                    {
-                        "scope": scope,
-                        "year": y,
-                        "metric": "assistance_cost",
-                        "unit": "万元/年",
-                        **_stats((cost.sum(axis=0) if c is None else cost[c]) / 10_000),
-                    }
+                    {**scope, "year": y, "metric": "assistance_cost", "unit": "万元/年", **_stats(cost / 10_000)}
                 )
         return pd.DataFrame(rows)
 
@@ -326,29 +376,39 @@ class SimulationResult:
 
         Shares 0–1, excess in percentage points, points per quarter; means and P10/P90 over draws. Ranks are
         competition ranks (ties share the better rank), 1 = the lowest share falling; rows come quarter by
-        quarter, best-ranked county first. Counties without households (a partial table) get no row.
+        quarter, best-ranked county first. Counties without households (a partial table) get no row. A province's
+        counties are assessed within their prefecture (``region``): its share is ``city_share``, ranks are within
+        it, and rows come quarter by quarter, prefecture by prefecture.
         """
         present = np.array([c for _, c in self._counties()], dtype=int)
         idx = [self._q(q) for q in self.reported_quarters]
         shares = self.county_falling[np.ix_(present, idx)].transpose(1, 0, 2)  # quarter × county × draw
-        city = self.city_falling[idx]
+        city = self.group_falling[np.ix_(present, idx)].transpose(1, 0, 2)
         points = self.points_lost[np.ix_(present, idx)].transpose(1, 0, 2)
         wudan = self.wudan[np.ix_(present, idx)].transpose(1, 0, 2).mean(axis=-1)
         falling = self.falling[np.ix_(present, idx)].transpose(1, 0, 2).mean(axis=-1)
         mean_share = shares.mean(axis=-1)
-        rank = pd.DataFrame(mean_share).rank(axis=1, method="min").to_numpy(int)
+        group = np.zeros(len(present), dtype=int) if self.groups is None else self.groups[present]
+        rank = np.zeros(mean_share.shape, dtype=int)
+        for g in np.unique(group):
+            rank[:, group == g] = pd.DataFrame(mean_share[:, group == g]).rank(axis=1, method="min").to_numpy(int)
         n_q, n_c = mean_share.shape
+        columns = {
+            "quarter": np.repeat(self.reported_quarters, n_c),
+            "county": np.tile(np.asarray(self.counties, dtype=object)[present], n_q),
+        }
+        if self.groups is not None:
+            columns["region"] = np.tile(np.asarray(self.group_names, dtype=object)[group], n_q)
         frame = pd.DataFrame(
             {
-                "quarter": np.repeat(self.reported_quarters, n_c),
-                "county": np.tile(np.asarray(self.counties, dtype=object)[present], n_q),
+                **columns,
                 "households": np.tile(self.households[present], n_q),
                 "falling_households": falling.ravel(),
                 "falling_share": mean_share.ravel(),
                 "falling_share_p10": np.percentile(shares, 10, axis=-1).ravel(),
                 "falling_share_p90": np.percentile(shares, 90, axis=-1).ravel(),
-                "city_share": np.repeat(city.mean(axis=-1), n_c),
-                "excess_pp": ((shares - city[:, None]) * 100).mean(axis=-1).ravel(),
+                "city_share": city.mean(axis=-1).ravel(),
+                "excess_pp": ((shares - city) * 100).mean(axis=-1).ravel(),
                 "points_lost": points.mean(axis=-1).ravel(),
                 "points_lost_p90": np.percentile(points, 90, axis=-1).ravel(),
                 "rank": rank.ravel(),
@@ -356,5 +416,98 @@ class SimulationResult:
                 "wudan": (wudan >= 0.5).ravel(),
             }
         )
-        order = np.lexsort((frame["rank"].to_numpy(), np.repeat(np.arange(n_q), n_c)))
+        order = np.lexsort((frame["rank"].to_numpy(), np.tile(group, n_q), np.repeat(np.arange(n_q), n_c)))
         return frame.iloc[order].reset_index(drop=True)
+
+
+COUNTY_ARRAYS = (
+    "households",
+    "persons",
+    "willing",
+    "falling",
+    "below",
+    "below_before",
+    "assistance",
+    "assisted",
+    "linked_by_county",
+)
+COUNTY_DICTS = ("income", "income_base", "terms_sum")
+
+
+def _same_run(results: Sequence[SimulationResult]) -> None:
+    """Refuse results that are not of one scenario's same quarters and draws."""
+    first = results[0]
+    for r in results[1:]:
+        if r.quarters != first.quarters or r.draws != first.draws or r.base_year != first.base_year:
+            raise ValueError("results to merge must cover the same quarters and draws from the same base year")
+
+
+def _merged_arrays(results: Sequence[SimulationResult], join) -> dict:
+    """Every county array of ``results`` joined by ``join`` (a list of arrays → one), households' arrays dropped."""
+    first = results[0]
+    out = {name: join([getattr(r, name) for r in results]) for name in COUNTY_ARRAYS}
+    for name in COUNTY_DICTS:
+        out[name] = {k: join([getattr(r, name)[k] for r in results]) for k in getattr(first, name)}
+    return {
+        **out,
+        "household_pc_sum": None,
+        "household_below_sum": None,
+        "household_weight": None,
+        "hist_counts": sum((r.hist for r in results[1:]), start=first.hist),
+    }
+
+
+def combine(parts: Sequence[SimulationResult], label: str | None = None) -> SimulationResult:
+    """One region's result from results on disjoint counties of it (each county's households in one part).
+
+    Every county array is the part's own (the other parts hold zeros there), so the merge is exact; the
+    per-household arrays stay with the parts and only their histograms are added.
+    """
+    _same_run(parts)
+    first = parts[0]
+    if any(p.counties != first.counties for p in parts):
+        raise ValueError("parts to combine must be of the same region")
+    present = np.stack([p.households > 0 for p in parts])
+    if (present.sum(axis=0) > 1).any():
+        raise ValueError("a county's households must all be in one part")
+    owner = np.argmax(present, axis=0)  # the part holding each county (the first when none does)
+    counties = range(len(first.counties))
+    return replace(
+        first,
+        population_label=label if label is not None else first.population_label,
+        **_merged_arrays(parts, lambda arrays: sum(arrays[1:], start=arrays[0])),
+        coverage=np.stack([parts[o].coverage[c] for c, o in zip(counties, owner, strict=True)]),
+        coverage_base=np.array([parts[o].coverage_base[c] for c, o in zip(counties, owner, strict=True)]),
+        feasibility=merge_flags([p.feasibility for p in parts], same_region=True),
+    )
+
+
+def concat(
+    regions: Sequence[SimulationResult], total_name: tuple[str, str], label: str, group_names: Sequence[str]
+) -> SimulationResult:
+    """Regions side by side (a province's prefectures): their counties one after another, each region a group.
+
+    A county is assessed within its own region (``groups``); totals are over all regions; ``total_name`` (zh, en)
+    names the whole, e.g. ("全省", "province").
+    """
+    _same_run(regions)
+    if any(r.groups is not None for r in regions):
+        raise ValueError("regions to concatenate must not be groups already")
+
+    def cat(arrays: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(arrays, axis=0)
+
+    return replace(
+        regions[0],
+        population_label=label,
+        counties=tuple(c for r in regions for c in r.counties),
+        **_merged_arrays(regions, cat),
+        coverage=cat([r.coverage for r in regions]),
+        coverage_base=cat([r.coverage_base for r in regions]),
+        allocation=cat([r.allocation for r in regions]),
+        feasibility=merge_flags([r.feasibility for r in regions], same_region=False),
+        programme_scale=float(sum(r.programme_scale for r in regions)),
+        groups=np.repeat(np.arange(len(regions)), [len(r.counties) for r in regions]),
+        group_names=tuple(group_names),
+        total_name=total_name,
+    )

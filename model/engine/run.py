@@ -77,6 +77,29 @@ def max_draws() -> int:
     return int(fieldspec.by_path()["simulation.draws"].max)
 
 
+def grow_draws(
+    scenario: Scenario,
+    result: SimulationResult,
+    more: Callable[[SimulationResult, int], SimulationResult],
+    households: int | None = None,
+) -> SimulationResult:
+    """Add draws to ``result`` until every outcome's P(met) standard error is small enough.
+
+    ``more(result, wanted)`` returns the result with draws up to ``wanted`` (new draws only: counter-based random
+    numbers keep the ones it has). One loop for a run in this process and a province run on Dask workers.
+    ``households`` (a run in one process) keeps the added draws within the work budget.
+    """
+    target = scenario.simulation.max_standard_error
+    ceiling = max_draws() if households is None else min(max_draws(), budget_draws(scenario, households))
+    ceiling = max(ceiling, scenario.simulation.draws)
+    while target > 0 and result.draws < ceiling:
+        wanted = min(draws_needed(evaluate_targets(result), target), ceiling)
+        if wanted <= result.draws:
+            break
+        result = more(result, wanted)
+    return result
+
+
 def run_scenario(
     pop: Population,
     scenario: Scenario,
@@ -93,21 +116,18 @@ def run_scenario(
     engine's threads (None: every core; Dask workers pass 1).
     """
     check_work_budget(scenario, pop.n)
-    result = simulate(pop, scenario, progress=progress, held=held, threads=threads)
-    target = scenario.simulation.max_standard_error
-    ceiling = max(min(max_draws(), budget_draws(scenario, pop.n)), scenario.simulation.draws)
-    while target > 0 and result.draws < ceiling:
-        wanted = min(draws_needed(evaluate_targets(result), target), ceiling)
-        if wanted <= result.draws:
-            break
+
+    def more(result: SimulationResult, wanted: int) -> SimulationResult:
         have = result.draws
 
-        def batch_progress(f: float, have: int = have, wanted: int = wanted) -> None:
+        def batch_progress(f: float) -> None:
             if progress is not None:
                 progress((have + f * (wanted - have)) / wanted)
 
-        more = simulate(
+        extra = simulate(
             pop, scenario, progress=batch_progress, draws=wanted - have, first_draw=have, held=held, threads=threads
         )
-        result = result.extend(more)
-    return Run(result)
+        return result.extend(extra)
+
+    first = simulate(pop, scenario, progress=progress, held=held, threads=threads)
+    return Run(grow_draws(scenario, first, more, pop.n))

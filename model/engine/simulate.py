@@ -149,4 +149,5 @@ def _result(plan: Plan, sums: BlockSums) -> SimulationResult:
         linked_by_county=plan.linked_c,
         allocation=plan.allocation,
         feasibility=capacity_flags(plan),
+        programme_scale=pop.region.programme_scale,
     )

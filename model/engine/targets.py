@@ -69,6 +69,7 @@ class TargetCheck:
     detail: dict | None = None
     p_met_se: float | None = None
     draws: int | None = None
+    sd: float | None = None  # standard deviation of the value over draws (an outcome's Monte Carlo spread)
 
     def label(self, lang: str) -> str:
         """The target's label in ``lang``."""
@@ -109,6 +110,7 @@ def _outcome(
     return TargetCheck(
         p_met_se=p_met_standard_error(probability, len(draws)),
         draws=len(draws),
+        sd=float(np.std(draws, ddof=1)) if len(draws) > 1 else 0.0,
         key=key,
         label_zh=zh,
         label_en=en,
@@ -206,10 +208,12 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
         points = result.points_lost[:, i]
         year_quarters = [result.quarters.index(f"{year}Q{k}") for k in range(1, 5)]
         by_quarter = result.city_falling[year_quarters]  # quarter × draw
+        scope_zh, scope_en = result.total_name
         out["N3"] = _outcome(
             "N3",
-            "全市生产经营收入下降户占比（年内最高季度，年度累计）",
-            "City share of households whose production income fell (worst quarter of the year, year to date)",
+            f"{scope_zh}生产经营收入下降户占比（年内最高季度，年度累计）",
+            f"{scope_en.capitalize()} share of households whose production income fell"
+            " (worst quarter of the year, year to date)",
             by_quarter.max(axis=0),
             s.targets.falling_share_max,
             "<=",
@@ -265,7 +269,7 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
     f = s.funds
     out["N5"] = _rule("N5", "funds.industry_share_central", f.industry_share_central)
     out["N6"] = _rule("N6", "funds.industry_share_provincial", f.industry_share_provincial)
-    industry_million = industry_funds_10k_yuan(s) / 100
+    industry_million = industry_funds_10k_yuan(s) * result.programme_scale / 100
     linked = float(result.linked_by_county.sum())
     n7 = _rule("N7", "linking.households_per_million_yuan", linked / industry_million if industry_million > 0 else 0.0)
     out["N7"] = TargetCheck(
@@ -274,7 +278,7 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
             "kind": "result",
             "detail": {
                 "linked_households": linked,
-                "industry_funds_10k_yuan": industry_funds_10k_yuan(s),
+                "industry_funds_10k_yuan": industry_funds_10k_yuan(s) * result.programme_scale,
                 "households_per_million_yuan_set": s.linking.households_per_million_yuan,
             },
         }
@@ -349,7 +353,7 @@ def contributions_table(result: SimulationResult) -> pd.DataFrame:
             {
                 "year": y,
                 "channel": "per_10k_yuan_all_funds",
-                "value": policy / max(total_funds_10k_yuan(s), 1e-9),
+                "value": policy / max(total_funds_10k_yuan(s) * result.programme_scale, 1e-9),
                 "unit": "元/万元 (all measures' gain per 万元 of connection funds)",
             }
         )
@@ -357,7 +361,7 @@ def contributions_table(result: SimulationResult) -> pd.DataFrame:
             {
                 "year": y,
                 "channel": "per_10k_yuan_industry_funds",
-                "value": industry / max(industry_funds_10k_yuan(s), 1e-9),
+                "value": industry / max(industry_funds_10k_yuan(s) * result.programme_scale, 1e-9),
                 "unit": "元/万元 (industry funds' gain per 万元 of industry funds)",
             }
         )

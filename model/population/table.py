@@ -283,3 +283,23 @@ def population_from_frame(
             text_keys([f"{counties[c]}/{v}" for c, v in zip(village_county, village_names, strict=True)])
         ),
     )
+
+
+def sample_frame(frame: pd.DataFrame, households: int, seed: int = 1) -> pd.DataFrame:
+    """A weighted sample of a household table, standing for as many households as the whole table.
+
+    ``households`` records drawn without replacement; their weights are scaled to the table's total.
+    """
+    part = frame.sample(min(households, len(frame)), random_state=seed).copy()
+    weight = part["weight"] if "weight" in part.columns else pd.Series(1.0, index=part.index)
+    total = frame["weight"].sum() if "weight" in frame.columns else float(len(frame))
+    part["weight"] = weight * total / weight.sum()
+    return part
+
+
+def weighted_sample(pop: Population, households: int, seed: int = 1) -> Population:
+    """A weighted sample of ``pop`` (same region and base year) for quick runs."""
+    label = f"{pop.label} — sample of {min(households, pop.n):,}"
+    part = sample_frame(pop.to_frame(), households, seed)
+    assistance = None if pop.base_assistance is None else pop.base_assistance[part.index.to_numpy()]
+    return population_from_frame(part, label, pop.region, pop.base_year, assistance)

@@ -33,13 +33,10 @@ class CalibrationError(ValueError):
     """The calibration file is broken; the message names the key."""
 
 
-@cache
-def figures(path: Path = CALIBRATION_PATH) -> dict[str, Figure]:
-    """Every figure keyed by dotted name, e.g. ``income.per_capita_net_2022``."""
-    with path.open("rb") as fh:
-        raw = tomllib.load(fh)
+def read_figures(path: Path, raw: dict[str, Any], groups: tuple[str, ...]) -> dict[str, Figure]:
+    """The figures of ``groups`` (tables of ``raw``, read from ``path``), each checked for its provenance keys."""
     out: dict[str, Figure] = {}
-    for group in ("population", "income", "programmes_2022", "programmes_2021", "fitted"):
+    for group in groups:
         for name, entry in raw.get(group, {}).items():
             key = f"{group}.{name}"
             missing = [k for k in REQUIRED_KEYS if k not in entry]
@@ -50,6 +47,14 @@ def figures(path: Path = CALIBRATION_PATH) -> dict[str, Figure]:
             extra = {k: entry.get(k) for k in ("sd", "half_width")}
             out[key] = Figure(key=key, **{k: v for k, v in entry.items() if k not in extra}, **extra)
     return out
+
+
+@cache
+def figures(path: Path = CALIBRATION_PATH) -> dict[str, Figure]:
+    """Every figure keyed by dotted name, e.g. ``income.per_capita_net_2022``."""
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)
+    return read_figures(path, raw, ("population", "income", "programmes_2022", "programmes_2021", "fitted"))
 
 
 def value(key: str) -> Any:

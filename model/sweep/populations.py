@@ -3,7 +3,8 @@
 The embedded default population is deterministic, so each worker process builds it once (``default_population``
 is cached per process) instead of receiving 250,000 rows over the network. A table only the client has (an
 imported household file) is handed over as it is: in this process it is used directly, on a cluster it is
-broadcast once to every worker (``client.scatter``). A province (phase 2) adds a reference per county here.
+broadcast once to every worker (``client.scatter``). A province run goes by county instead: each task carries a
+:class:`model.population.province.CountyRef` and builds that county where it runs (model/sweep/province.py).
 """
 
 from __future__ import annotations
