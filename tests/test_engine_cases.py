@@ -936,9 +936,10 @@ def test_a_table_without_loans_gains_the_whole_new_stock(small_population):
     with_credit, without_credit = (
         x.targets["N1"].detail["decomposition"]["microcredit"] for x in (with_loans, without)
     )
-    assert abs(with_credit) < 0.001, "steady state: lending at the 2022 level keeps the stock where it was"
     # Each county lends whole records of 84 households, so it runs up to one record behind its amount.
     assert without_credit == pytest.approx(gained / base, rel=0.06)
+    # A sample's loan stock is the city's up to sampling error: "almost nothing" is a tenth of the new stock's gain.
+    assert abs(with_credit) < 0.1 * without_credit, "steady state: lending at the 2022 level keeps the stock"
     n1_gap = without.targets["N1"].value - with_loans.targets["N1"].value
     assert n1_gap == pytest.approx(without_credit - with_credit, rel=0.05)
     assert n1_gap > 0.01
@@ -1484,7 +1485,8 @@ def test_n1_if_2022_repeats(small_population):
     repeated = run_scenario(small_population, s.with_changes({"assumptions.organic_growth_production": rate_2022}))
     n1 = run_scenario(small_population, s).targets["N1"]
     assert n1.detail["if_2022_repeats"]["organic_rate"] == rate_2022
-    assert n1.detail["if_2022_repeats"]["value"] == pytest.approx(repeated.targets["N1"].value, abs=1e-9)
+    # exact up to the fixed-point sums (1/16 yuan per record and quarter, a few yuan over a billion)
+    assert n1.detail["if_2022_repeats"]["value"] == pytest.approx(repeated.targets["N1"].value, abs=1e-8)
     assert n1.detail["if_2022_repeats"]["value"] > n1.value + 0.05, "2022 was a year of recovery"
 
 

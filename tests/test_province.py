@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from model.engine.plan import industry_funds_10k_yuan
 from model.engine.result import combine
 from model.engine.run import run_scenario
 from model.engine.simulate import simulate
@@ -173,7 +174,10 @@ def test_province_totals_are_sums_of_counties_and_each_county_is_assessed_within
     assert annual["scope"].iloc[0] == "全省" and {"region"} <= set(annual.columns)
     assert set(annual["scope"]) >= {r.name for r in province.prefectures} | set(result.counties)
     assert here.targets["N3"].label_zh.startswith("全省")
-    assert here.targets["N7"].value == pytest.approx(scenario.linking.households_per_million_yuan, rel=1e-9)
+    # N7 is an outcome: the counties' linked households over the prefectures' industry funds (each its scale's share)
+    industry_million = industry_funds_10k_yuan(scenario) * sum(r.programme_scale for r in province.prefectures) / 100
+    linked = sum(float(s.linked_by_county.sum()) for s in summaries)
+    assert here.targets["N7"].value == pytest.approx(linked / industry_million, rel=1e-9)
 
 
 def test_one_worker_and_two_workers_give_the_in_process_tables_exactly(here, scenario):

@@ -45,31 +45,45 @@ class CapacityFlag:
         return {**asdict(self), "exceeded": self.exceeded}
 
 
-# A flag's value is the region's programme (the scenario's amount × the region's programme scale) and its capacity
-# is what the households of the table can absorb — except these: households linked depend on the table, the
-# tourism market on the region. So flags of disjoint tables of one region merge by adding the table's parts.
-VALUE_FROM_TABLE = frozenset({"linking.households_per_million_yuan"})
-CAPACITY_OF_REGION = frozenset({"tourism.households_reached"})
+# Tourism, purchases and collective payouts are flagged in their lever's unit: the value is the scenario's
+# city-wide amount and the capacity is what the table's households can absorb, scaled up by the region's programme
+# scale (of which the region receives that share). The other flags count households and loans of the region.
+IN_LEVER_UNITS = frozenset(
+    {"tourism.households_reached", "consumption.purchases_10k_yuan", "collective.dividends_10k_yuan"}
+)
+VALUE_FROM_TABLE = frozenset({"linking.households_per_million_yuan"})  # households linked depend on the table
+CAPACITY_OF_REGION = frozenset({"tourism.households_reached"})  # the tourism market is the region's, not a table's
 
 
-def merge_flags(parts: Sequence[dict[str, CapacityFlag]], same_region: bool) -> dict[str, CapacityFlag]:
-    """The flags of several results at once: counties of one region (``same_region``) or regions side by side.
+def merge_flags(
+    parts: Sequence[dict[str, CapacityFlag]], same_region: bool, scales: Sequence[float] | None = None
+) -> dict[str, CapacityFlag]:
+    """The flags of several results at once: disjoint tables of one region, or regions side by side.
 
-    Regions' programmes and capacities add up; within one region, what is the region's is counted once.
+    ``same_region``: the parts are tables of one region; otherwise regions whose programme scales are ``scales``.
+    Within one region, what is the region's is counted once and what is a table's is added; regions' counts add up,
+    and a capacity in lever units is the regions' capacities weighted by their programme scales.
     """
+    weights = np.ones(len(parts)) if scales is None else np.asarray(scales, dtype=np.float64)
     out = {}
     for key, first in parts[0].items():
-        flags = [p[key] for p in parts]
-        value = sum(f.value for f in flags) if not same_region or key in VALUE_FROM_TABLE else first.value
-        capacity = (
-            sum(f.capacity for f in flags) if not same_region or key not in CAPACITY_OF_REGION else first.capacity
-        )
+        values = np.array([p[key].value for p in parts])
+        capacities = np.array([p[key].capacity for p in parts])
+        if key in IN_LEVER_UNITS:
+            value = first.value
+            if same_region:
+                capacity = first.capacity if key in CAPACITY_OF_REGION else capacities.sum()
+            else:
+                capacity = (capacities * weights).sum() / weights.sum() if weights.sum() > 0 else np.inf
+        else:
+            value = values.sum() if not same_region or key in VALUE_FROM_TABLE else first.value
+            capacity = capacities.sum()
         out[key] = replace(first, value=float(value), capacity=float(capacity))
     return out
 
 
 def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
-    """Every lever with a capacity, keyed by its path; amounts are the region's (× its programme scale)."""
+    """Every lever with a capacity, keyed by its path (see :data:`IN_LEVER_UNITS` for the units)."""
     s, pop = plan.scenario, plan.pop
     a = s.assumptions
     scale = pop.region.programme_scale
@@ -92,7 +106,7 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
     flags = [
         CapacityFlag(
             "tourism.households_reached",
-            float(s.tourism.households_reached * scale),
+            float(s.tourism.households_reached),
             float(tourism_cap),
             "户/年",
             "乡村旅游市场规模上限(行为假设)除以户均增收和脱贫户占比",
@@ -100,7 +114,7 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
         ),
         CapacityFlag(
             "consumption.purchases_10k_yuan",
-            float(s.consumption.purchases_10k_yuan * scale),
+            float(s.consumption.purchases_10k_yuan),
             consumption_cap,
             "万元/年",
             "有意愿户生产经营收入中可由消费帮扶购买的部分",
@@ -108,7 +122,7 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
         ),
         CapacityFlag(
             "collective.dividends_10k_yuan",
-            float(s.collective.dividends_10k_yuan * scale),
+            float(s.collective.dividends_10k_yuan),
             collective_cap,
             "万元/年",
             "各村集体年收入乘以可分配比例",

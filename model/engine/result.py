@@ -505,7 +505,9 @@ def concat(
         coverage=cat([r.coverage for r in regions]),
         coverage_base=cat([r.coverage_base for r in regions]),
         allocation=cat([r.allocation for r in regions]),
-        feasibility=merge_flags([r.feasibility for r in regions], same_region=False),
+        feasibility=merge_flags(
+            [r.feasibility for r in regions], same_region=False, scales=[r.programme_scale for r in regions]
+        ),
         programme_scale=float(sum(r.programme_scale for r in regions)),
         groups=np.repeat(np.arange(len(regions)), [len(r.counties) for r in regions]),
         group_names=tuple(group_names),
