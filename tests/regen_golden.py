@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from model.schema import fieldspec  # noqa: E402
 from model.engine.run import Run, run_scenario  # noqa: E402
 from model.population.synth import default_population  # noqa: E402
+from model.schema import fieldspec  # noqa: E402
 from model.schema.scenario import load_scenario  # noqa: E402
 
 GOLDEN_DIR = Path(__file__).parent / "golden"

@@ -57,6 +57,6 @@ def test_no_chinese_string_literals_outside_the_translation_tables(path):
 
 
 def test_lookup_fills_placeholders_in_the_chosen_language():
-    assert t("page.running", "zh", count=2) == "正在模拟 2 个方案……"
-    assert t("page.running", "en", count=2) == "Simulating 2 scenario(s)..."
+    assert t("refine.queued", "zh", name="甲", ahead=2) == "“甲”完整结果排队中（前面还有 2 个）"
+    assert t("refine.queued", "en", name="A", ahead=2) == "“A”: full result queued (2 ahead)"
     assert t("app.title") == t("app.title", "zh")

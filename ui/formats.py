@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from model.schema.fieldspec import FieldSpec
 from model.schema.units import is_share_unit, unit_text
 from ui.i18n import t
 
 PERCENT = 100
+MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def literal(text: str) -> str:
+    """User text to place inside Streamlit markdown (captions, progress texts) shown exactly as typed.
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark allows it for all of them), so a name
+    cannot open emphasis, a link, a colour directive (``:red[...]``), LaTeX (``$``) or an HTML tag.
+    """
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def is_share(spec: FieldSpec) -> bool:

@@ -17,6 +17,7 @@ from model.reports.export import chart_png, chart_svg, frame_csv
 from model.schema.fieldspec import COUNTIES
 from model.schema.scenario import dump_scenario_json
 from ui.i18n import t
+from ui.runs import SlotRun
 
 VIEWS = ("income", "counties", "channels", "distribution")
 VIEW_KEY = "results_view"
@@ -73,8 +74,10 @@ def chart_store() -> ChartStore:
 
 
 def runs_identity(runs: dict[str, Run], population_fingerprint: str) -> tuple:
-    """What the charts of ``runs`` depend on: the population, slot names and scenario contents."""
-    return population_fingerprint, tuple((name, dump_scenario_json(run.scenario)) for name, run in runs.items())
+    """What the charts of ``runs`` depend on: the population, slot names, scenario contents, full run or preview."""
+    return population_fingerprint, tuple(
+        (name, run.population_label, dump_scenario_json(run.scenario)) for name, run in runs.items()
+    )
 
 
 def _chart(
@@ -202,9 +205,12 @@ def _distribution(runs: dict[str, Run], lang: str, ident: tuple) -> None:
 DRAW = {"income": _income, "counties": _counties, "channels": _channels, "distribution": _distribution}
 
 
-def draw_results(runs: dict[str, Run], lang: str, population_fingerprint: str) -> None:
-    """A view picker and the chosen view's charts with their downloads."""
+def draw_results(slot_runs: dict[str, SlotRun], lang: str, population_fingerprint: str) -> None:
+    """A view picker and the chosen view's charts with their downloads (previews said so above the charts)."""
+    runs = {name: slot.run for name, slot in slot_runs.items()}
     st.markdown(t("results.heading", lang))
+    if not all(slot.final for slot in slot_runs.values()):
+        st.caption(t("results.preview", lang))
     view = st.segmented_control(
         t("results.view", lang),
         VIEWS,

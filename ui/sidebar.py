@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui import share, state, widgets
 from ui.files import scenario_file_bytes, scenario_file_name
+from ui.fragments import FILES, rerun_after_lever
 from ui.i18n import t
 from ui.scenarios import SHIPPED, shipped
 
@@ -76,8 +77,10 @@ def draw_slots(lang: str) -> None:
     )
 
 
-def draw_files(lang: str) -> None:
-    """Download and upload the edited scenario; the share link."""
+@st.fragment(key=FILES)
+def scenario_files() -> None:
+    """Download of the edited scenario, its share link and the address bar (rerun after every lever move)."""
+    lang = state.lang()
     slot = state.active_slot()
     st.download_button(
         t("page.download_scenario", lang),
@@ -89,6 +92,14 @@ def draw_files(lang: str) -> None:
         width="stretch",
         key="download_scenario",
     )
+    with st.expander(t("page.share", lang)):
+        st.caption(t("page.share_help", lang))
+        st.code("?" + urlencode(link_params(lang)), language=None, wrap_lines=True)
+    sync_url(lang)
+
+
+def draw_upload(lang: str) -> None:
+    """Upload of a scenario file into the edited slot."""
     st.file_uploader(
         t("page.upload_scenario", lang),
         type=["toml", "json"],
@@ -99,9 +110,6 @@ def draw_files(lang: str) -> None:
     )
     show_error("upload", lang)
     show_notice("upload", lang)
-    with st.expander(t("page.share", lang)):
-        st.caption(t("page.share_help", lang))
-        st.code("?" + urlencode(link_params(lang)), language=None, wrap_lines=True)
 
 
 def link_params(lang: str) -> dict[str, str]:
@@ -122,13 +130,20 @@ def sync_url(lang: str) -> None:
         st.query_params.from_dict({**foreign, **wanted})
 
 
+def on_lever(path: str) -> None:
+    """A lever's callback: apply the value; when nothing else in the sidebar changed, rerun only the results."""
+    if state.on_lever(path):
+        rerun_after_lever()
+
+
 def draw_sidebar(lang: str) -> None:
     """Everything in the sidebar, in order."""
     with st.sidebar:
         st.toggle(t("lang.switch", lang), key=state.LANG_SWITCH)
         draw_slots(lang)
-        draw_files(lang)
+        scenario_files()
+        draw_upload(lang)
         st.divider()
         show_error("lever", lang)
         show_notice("lever", lang)
-        widgets.draw_levers(state.active_slot().scenario, lang, state.on_lever)
+        widgets.draw_levers(state.active_slot().scenario, lang, on_lever)

@@ -49,8 +49,16 @@ TEXTS = {
         "浏览器地址栏已包含当前编辑的方案，直接复制地址即可分享；参数如下：",
         "The address bar already carries the scenario being edited: copy it to share. Parameters:",
     ),
-    "page.running": ("正在模拟 {count} 个方案……", "Simulating {count} scenario(s)..."),
-    "page.running_one": ("正在模拟“{name}”（{done}/{count}）……", "Simulating “{name}” ({done}/{count})..."),
+    "refine.running": ("“{name}”完整结果计算中：{percent}", "“{name}”: computing the full result, {percent}"),
+    "refine.queued": (
+        "“{name}”完整结果排队中（前面还有 {ahead} 个）",
+        "“{name}”: full result queued ({ahead} ahead)",
+    ),
+    "refine.failed": ("“{name}”的完整结果计算失败：{error}", "“{name}”: the full result failed: {error}"),
+    "page.preview_note": (
+        "“{name}”目前显示的是快速预览（{draws} 次抽样、部分农户样本），完整结果算完后自动更新。",
+        "“{name}” shows a quick preview ({draws} draws on a sample of the households) until its full result is done.",
+    ),
     "page.population": (
         "人口数据：{label}（{households} 户，指纹 {fingerprint}）；以下所有结果均基于此人口。",
         "Population: {label} ({households} households, fingerprint {fingerprint}); every result "

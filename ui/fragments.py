@@ -1,0 +1,61 @@
+"""The page's parts that rerun on their own (Streamlit fragments), and which of them a lever change reruns.
+
+A lever's callback reruns only the parts that show the edited scenario — the target cards first, then the
+charts, the refinement progress and the scenario's file and link — not the sidebar's fifty widgets
+(:func:`rerun_after_lever`). The refinement progress polls every ``POLL_S`` seconds: it shows how far the
+full runs behind the previews are and, when one is done, reruns the page to show the refined values.
+
+Keys of the fragments that draw results (others can add theirs to ``RESULT_PARTS`` when they draw results on
+the comparison page; a key named here must be drawn on that page, or Streamlit refuses the rerun).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.formats import literal
+from ui.i18n import t
+from ui.runs import current_slot_runs, shown_previews, waiting_keys
+from ui.state import lang as page_lang
+
+CARDS = "cards"
+RESULTS = "results"
+REFINE = "refine"
+FILES = "scenario_files"
+RESULT_PARTS = (CARDS, RESULTS, REFINE, FILES)
+COMPARE_PAGE = "compare"
+PAGE_KEY = "page.current"
+POLL_S = 1.0
+
+
+def note_page(url_path: str) -> None:
+    """Remember which page this run draws (the lever callbacks rerun its parts only on the comparison page)."""
+    st.session_state[PAGE_KEY] = url_path
+
+
+def rerun_after_lever() -> None:
+    """From a lever's callback: rerun only the result parts, or do nothing (the whole page reruns).
+
+    Only on the comparison page, where those parts are drawn; another page's panels read the runs too.
+    """
+    if st.session_state.get(PAGE_KEY) == COMPARE_PAGE:
+        st.rerun(list(RESULT_PARTS))
+
+
+@st.fragment(key=REFINE, run_every=POLL_S)
+def refine_status() -> None:
+    """Progress of the full runs behind the previews on screen; reruns the page once one of them is done."""
+    runs = current_slot_runs()
+    if shown_previews() - waiting_keys(runs):
+        st.rerun()
+    lang = page_lang()
+    for shown, slot in runs.items():
+        if slot.final or slot.status is None:
+            continue
+        name, status = literal(shown), slot.status
+        if status.state == "failed":
+            st.error(t("refine.failed", lang, name=name, error=literal(status.error)))
+        elif status.state == "running":
+            st.progress(status.fraction, text=t("refine.running", lang, name=name, percent=f"{status.fraction:.0%}"))
+        else:
+            st.progress(0.0, text=t("refine.queued", lang, name=name, ahead=status.ahead))
