@@ -16,6 +16,7 @@ from model.reports.chart_text import place
 from model.reports.export import chart_png, chart_svg, frame_csv
 from model.schema.fieldspec import COUNTIES
 from model.schema.scenario import dump_scenario_json
+from ui.formats import unit_text
 from ui.i18n import t
 from ui.runs import SlotRun
 
@@ -24,12 +25,19 @@ VIEW_KEY = "results_view"
 CHART_CACHE_SIZE = 32
 
 
+def units_in(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A chart's rows for download, with the unit column written in ``lang``."""
+    if "unit" not in frame:
+        return frame
+    return frame.assign(unit=[unit_text(u, lang) for u in frame["unit"]])
+
+
 def _downloads(name: str, chart: alt.TopLevelMixin, table: Callable[[], pd.DataFrame], lang: str) -> None:
     """CSV of the chart's rows, PNG and SVG of the chart; built only when clicked."""
     csv, png, svg = st.columns(3)
     common = {"on_click": "ignore", "width": "stretch", "icon": ":material/download:"}
     downloads = (
-        (csv, "csv", lambda: frame_csv(table()), "text/csv"),
+        (csv, "csv", lambda: frame_csv(units_in(table(), lang)), "text/csv"),
         (png, "png", lambda: chart_png(chart), "image/png"),
         (svg, "svg", lambda: chart_svg(chart), "image/svg+xml"),
     )

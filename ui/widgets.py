@@ -14,7 +14,7 @@ import streamlit as st
 from model.schema import fieldspec
 from model.schema.fieldspec import FieldSpec
 from model.schema.scenario import Scenario, quarter_index, quarter_label
-from ui.formats import PERCENT, field_value, is_share, unit_text
+from ui.formats import PERCENT, field_value, is_share, number, unit_text
 from ui.i18n import t
 
 KEY_PREFIX = "lever:"
@@ -117,6 +117,13 @@ def label(spec: FieldSpec, lang: str) -> str:
     return t("levers.label", lang, label=spec.label(lang), unit=unit_text(spec.unit, lang))
 
 
+def allowed_range(spec: FieldSpec) -> str:
+    """The field's allowed range as its widget shows it (shares as percentages)."""
+    if is_share(spec):
+        return f"{number(float(spec.min), spec.unit)} – {number(float(spec.max), spec.unit)}"
+    return spec.allowed()
+
+
 def help_text(spec: FieldSpec, lang: str) -> str:
     """Tooltip: kind, path, allowed range, the notice's requirement and the source of an assumption."""
     lines = [
@@ -125,8 +132,8 @@ def help_text(spec: FieldSpec, lang: str) -> str:
             lang,
             kind=t(f"kind.{spec.kind}", lang),
             path=spec.path,
-            allowed=spec.allowed(),
-            unit=spec.unit,
+            allowed=allowed_range(spec),
+            unit=unit_text(spec.unit, lang),
         )
     ]
     if spec.notice_id:

@@ -33,7 +33,7 @@ def render(ctx: PageContext) -> None:
     st.subheader(ctx.t("brief.title"))
     st.caption(ctx.t("brief.intro"))
     name, run, quarter, right = scenario_and_quarter(ctx, "brief", quarter_help=ctx.t("brief.quarter_help"))
-    choose(LANG_KEY, list(BRIEF_LANGS), "zh")
+    choose(LANG_KEY, list(BRIEF_LANGS), ctx.lang)
     with right:
         lang = st.radio(
             ctx.t("brief.lang"),

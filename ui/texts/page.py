@@ -49,6 +49,9 @@ TEXTS = {
         "浏览器地址栏已包含当前编辑的方案，直接复制地址即可分享；参数如下：",
         "The address bar already carries the scenario being edited: copy it to share. Parameters:",
     ),
+    "work.running": ("计算中……", "Working…"),
+    "work.cancel": ("取消", "Cancel"),
+    "work.cancelled": ("已取消，未保留任何部分结果。", "Cancelled; no partial result was kept."),
     "refine.running": ("“{name}”完整结果计算中：{percent}", "“{name}”: computing the full result, {percent}"),
     "refine.queued": (
         "“{name}”完整结果排队中（前面还有 {ahead} 个）",
