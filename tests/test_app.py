@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from model.schema.scenario import parse_scenario_bytes
-from ui import share
+from ui import share, widgets
 from ui.files import scenario_file_bytes
 from ui.scenarios import shipped
 
@@ -31,6 +31,14 @@ def _app(**params) -> AppTest:
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _open_group(at: AppTest, key: str) -> AppTest:
+    """Open a group of the sidebar (its widgets are drawn only while it is open)."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception
     return at
 
 
@@ -85,6 +93,7 @@ def test_bad_upload_names_the_field_and_range_and_keeps_the_scenario():
     at.slider(key="lever:funds.industry_share_central").set_value(70.0).run()
     kept = _active(at)
     bad = scenario_file_bytes(kept).replace(b"industry_share_central = 0.7", b"industry_share_central = 1.5")
+    _open_group(at, "page.files_open")
     at.file_uploader(key="scenario_upload").set_value(("bad.toml", bad, "application/toml")).run()
     assert not at.exception
     assert _active(at) == kept
@@ -97,11 +106,13 @@ def test_bad_upload_names_the_field_and_range_and_keeps_the_scenario():
 def test_downloaded_scenario_loads_back_identical():
     at = _app()
     at.slider(key="lever:funds.industry_share_central").set_value(73.0).run()
+    _open_group(at, widgets.group_key("simulation"))
     at.number_input(key="lever:simulation.draws").set_value(8).run()
     edited = _active(at)
     raw = scenario_file_bytes(edited)
     assert parse_scenario_bytes(raw, "x.toml") == edited
     at.slider(key="lever:funds.industry_share_central").set_value(40.0).run()
+    _open_group(at, "page.files_open")
     at.file_uploader(key="scenario_upload").set_value(("我的方案.toml", raw, "application/toml")).run()
     assert not at.exception and not at.error
     assert _active(at) == edited

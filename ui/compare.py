@@ -12,7 +12,7 @@ import streamlit as st
 from ui.cache import current_population
 from ui.cards import draw_cards
 from ui.context import PageContext
-from ui.fragments import CARDS, RESULTS
+from ui.fragments import CARDS, RESULTS, let_cards_paint
 from ui.results import draw_results
 from ui.runs import current_slot_runs, remember_shown
 from ui.sidebar import show_error, show_notice
@@ -40,4 +40,5 @@ def render(ctx: PageContext) -> None:
     show_error("link", ctx.lang)
     show_notice("link", ctx.lang)
     cards()
+    let_cards_paint()
     results()

@@ -201,22 +201,33 @@ class FullRuns:
                 outcome = "completed"
             except Cancelled:
                 pass
+            except RuntimeError as exc:
+                if not _exiting(exc):
+                    outcome = self._failed_with(job, exc)
             except Exception as exc:  # a failed run is shown on its cards; it never stops the worker
-                LOG.exception("full run failed")
-                outcome = "failed"
-                with self._cond:
-                    self._failed[job.key] = f"{type(exc).__name__}: {exc}"
-                    while len(self._failed) > FAILED_KEPT:
-                        self._failed.popitem(last=False)
+                outcome = self._failed_with(job, exc)
             finally:
                 with self._cond:
                     self._jobs.pop(job.key, None)
                     self.counts[outcome] += 1
                     self._cond.notify_all()
 
+    def _failed_with(self, job: _Job, exc: Exception) -> str:
+        LOG.error("full run failed", exc_info=exc)
+        with self._cond:
+            self._failed[job.key] = f"{type(exc).__name__}: {exc}"
+            while len(self._failed) > FAILED_KEPT:
+                self._failed.popitem(last=False)
+        return "failed"
+
     def _still_wanted(self, job: _Job) -> bool:
         with self._cond:
             return self._wanted(job)
+
+
+def _exiting(exc: RuntimeError) -> bool:
+    """True for the error a thread pool raises when the interpreter exits in the middle of a run (not a failure)."""
+    return "after shutdown" in str(exc) or "interpreter shutdown" in str(exc)
 
 
 @st.cache_resource(show_spinner=False)

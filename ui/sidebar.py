@@ -77,10 +77,20 @@ def draw_slots(lang: str) -> None:
     )
 
 
+FILES_OPEN = "page.files_open"
+
+
 @st.fragment(key=FILES)
-def scenario_files() -> None:
-    """Download of the edited scenario, its share link and the address bar (rerun after every lever move)."""
+def scenario_files(shown: bool) -> None:
+    """The address bar as a share link of the edited scenario and, when ``shown``, its download and link.
+
+    Rerun after every lever move. ``shown`` is the files group's state at the page's last full run (opening or
+    closing the group reruns the page).
+    """
     lang = state.lang()
+    sync_url(lang)
+    if not shown:
+        return
     slot = state.active_slot()
     st.download_button(
         t("page.download_scenario", lang),
@@ -92,10 +102,19 @@ def scenario_files() -> None:
         width="stretch",
         key="download_scenario",
     )
-    with st.expander(t("page.share", lang)):
-        st.caption(t("page.share_help", lang))
-        st.code("?" + urlencode(link_params(lang)), language=None, wrap_lines=True)
-    sync_url(lang)
+    st.caption(t("page.share_help", lang))
+    st.code("?" + urlencode(link_params(lang)), language=None, wrap_lines=True)
+
+
+def draw_files(lang: str) -> None:
+    """The edited scenario's file and link: download, share link, upload (drawn only while the group is open)."""
+    group = st.expander(t("page.files", lang), key=FILES_OPEN, on_change="rerun", icon=":material/description:")
+    with group:
+        scenario_files(bool(group.open))
+        if group.open:
+            draw_upload(lang)
+    show_error("upload", lang)
+    show_notice("upload", lang)
 
 
 def draw_upload(lang: str) -> None:
@@ -108,8 +127,6 @@ def draw_upload(lang: str) -> None:
         max_upload_size=state.MAX_UPLOAD_MB,
         help=t("page.upload_help", lang, mb=state.MAX_UPLOAD_MB),
     )
-    show_error("upload", lang)
-    show_notice("upload", lang)
 
 
 def link_params(lang: str) -> dict[str, str]:
@@ -141,8 +158,7 @@ def draw_sidebar(lang: str) -> None:
     with st.sidebar:
         st.toggle(t("lang.switch", lang), key=state.LANG_SWITCH)
         draw_slots(lang)
-        scenario_files()
-        draw_upload(lang)
+        draw_files(lang)
         st.divider()
         show_error("lever", lang)
         show_notice("lever", lang)

@@ -205,6 +205,11 @@ def draw_section(
             )
 
 
+def group_key(name: str) -> str:
+    """Session-state key of a lever group's expander (True while it is open)."""
+    return f"levers.open.{name}"
+
+
 def draw_levers(scenario: Scenario, lang: str, on_change: Callable[[str], None]) -> None:
     """Every lever, grouped by the notice's channels; settings and assumptions collapsed and marked."""
     st.markdown(t("levers.inputs_heading", lang))
@@ -212,18 +217,28 @@ def draw_levers(scenario: Scenario, lang: str, on_change: Callable[[str], None])
     for section in fieldspec.sections():
         if section.name not in SETTINGS_SECTIONS + ASSUMPTION_SECTIONS:
             channels.setdefault(section.channel, []).append(section)
-    for channel, members in channels.items():
-        with st.expander(t(f"levers.channel.{channel}", lang), expanded=channel in OPEN_CHANNELS):
+    groups = [
+        (channel, t(f"levers.channel.{channel}", lang), channel in OPEN_CHANNELS, members)
+        for channel, members in channels.items()
+    ]
+    groups += [
+        (s.name, t("levers.settings_heading", lang, section=s.label(lang)), False, [s])
+        for s in fieldspec.sections()
+        if s.name in SETTINGS_SECTIONS
+    ]
+    groups += [
+        (s.name, t("levers.assumptions_heading", lang, section=s.label(lang)), False, [s])
+        for s in fieldspec.sections()
+        if s.name in ASSUMPTION_SECTIONS
+    ]
+    for name, label_text, expanded, members in groups:
+        box = st.expander(label_text, expanded=expanded, key=group_key(name), on_change="rerun")
+        if not box.open:
+            continue
+        with box:
+            if name in ASSUMPTION_SECTIONS:
+                st.caption(t("levers.assumptions_note", lang))
             for section in members:
                 if len(members) > 1:
                     st.markdown(f"**{section.label(lang)}**")
-                draw_section(section, lang, on_change, scenario)
-    for section in fieldspec.sections():
-        if section.name in SETTINGS_SECTIONS:
-            with st.expander(t("levers.settings_heading", lang, section=section.label(lang))):
-                draw_section(section, lang, on_change, scenario)
-    for section in fieldspec.sections():
-        if section.name in ASSUMPTION_SECTIONS:
-            with st.expander(t("levers.assumptions_heading", lang, section=section.label(lang))):
-                st.caption(t("levers.assumptions_note", lang))
                 draw_section(section, lang, on_change, scenario)

@@ -44,7 +44,7 @@ TEXTS = {
     "page.name_error": ("名称未被采用：", "The name was not applied:"),
     "page.name_empty": ("方案名称不能为空。", "The scenario name cannot be empty."),
     "share.base_allowed": ("应为以下预置方案之一：{allowed}", "must be one of the shipped scenarios: {allowed}"),
-    "page.share": ("分享链接", "Share link"),
+    "page.files": ("方案文件与分享链接", "Scenario file and share link"),
     "page.share_help": (
         "浏览器地址栏已包含当前编辑的方案，直接复制地址即可分享；参数如下：",
         "The address bar already carries the scenario being edited: copy it to share. Parameters:",

@@ -1,0 +1,143 @@
+"""Many planners at once (issue #11): 1, 5, 10 and 20 browser pages on one server, loopback only.
+
+One `streamlit run app.py` server; for each round, N pages open at the same time in one headless chromium (each
+in its own browser context, i.e. its own session). Every page waits for its first target cards, then moves the
+households-per-million slider of the scenario it edits by its own number of steps (so each page asks for a
+different simulation), and waits for the card to show the new value and then the refined (full-run) value.
+Reported per round: first cards median / max, slider → card median / max, slider → refined median / max, pages
+with an error (an exception box, an error alert, a page error, or a timeout), and the server's resident memory
+with the N pages open (and its increase per page over the idle server).
+
+Every step is bounded (TIMEOUT_S); nothing leaves the machine. Run: python3 bench/bench_concurrency.py [--rounds 1 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_page import PAGE, PREVIEW_MARK, machine, rss_mb  # noqa: E402
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, RERUN_DONE, card_number, streamlit_process  # noqa: E402
+
+ROUNDS = (1, 5, 10, 20)
+TIMEOUT_S = 120
+SLIDER_START = 10.0
+SLIDER_STEP = 0.5
+CARD_JS = "([i]) => document.querySelectorAll('[data-testid=stMetricValue]')[i]?.innerText ?? ''"
+LABEL_JS = "([i]) => document.querySelectorAll('[data-testid=stMetricLabel]')[i]?.innerText ?? ''"
+
+
+async def planner(browser, url: str, steps: int) -> dict:
+    """One planner: open, wait for the cards, move the slider ``steps`` steps, wait for the new and refined value."""
+    out: dict = {"error": ""}
+    context = await browser.new_context(viewport={"width": 1600, "height": 1800})
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    timeout = TIMEOUT_S * 1000
+    card = PAGE["card"]
+    try:
+        start = time.perf_counter()
+        await page.goto(url, timeout=timeout)
+        await page.get_by_test_id("stMetricValue").first.wait_for(timeout=timeout)
+        out["first_cards"] = time.perf_counter() - start
+        await page.get_by_test_id("stMetricValue").nth(card).wait_for(timeout=timeout)
+        await page.wait_for_selector(RERUN_DONE, timeout=timeout)
+        slider = page.get_by_test_id("stSlider").filter(has_text=PAGE["slider"]).get_by_role("slider")
+        await slider.focus()
+        for _ in range(steps - 1):
+            await page.keyboard.press("ArrowRight")
+        wanted = SLIDER_START + SLIDER_STEP * steps
+        start = time.perf_counter()
+        await page.keyboard.press("ArrowRight")
+        while True:
+            text = await page.evaluate(CARD_JS, [card])
+            if text and card_number(text) == wanted:
+                break
+            if time.perf_counter() - start > TIMEOUT_S:
+                raise TimeoutError(f"card never showed {wanted}")
+            await asyncio.sleep(0.01)
+        out["slider_card"] = time.perf_counter() - start
+        while PREVIEW_MARK in await page.evaluate(LABEL_JS, [card]):
+            if time.perf_counter() - start > TIMEOUT_S:
+                raise TimeoutError("refined value never shown")
+            await asyncio.sleep(0.05)
+        out["slider_refined"] = time.perf_counter() - start
+        if await page.get_by_test_id("stException").count() or await page.get_by_test_id("stAlertContentError").count():
+            errors.append("error shown on the page")
+    except Exception as exc:  # a timeout or a crash of one page is a result of the benchmark, not its end
+        errors.append(f"{type(exc).__name__}: {exc}".splitlines()[0])
+    out["error"] = "; ".join(errors)
+    out["close"] = context.close
+    return out
+
+
+async def one_round(url: str, server_pid: int, n: int, first_step: int) -> dict:
+    """N planners at once, moving the slider first_step, first_step + 1, ... steps; the figures of the round."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            results = await asyncio.gather(*(planner(browser, url, first_step + i) for i in range(n)))
+            rss = rss_mb(server_pid)
+            for result in results:
+                await result["close"]()
+        finally:
+            await browser.close()
+    return {"n": n, "results": results, "rss": rss}
+
+
+def stats(values: list[float]) -> str:
+    if not values:
+        return "–"
+    return f"{statistics.median(values):.2f} / {max(values):.2f} s"
+
+
+def main() -> None:
+    """Print one line per round with the machine the rounds ran on."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, nargs="+", default=list(ROUNDS), help="pages per round")
+    args = parser.parse_args()
+    if not CHROMIUM.exists():
+        sys.exit(f"{CHROMIUM} missing: run scripts/install_browser.sh")
+    print(f"machine: {machine()}")
+    log = ROOT / "tests" / "artifacts" / "bench_concurrency.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with streamlit_process(log) as (url, server):
+        warm = asyncio.run(one_round(url, server.pid, 1, 1))  # start-up work done before the rounds are timed
+        time.sleep(3)
+        idle = rss_mb(server.pid)
+        print(f"warm-up page: first cards {warm['results'][0].get('first_cards', float('nan')):.2f} s")
+        print(f"server memory after warm-up, no page open: {idle:.0f} MB\n")
+        print(
+            "| pages | first cards median / max | slider → card median / max | slider → refined median / max "
+            "| pages with an error | server memory | per page |"
+        )
+        print("|---|---|---|---|---|---|---|")
+        first_step = 2  # every page of every round asks for a value not simulated before
+        for n in args.rounds:
+            figures = asyncio.run(one_round(url, server.pid, n, first_step))
+            first_step += n
+            results = figures["results"]
+            failed = [r["error"] for r in results if r["error"]]
+            print(
+                f"| {n} | {stats([r['first_cards'] for r in results if 'first_cards' in r])} "
+                f"| {stats([r['slider_card'] for r in results if 'slider_card' in r])} "
+                f"| {stats([r['slider_refined'] for r in results if 'slider_refined' in r])} "
+                f"| {len(failed)} of {n} | {figures['rss']:.0f} MB | {(figures['rss'] - idle) / n:.1f} MB |"
+            )
+            for message in failed[:3]:
+                print(f"    error: {message}")
+            time.sleep(3)
+
+
+if __name__ == "__main__":
+    main()
