@@ -190,6 +190,11 @@ def test_every_part_of_the_page_opens_without_an_error(app_url):
                 page.get_by_test_id("stTopNavLink").filter(has_text=t(f"page.nav.{name}")).first.click()
                 wait_for_rerun(page)
                 assert page.get_by_test_id("stException").count() == 0, name
+                if name == "seek":  # long work shows its progress and stops when cancelled
+                    page.get_by_role("button", name=t("seek.run")).click()
+                    page.get_by_role("button", name=t("work.cancel")).click(timeout=60_000)
+                    page.get_by_text(t("work.cancelled")).wait_for(timeout=60_000)
+                    wait_for_rerun(page)
                 shot = ARTIFACTS / f"browser_{name}.png"
                 page.screenshot(path=str(shot))
                 print(f"screenshot: {shot}")

@@ -60,3 +60,21 @@ def test_lookup_fills_placeholders_in_the_chosen_language():
     assert t("refine.queued", "zh", name="甲", ahead=2) == "“甲”完整结果排队中（前面还有 2 个）"
     assert t("refine.queued", "en", name="A", ahead=2) == "“A”: full result queued (2 ahead)"
     assert t("app.title") == t("app.title", "zh")
+
+
+def test_labels_written_for_both_languages_show_one_half():
+    from model.population.synth import DEFAULT_LABEL
+    from model.schema.text import either
+
+    assert either(DEFAULT_LABEL, "zh") == "内置默认人口（合成，2022年校准）"
+    assert either(DEFAULT_LABEL, "en").startswith("Embedded default population")
+    assert (either("每年 / per year", "zh"), either("每年 / per year", "en")) == ("每年", "per year")
+    assert either("2023 vs 2022", "zh") == "2023 vs 2022" and either("村/组 a", "en") == "村/组 a"
+
+
+def test_user_text_is_shown_literally_inside_markdown():
+    from ui.formats import literal
+
+    assert literal("**粗体** [链接](javascript:x) :red[红] $x$ <b>") == (
+        r"\*\*粗体\*\* \[链接\]\(javascript\:x\) \:red\[红\] \$x\$ \<b\>"
+    )

@@ -23,6 +23,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SHOWN_PROTO_FIELDS = {"label", "help", "body", "options", "placeholder", "text", "value", "delta", "caption"}
 SOURCE_NOTE = re.compile(r"(依据：|Source: )[^\n]*")  # provenance notes are kept as written in the parameter files
 FIELD_PATH = re.compile(r"\b[a-z_]+(\.[a-z_0-9]+)+\b")  # scenario field paths (links, files) are identifiers
+BOTH_HALVES = re.compile(r"[\u4e00-\u9fff）]\s?/ [A-Za-z]+")  # a "中文 / English" label shown whole
 SHOWN_CHANNELS = ("x", "y", "color", "facet", "row", "column", "tooltip", "text", "shape")
 ENGLISH_UNITS = {u for u in UNITS if re.search("[a-z]{3}", u)} | {en for _, en in UNITS.values()} - {"%"}
 CHINESE_UNITS = {zh for zh, _ in UNITS.values() if re.search("[\u4e00-\u9fff]", zh)} | {
@@ -137,7 +138,7 @@ def test_no_unit_of_the_other_language_and_every_chart_field_titled(lang, foreig
     leaks, untitled = {}, {}
     for place, at in _every_view(lang):
         text = "\n".join(visible_texts(at))
-        found = sorted(u for u in foreign if u in text)
+        found = sorted(u for u in foreign if u in text) + BOTH_HALVES.findall(text)
         if found:
             leaks[place] = found
         if missing := untitled_chart_fields(at):

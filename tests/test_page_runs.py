@@ -269,3 +269,15 @@ def test_the_cache_key_follows_the_model_files_and_can_be_turned_off(small_popul
     assert disk_cache.directory() is None and disk_cache.load_result(key) is None
     built = []
     assert disk_cache.population(lambda: built.append(1) or small_population) is small_population and built
+
+
+def test_the_disk_cache_keeps_only_the_newest_entries(small_population, tmp_path, monkeypatch):
+    monkeypatch.setenv(disk_cache.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(disk_cache, "MAX_ENTRIES", 2)
+    result = run_scenario(small_population, NOTICE).result
+    keys = [simulation_key(small_population, NOTICE.with_changes({"simulation.seed": s})) for s in range(3)]
+    for key in keys:
+        disk_cache.save_result(key, result)
+        time.sleep(0.01)
+    assert len(list(tmp_path.glob("*.npz"))) == 2
+    assert disk_cache.load_result(keys[0]) is None and disk_cache.load_result(keys[2]) is not None

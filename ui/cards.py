@@ -16,6 +16,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from model.engine.targets import TargetCheck
+from model.schema.text import either
 from ui.formats import is_share_unit, number, unit_text, with_unit
 from ui.i18n import t
 from ui.runs import SlotRun
@@ -39,7 +40,7 @@ def card_value(check: TargetCheck, lang: str) -> str:
 
 def card_caption(check: TargetCheck, lang: str) -> str:
     """Target, met / not met, probability of meeting it and the P10–P90 range."""
-    parts = [t("cards.period", lang, period=check.period)]
+    parts = [t("cards.period", lang, period=either(check.period, lang))]
     if check.target is not None:
         parts.append(
             t(

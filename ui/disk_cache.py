@@ -3,7 +3,7 @@
 An entry's file name and header carry a content key: the model's code and parameter files (the calibration,
 the scenario fields) and, for a result, its simulation key. A changed calibration or engine therefore names
 other files, and a stale, corrupt or foreign file is ignored and rewritten; reading or writing the cache never
-stops the page. The directory is ``.cache/page/`` in the repository (ignored by git), or the one named by the
+stops the page. At most ``MAX_ENTRIES`` files are kept (the newest). The directory is ``.cache/page/`` in the repository (ignored by git), or the one named by the
 environment variable ``QUJING_PAGE_CACHE``; ``QUJING_PAGE_CACHE=off`` turns it off.
 """
 
@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE_ENV = "QUJING_PAGE_CACHE"
 DEFAULT_DIR = ROOT / ".cache" / "page"
 MODEL_FILES = ("*.py", "*.toml")
+MAX_ENTRIES = 24  # files kept; older ones (other model versions, mostly) are removed when one is written
 LOG = logging.getLogger(__name__)
 
 
@@ -94,5 +95,8 @@ def save_result(simulation_key: tuple[str, str], result: SimulationResult) -> No
 def _store(write: Callable[[], None]) -> None:
     try:
         write()
+        entries = sorted(directory().glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[MAX_ENTRIES:]:
+            old.unlink(missing_ok=True)
     except OSError as exc:
         LOG.warning("disk cache: cannot write (%s)", exc)

@@ -25,6 +25,7 @@ from model.io.household_files import (
 )
 from model.population.table import INCOME_COMPONENTS, Population
 from model.schema.fieldspec import COUNTIES, COUNTY_NAMES_EN
+from model.schema.text import either
 from ui.cache import IMPORTED_POPULATION_KEY
 from ui.context import PageContext
 from ui.i18n import t
@@ -71,7 +72,11 @@ def population_line(population: Population, imported: bool, lang: str) -> str:
     """Which population every result is for, with record and weighted household counts."""
     key = "households.current_imported" if imported else "households.current_default"
     return t(
-        key, lang, label=population.label, records=f"{population.n:,}", households=f"{population.weight.sum():,.0f}"
+        key,
+        lang,
+        label=either(population.label, lang),
+        records=f"{population.n:,}",
+        households=f"{population.weight.sum():,.0f}",
     )
 
 
