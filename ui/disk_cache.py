@@ -3,8 +3,9 @@
 An entry's file name and header carry a content key: the model's code and parameter files (the calibration,
 the scenario fields) and, for a result, its simulation key. A changed calibration or engine therefore names
 other files, and a stale, corrupt or foreign file is ignored and rewritten; reading or writing the cache never
-stops the page. At most ``MAX_ENTRIES`` files are kept (the newest). The directory is ``.cache/page/`` in the repository (ignored by git), or the one named by the
-environment variable ``QUJING_PAGE_CACHE``; ``QUJING_PAGE_CACHE=off`` turns it off.
+stops the page. At most ``MAX_ENTRIES`` files are kept (the newest). The directory is ``.cache/page/`` in the
+repository (ignored by git), or the one named by the environment variable ``QUJING_PAGE_CACHE``;
+``QUJING_PAGE_CACHE=off`` turns it off.
 """
 
 from __future__ import annotations
