@@ -137,7 +137,7 @@ def test_page_loads_a_slider_changes_a_card_and_a_scenario_downloads(app_url, tm
             wait_for_rerun(page)
             assert page.get_by_test_id("stException").count() == 0
             assert page.get_by_test_id("stAlertContentError").count() == 0
-            assert page.get_by_test_id("stVegaLiteChart").count() >= 1
+            page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)  # charts follow the cards
             card = page.get_by_test_id("stMetricValue").nth(ACTIVE_N7_CARD)
             assert card_number(card.inner_text()) == 10
 
