@@ -34,6 +34,8 @@ PAGE = {"script": "app.py", "slider": "每百万元产业资金联农带农户�
 TRIVIAL = {"script": "bench/trivial_app.py", "slider": "value", "card": 0}
 PREVIEW_MARK = "预览"
 SESSIONS = 5
+NEW_VALUE_JS = "([i, b]) => document.querySelectorAll('[data-testid=stMetricValue]')[i].innerText !== b"
+REFINED_JS = "([i, mark]) => !document.querySelectorAll('[data-testid=stMetricLabel]')[i].innerText.includes(mark)"
 
 
 def machine() -> str:
@@ -81,19 +83,9 @@ def key_to_card(page, app: dict, keys: int) -> tuple[list[float], list[float]]:
         slider.focus()
         start = time.perf_counter()
         page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            "([i, b]) => document.querySelectorAll('[data-testid=stMetricValue]')[i].innerText !== b",
-            arg=[app["card"], before],
-            timeout=120_000,
-            polling=5,
-        )
+        page.wait_for_function(NEW_VALUE_JS, arg=[app["card"], before], timeout=120_000, polling=5)
         shown.append(time.perf_counter() - start)
-        page.wait_for_function(
-            "([i, mark]) => !document.querySelectorAll('[data-testid=stMetricLabel]')[i].innerText.includes(mark)",
-            arg=[app["card"], PREVIEW_MARK],
-            timeout=300_000,
-            polling=20,
-        )
+        page.wait_for_function(REFINED_JS, arg=[app["card"], PREVIEW_MARK], timeout=300_000, polling=20)
         refined.append(time.perf_counter() - start)
         card_number(card.inner_text())
         wait_for_rerun(page, 300_000)

@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from model.engine.result import SimulationResult
 from model.io import stored_results
@@ -27,6 +28,7 @@ DEFAULT_DIR = ROOT / ".cache" / "page"
 MODEL_FILES = ("*.py", "*.toml")
 MAX_ENTRIES = 24  # files kept; older ones (other model versions, mostly) are removed when one is written
 LOG = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def directory() -> Path | None:
@@ -56,17 +58,26 @@ def _entry(kind: str, key: str) -> tuple[Path, str] | None:
     return folder / f"{kind}-{hashlib.sha256(content.encode()).hexdigest()[:32]}.npz", content
 
 
+def _load(kind: str, key: str, read: Callable[[Path, str], T]) -> T | None:
+    entry = _entry(kind, key)
+    if entry is None:
+        return None
+    path, content = entry
+    try:
+        return read(path, content)
+    except stored_results.StoredFileError as exc:
+        if path.exists():
+            LOG.warning("disk cache: ignoring %s", exc)
+        return None
+
+
 def population(build: Callable[[], Population]) -> Population:
     """The default population from disk when stored for this model version, else ``build()`` (then stored)."""
-    entry = _entry("population", "default")
-    if entry is not None:
-        path, key = entry
-        try:
-            return stored_results.load_population(path, key)
-        except stored_results.StoredFileError as exc:
-            if path.exists():
-                LOG.warning("disk cache: ignoring %s", exc)
+    stored = _load("population", "default", stored_results.load_population)
+    if stored is not None:
+        return stored
     built = build()
+    entry = _entry("population", "default")
     if entry is not None:
         _store(lambda: stored_results.save_population(entry[0], entry[1], built))
     return built
@@ -74,16 +85,7 @@ def population(build: Callable[[], Population]) -> Population:
 
 def load_result(simulation_key: tuple[str, str]) -> SimulationResult | None:
     """A stored result for this simulation key and model version, or None (missing, stale or unreadable)."""
-    entry = _entry("result", "\n".join(simulation_key))
-    if entry is None:
-        return None
-    path, key = entry
-    try:
-        return stored_results.load_result(path, key)
-    except stored_results.StoredFileError as exc:
-        if path.exists():
-            LOG.warning("disk cache: ignoring %s", exc)
-        return None
+    return _load("result", "\n".join(simulation_key), stored_results.load_result)
 
 
 def save_result(simulation_key: tuple[str, str], result: SimulationResult) -> None:
