@@ -39,6 +39,6 @@ context = PageContext(
 navigation = st.navigation(build_pages(context), position="top")
 note_page(navigation.url_path)
 st.caption(population_caption(context))
-refine_status()
+refine_status(runs)
 navigation.run()
 draw_sidebar(lang)

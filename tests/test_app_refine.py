@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui import widgets
 from ui.cache import preview_store, run_store
+from ui.fragments import POLLING
 from ui.jobs import full_runs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -54,8 +55,10 @@ def _number(text: str) -> float:
 def test_a_moved_lever_shows_a_marked_preview_then_the_full_runs_values():
     at = _app()
     assert not any(PREVIEW in label for slot in range(4) for label in _labels(at, slot))
+    assert not at.session_state[POLLING], "a page that waits for nothing does not poll"
     at.slider(key="lever:linking.households_per_million_yuan").set_value(17.5).run()
     assert not at.exception
+    assert at.session_state[POLLING]
     assert all(label.endswith(PREVIEW) for label in _labels(at, ACTIVE))
     assert not any(PREVIEW in label for label in _labels(at, 2))  # the other slots keep their full runs
     assert _number(at.metric[ACTIVE * CARDS_PER_SLOT + N7_CARD].value) == 17.5
@@ -64,7 +67,7 @@ def test_a_moved_lever_shows_a_marked_preview_then_the_full_runs_values():
     _settled(at)
     assert not any(PREVIEW in label for label in _labels(at, ACTIVE))
     assert _number(at.metric[ACTIVE * CARDS_PER_SLOT + N7_CARD].value) == 17.5
-    assert not at.get("progress")
+    assert not at.get("progress") and not at.session_state[POLLING]
 
 
 def test_thresholds_names_and_the_start_quarter_simulate_nothing():

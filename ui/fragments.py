@@ -2,8 +2,11 @@
 
 A lever's callback reruns only the parts that show the edited scenario — the target cards first, then the
 charts, the refinement progress and the scenario's file and link — not the sidebar's fifty widgets
-(:func:`rerun_after_lever`). The refinement progress polls every ``POLL_S`` seconds: it shows how far the
-full runs behind the previews are and, when one is done, reruns the page to show the refined values.
+(:func:`rerun_after_lever`). While the page waits for full runs behind its previews, the refinement progress
+polls every ``POLL_S`` seconds: it shows how far they are and, when one is done, reruns the page to show the
+refined values. A page that waits for nothing does not poll (twenty idle tabs would otherwise cost twenty
+reruns a second); a lever move that makes an idle page wait therefore reruns the whole page once, which starts
+the poll.
 
 Keys of the fragments that draw results (others can add theirs to ``RESULT_PARTS`` when they draw results on
 the comparison page; a key named here must be drawn on that page, or Streamlit refuses the rerun).
@@ -17,7 +20,7 @@ import streamlit as st
 
 from ui.formats import literal
 from ui.i18n import t
-from ui.runs import current_slot_runs, shown_previews, waiting_keys
+from ui.runs import SlotRun, current_slot_runs, shown_previews, waiting_keys
 from ui.state import lang as page_lang
 
 CARDS = "cards"
@@ -30,6 +33,8 @@ PAGE_KEY = "page.current"
 POLL_S = 1.0
 PAINT_PAUSE_S = 0.15
 PAINTED = "page.cards_painted"
+POLLING = "refine.polling"
+WAITING = ("queued", "running")
 
 
 def note_page(url_path: str) -> None:
@@ -50,17 +55,24 @@ def let_cards_paint() -> None:
         time.sleep(PAINT_PAUSE_S)
 
 
-def rerun_after_lever() -> None:
+def rerun_after_lever(waits: bool) -> None:
     """From a lever's callback: rerun only the result parts, or do nothing (the whole page reruns).
 
-    Only on the comparison page, where those parts are drawn; another page's panels read the runs too.
+    Only on the comparison page, where those parts are drawn (another page's panels read the runs too), and only
+    when the page polls already or ``waits`` for no full run (otherwise the whole page reruns to start the poll).
     """
-    if st.session_state.get(PAGE_KEY) == COMPARE_PAGE:
+    if st.session_state.get(PAGE_KEY) == COMPARE_PAGE and (st.session_state.get(POLLING) or not waits):
         st.rerun(list(RESULT_PARTS))
 
 
-@st.fragment(key=REFINE, run_every=POLL_S)
-def refine_status() -> None:
+def refine_status(runs: dict[str, SlotRun]) -> None:
+    """The refinement progress of ``runs`` (this full run's), polling while any full run is queued or running."""
+    polling = any(slot.status is not None and slot.status.state in WAITING for slot in runs.values())
+    st.session_state[POLLING] = polling
+    st.fragment(_refine, run_every=POLL_S if polling else None, key=REFINE)()
+
+
+def _refine() -> None:
     """Progress of the full runs behind the previews on screen; reruns the page once one of them is done."""
     runs = current_slot_runs()
     if shown_previews() - waiting_keys(runs):

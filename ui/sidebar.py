@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ui import share, state, widgets
+from ui.cache import current_population, full_run
 from ui.files import scenario_file_bytes, scenario_file_name
 from ui.fragments import FILES, rerun_after_lever
 from ui.i18n import t
@@ -150,7 +151,8 @@ def sync_url(lang: str) -> None:
 def on_lever(path: str) -> None:
     """A lever's callback: apply the value; when nothing else in the sidebar changed, rerun only the results."""
     if state.on_lever(path):
-        rerun_after_lever()
+        population = current_population()
+        rerun_after_lever(waits=any(full_run(population, slot.scenario) is None for slot in state.slots()))
 
 
 def draw_sidebar(lang: str) -> None:
