@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -105,7 +106,10 @@ def main() -> None:
     """Print one line per round with the machine the rounds ran on."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, nargs="+", default=list(ROUNDS), help="pages per round")
+    parser.add_argument("--verbose", action="store_true", help="the server logs every full run (see the log file)")
     args = parser.parse_args()
+    if args.verbose:
+        os.environ["STREAMLIT_LOGGER_LEVEL"] = "info"
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} missing: run scripts/install_browser.sh")
     print(f"machine: {machine()}")

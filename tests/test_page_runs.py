@@ -189,6 +189,21 @@ def test_sessions_share_a_job_and_a_closed_tabs_wish_lapses(small_population):
     assert queue.counts["cancelled"] == 2 and queue.counts["completed"] == 0
 
 
+def test_a_closed_sessions_wish_is_dropped_at_once(small_population):
+    open_sessions = {"tab A"}
+    queue = FullRuns(
+        ResultStore(10**9),
+        threading.BoundedSemaphore(1),
+        compute=_ticking(0.05),
+        alive=lambda owner: owner in open_sessions,
+    )
+    key = simulation_key(small_population, NOTICE)
+    queue.want("tab A", {key: (small_population, NOTICE)})
+    open_sessions.clear()  # the tab is closed while its run computes
+    assert queue.wait_idle(30)
+    assert key not in queue.store and queue.counts["cancelled"] == 1
+
+
 def test_pinned_runs_finish_without_anyone_waiting_and_report_their_result(small_population):
     queue = _queue(_ticking(0.0), lease_s=0.01)
     done = []

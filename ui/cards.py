@@ -80,13 +80,8 @@ def column_header(name: str, slot: SlotRun, active: str, lang: str) -> None:
 
 def draw_card(check: TargetCheck, slot: SlotRun, lang: str) -> None:
     """One target card: the metric, its caption and the details registered for its target."""
-    label = card_label(check, lang)
-    st.metric(
-        label if slot.final else t("cards.preview_label", lang, label=label),
-        card_value(check, lang),
-        border=True,
-        help=t("cards.help", lang, notice=check.key),
-    )
+    label = card_label(check, lang) if slot.final else t("cards.preview_label", lang, label=card_label(check, lang))
+    st.metric(label, card_value(check, lang), border=True)
     st.caption(card_caption(check, lang))
     for detail in CARD_DETAILS.get(check.key, ()):
         detail(check, slot, lang)
@@ -94,7 +89,7 @@ def draw_card(check: TargetCheck, slot: SlotRun, lang: str) -> None:
 
 def draw_cards(runs: dict[str, SlotRun], active: str, lang: str) -> None:
     """One column per scenario, one bordered card per target."""
-    st.markdown(t("cards.heading", lang))
+    st.markdown(t("cards.heading", lang), help=t("cards.help", lang))
     columns = st.columns(len(runs))
     for column, (name, slot) in zip(columns, runs.items(), strict=True):
         with column:

@@ -7,8 +7,9 @@ runs one after the other (numpy and numba release the GIL, so sessions' reruns g
 many planners drag sliders at once.
 
 Each browser session says which results it waits for (:meth:`FullRuns.want`), replacing what it waited for
-before. A job nobody waits for any more — the slider moved on, the tab was closed (a wish lapses after
-``LEASE_S`` seconds without renewal) — is dropped before it starts, or cancelled at its next progress tick: the
+before. A job nobody waits for any more — the slider moved on, the tab was closed (its session is no longer
+active; a wish also lapses after ``LEASE_S`` seconds without renewal) — is dropped before it starts, or
+cancelled at its next progress tick: the
 engine calls ``progress(fraction)`` once per quarter and the callback raises :class:`Cancelled`. Sessions
 waiting for the same simulation key share one job. Pinned jobs (the shipped scenarios at start-up) are always
 wanted. So the queue holds at most one job per open session's slot plus the pinned ones.
@@ -16,8 +17,8 @@ wanted. So the queue holds at most one job per open session's slot plus the pinn
 
 from __future__ import annotations
 
+import hashlib
 import itertools
-import logging
 import threading
 import time
 from collections import OrderedDict
@@ -25,6 +26,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit import runtime
+from streamlit.logger import get_logger
 
 from model.engine.result import SimulationResult
 from model.engine.run import Run, run_scenario
@@ -34,9 +37,11 @@ from ui.cache import Key, ResultStore, run_store, simulation_key
 
 WORKERS = 1
 HEAVY_RUNS = 2  # full-size simulations at once in the process: the background worker's and goal seeking's
-LEASE_S = 15.0  # a session renews its wishes at every rerun and every poll (each second while it waits)
+LEASE_S = 120.0  # a session renews its wishes at every rerun and poll (each second while it waits); a closed
+# tab is noticed at once through Streamlit's session list, so the lease only guards against a session that
+# stopped polling without closing (it must outlast polls delayed by a loaded machine)
 FAILED_KEPT = 32
-LOG = logging.getLogger(__name__)
+LOG = get_logger(__name__)  # `--logger.level info` shows every full run started, done, dropped or cancelled
 
 
 class Cancelled(Exception):
@@ -75,12 +80,14 @@ class FullRuns:
         workers: int = WORKERS,
         lease_s: float = LEASE_S,
         compute: Callable[..., SimulationResult] | None = None,
+        alive: Callable[[str], bool] | None = None,
     ):
         self.store = store
         self.heavy = heavy
         self.workers = workers
         self.lease_s = lease_s
         self.compute = compute or (lambda pop, scenario, progress: run_scenario(pop, scenario, progress).result)
+        self.alive = alive or (lambda owner: True)
         self._jobs: dict[Key, _Job] = {}
         self._wishes: dict[str, tuple[frozenset[Key], float]] = {}
         self._failed: OrderedDict[Key, str] = OrderedDict()
@@ -159,7 +166,9 @@ class FullRuns:
         if job.pinned:
             return True
         now = time.monotonic()
-        return any(job.key in keys and expiry > now for keys, expiry in self._wishes.values())
+        return any(
+            job.key in keys and expiry > now and self.alive(owner) for owner, (keys, expiry) in self._wishes.items()
+        )
 
     def _next(self) -> _Job:
         """The oldest wanted job not running; unwanted queued jobs are dropped on the way."""
@@ -171,6 +180,7 @@ class FullRuns:
                     if not self._wanted(job):
                         del self._jobs[key]
                         self.counts["cancelled"] += 1
+                        LOG.info("full run %s dropped before it started: nobody waits for it", _short(key))
                         continue
                     job.running = True
                     return job
@@ -190,6 +200,8 @@ class FullRuns:
         while True:
             job = self._next()
             outcome = "cancelled"
+            started = time.monotonic()
+            LOG.info("full run %s started; %d more queued", _short(job.key), len(self._jobs) - 1)
             try:
                 with self.heavy:
                     if not self._still_wanted(job):
@@ -211,6 +223,7 @@ class FullRuns:
                     self._jobs.pop(job.key, None)
                     self.counts[outcome] += 1
                     self._cond.notify_all()
+                LOG.info("full run %s %s after %.1f s", _short(job.key), outcome, time.monotonic() - started)
 
     def _failed_with(self, job: _Job, exc: Exception) -> str:
         LOG.error("full run failed", exc_info=exc)
@@ -225,6 +238,11 @@ class FullRuns:
             return self._wanted(job)
 
 
+def _short(key: Key) -> str:
+    """A few characters naming a simulation key in the log."""
+    return hashlib.sha256("\n".join(key).encode()).hexdigest()[:8]
+
+
 def _exiting(exc: RuntimeError) -> bool:
     """True for the error a thread pool raises when the interpreter exits in the middle of a run (not a failure)."""
     return "after shutdown" in str(exc) or "interpreter shutdown" in str(exc)
@@ -236,10 +254,15 @@ def heavy_slots() -> threading.BoundedSemaphore:
     return threading.BoundedSemaphore(HEAVY_RUNS)
 
 
+def session_alive(owner: str) -> bool:
+    """True while browser session ``owner`` is connected (always True without a Streamlit server, e.g. AppTest)."""
+    return not runtime.exists() or runtime.get_instance().is_active_session(owner)
+
+
 @st.cache_resource(show_spinner=False)
 def full_runs() -> FullRuns:
     """The process-wide queue of full runs."""
-    return FullRuns(run_store(), heavy_slots())
+    return FullRuns(run_store(), heavy_slots(), alive=session_alive)
 
 
 def run_now(population: Population, scenario: Scenario, progress: Callable[[float], None] | None = None) -> Run:

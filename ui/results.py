@@ -68,6 +68,7 @@ class ChartStore:
                 return entry
         chart = build()
         spec = {**chart.to_dict(validate=False), "autosize": {"type": "pad"}}  # sizes are the plot's, as in PNGs
+        spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}  # one canvas, not thousands of SVG nodes
         with self._lock:
             self._entries[key] = (chart, spec)
             while len(self._entries) > self.capacity:

@@ -19,8 +19,8 @@ TEXTS = {
         "quick preview: {draws} draws on a sample of the households; full result computing",
     ),
     "cards.help": (
-        "结果：多次抽样的平均值；达标指达标概率不低于“要求的达标概率”。对应通知 {notice}。",
+        "结果：多次抽样的平均值；达标指达标概率不低于“要求的达标概率”。卡片标题中的 N1、N2… 为通知中的条目。",
         "Result: mean over the draws; met means the probability of meeting the target is at least "
-        "the required probability. Notice requirement {notice}.",
+        "the required probability. N1, N2… in a card's title name the notice's requirement.",
     ),
 }
