@@ -6,7 +6,9 @@ households-per-million slider of the scenario it edits by its own number of step
 different simulation), and waits for the card to show the new value and then the refined (full-run) value.
 Reported per round: first cards median / max, slider → card median / max, slider → refined median / max, pages
 with an error (an exception box, an error alert, a page error, or a timeout), and the server's resident memory
-with the N pages open (and its increase per page over the idle server).
+with the N pages open (and its increase per page over the idle server), and the processor time the server and
+the browser used in the round (both run on this machine's cores: the browser's share says how much of a page's
+wait is the browser's own rendering).
 
 Every step is bounded (TIMEOUT_S); nothing leaves the machine. Run: python3 bench/bench_concurrency.py [--rounds 1 5]
 """
@@ -52,7 +54,7 @@ async def planner(browser, url: str, steps: int) -> dict:
         await page.get_by_test_id("stMetricValue").nth(card).wait_for(timeout=timeout)
         await page.wait_for_selector(RERUN_DONE, timeout=timeout)
         slider = page.get_by_test_id("stSlider").filter(has_text=PAGE["slider"]).get_by_role("slider")
-        await slider.focus()
+        await slider.focus(timeout=timeout)
         for _ in range(steps - 1):
             await page.keyboard.press("ArrowRight")
         wanted = SLIDER_START + SLIDER_STEP * steps
@@ -80,20 +82,48 @@ async def planner(browser, url: str, steps: int) -> dict:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system processor time of a process and its waited-for children, seconds (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(root: int) -> set[int]:
+    """Every process below ``root`` (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
 async def one_round(url: str, server_pid: int, n: int, first_step: int) -> dict:
     """N planners at once, moving the slider first_step, first_step + 1, ... steps; the figures of the round."""
     from playwright.async_api import async_playwright
 
+    server_before = cpu_seconds(server_pid)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
             results = await asyncio.gather(*(planner(browser, url, first_step + i) for i in range(n)))
             rss = rss_mb(server_pid)
+            server_cpu = cpu_seconds(server_pid) - server_before
+            browser_cpu = sum(cpu_seconds(pid) for pid in descendants(os.getpid()) - {server_pid})
             for result in results:
                 await result["close"]()
         finally:
             await browser.close()
-    return {"n": n, "results": results, "rss": rss}
+    return {"n": n, "results": results, "rss": rss, "server_cpu": server_cpu, "browser_cpu": browser_cpu}
 
 
 def stats(values: list[float]) -> str:
@@ -123,9 +153,9 @@ def main() -> None:
         print(f"server memory after warm-up, no page open: {idle:.0f} MB\n")
         print(
             "| pages | first cards median / max | slider → card median / max | slider → refined median / max "
-            "| pages with an error | server memory | per page |"
+            "| pages with an error | server memory | per page | CPU server / browser |"
         )
-        print("|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|")
         first_step = 2  # every page of every round asks for a value not simulated before
         for n in args.rounds:
             figures = asyncio.run(one_round(url, server.pid, n, first_step))
@@ -136,7 +166,8 @@ def main() -> None:
                 f"| {n} | {stats([r['first_cards'] for r in results if 'first_cards' in r])} "
                 f"| {stats([r['slider_card'] for r in results if 'slider_card' in r])} "
                 f"| {stats([r['slider_refined'] for r in results if 'slider_refined' in r])} "
-                f"| {len(failed)} of {n} | {figures['rss']:.0f} MB | {(figures['rss'] - idle) / n:.1f} MB |"
+                f"| {len(failed)} of {n} | {figures['rss']:.0f} MB | {(figures['rss'] - idle) / n:.1f} MB "
+                f"| {figures['server_cpu']:.0f} / {figures['browser_cpu']:.0f} s |"
             )
             for message in failed[:3]:
                 print(f"    error: {message}")
