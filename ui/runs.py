@@ -19,6 +19,8 @@ from ui.cache import Key, current_population, full_run, preview_run, simulation_
 from ui.jobs import JobStatus, full_runs
 from ui.state import Slot, slots
 
+SHOWN_PREVIEWS = "runs.shown_previews"
+
 
 @dataclass(frozen=True)
 class SlotRun:
@@ -64,9 +66,6 @@ def current_slot_runs() -> dict[str, SlotRun]:
 def waiting_keys(runs: dict[str, SlotRun]) -> set[Key]:
     """Simulation keys of the slots showing a preview."""
     return {r.key for r in runs.values() if not r.final}
-
-
-SHOWN_PREVIEWS = "runs.shown_previews"
 
 
 def remember_shown(runs: dict[str, SlotRun]) -> None:

@@ -211,7 +211,12 @@ def group_key(name: str) -> str:
 
 
 def draw_levers(scenario: Scenario, lang: str, on_change: Callable[[str], None]) -> None:
-    """Every lever, grouped by the notice's channels; settings and assumptions collapsed and marked."""
+    """Every lever, grouped by the notice's channels; settings and assumptions collapsed and marked.
+
+    A closed group's levers are not drawn at all: fifty sliders are most of what a browser renders when the page
+    opens. Opening a group reruns the page with its levers, their values taken from the edited scenario
+    (:func:`seed_missing`); ``st.session_state[group_key(name)]`` is True while group ``name`` is open.
+    """
     st.markdown(t("levers.inputs_heading", lang))
     channels: dict[str, list[fieldspec.SectionSpec]] = {}
     for section in fieldspec.sections():
