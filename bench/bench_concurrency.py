@@ -73,8 +73,10 @@ async def planner(browser, url: str, steps: int) -> dict:
                 raise TimeoutError("refined value never shown")
             await asyncio.sleep(0.05)
         out["slider_refined"] = time.perf_counter() - start
-        if await page.get_by_test_id("stException").count() or await page.get_by_test_id("stAlertContentError").count():
-            errors.append("error shown on the page")
+        for box in ("stException", "stAlertContentError"):
+            if await page.get_by_test_id(box).count():
+                text = await page.get_by_test_id(box).first.inner_text()
+                errors.append(f"{box}: {' '.join(text.split())[:300]}")
     except Exception as exc:  # a timeout or a crash of one page is a result of the benchmark, not its end
         errors.append(f"{type(exc).__name__}: {exc}".splitlines()[0])
     out["error"] = "; ".join(errors)

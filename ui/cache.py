@@ -20,6 +20,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from typing import TypeVar
 
 import numpy as np
 import streamlit as st
@@ -41,19 +42,55 @@ VIEWS_PER_RESULT = 8
 PREVIEW_DRAWS = 8
 PREVIEW_SLOTS = 2  # previews computed at once in the process (2 cores); more would only queue inside numpy
 QUICK_COST = PREVIEW_HOUSEHOLDS * PREVIEW_DRAWS  # records × draws: a scenario this small is run in full at once
+IDENTITY_CACHE = 512
 
 Key = tuple[str, str]
+T = TypeVar("T")
 
 
+def by_identity(function: Callable[..., T]) -> Callable[..., T]:
+    """Cache ``function`` of immutable objects (scenarios, populations) by their identity, the last few hundred.
+
+    Every rerun and poll of every session asks for the keys of the same few scenario objects; dumping a scenario
+    to JSON each time would cost more than the rest of a poll.
+    """
+    entries: OrderedDict[tuple[int, ...], tuple[tuple, T]] = OrderedDict()
+    lock = threading.Lock()
+
+    def cached(*args: object) -> T:
+        ids = tuple(map(id, args))
+        with lock:
+            hit = entries.get(ids)
+            if hit is not None and all(a is b for a, b in zip(hit[0], args, strict=True)):
+                entries.move_to_end(ids)
+                return hit[1]
+        value = function(*args)
+        with lock:
+            entries[ids] = (args, value)  # the arguments are kept, so their ids are not reused meanwhile
+            while len(entries) > IDENTITY_CACHE:
+                entries.popitem(last=False)
+        return value
+
+    return cached
+
+
+@by_identity
 def simulation_key(population: Population, scenario: Scenario) -> Key:
     """What is simulated: the population and the scenario's content, not its name, thresholds or start quarter."""
     content = scenario.model_dump(mode="json", exclude=JUDGEMENT_ONLY)
     return population.fingerprint, json.dumps(content, sort_keys=True, ensure_ascii=False)
 
 
+@by_identity
 def view_key(scenario: Scenario) -> str:
     """Everything about a scenario, for the relabelled runs of one result."""
     return json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+
+
+@by_identity
+def quick_version(scenario: Scenario) -> Scenario:
+    """The scenario with at most ``PREVIEW_DRAWS`` draws (what its preview simulates)."""
+    return scenario.with_changes({"simulation.draws": min(PREVIEW_DRAWS, scenario.simulation.draws)})
 
 
 def relabelled(result: SimulationResult, scenario: Scenario) -> Run:
@@ -225,5 +262,5 @@ def full_run(population: Population, scenario: Scenario) -> Run | None:
 def preview_run(population: Population, scenario: Scenario) -> Run:
     """A quick preview of ``scenario``: at most PREVIEW_DRAWS draws on a sample of the households (~50 ms)."""
     sample = preview_population(population)
-    quick = scenario.with_changes({"simulation.draws": min(PREVIEW_DRAWS, scenario.simulation.draws)})
+    quick = quick_version(scenario)
     return preview_store().run_or_compute(simulation_key(sample, quick), quick, _computed(sample, quick))

@@ -87,9 +87,13 @@ def draw_card(check: TargetCheck, slot: SlotRun, lang: str) -> None:
         detail(check, slot, lang)
 
 
-def draw_cards(runs: dict[str, SlotRun], active: str, lang: str) -> None:
-    """One column per scenario, one bordered card per target."""
+def draw_heading(lang: str) -> None:
+    """The cards' heading, with what a card's value and verdict mean."""
     st.markdown(t("cards.heading", lang), help=t("cards.help", lang))
+
+
+def draw_cards(runs: dict[str, SlotRun], active: str, lang: str) -> None:
+    """One column per scenario, one bordered card per target (under :func:`draw_heading`)."""
     columns = st.columns(len(runs))
     for column, (name, slot) in zip(columns, runs.items(), strict=True):
         with column:

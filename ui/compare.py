@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.cache import current_population
-from ui.cards import draw_cards
+from ui.cards import draw_cards, draw_heading
 from ui.context import PageContext
 from ui.fragments import CARDS, RESULTS, let_cards_paint
 from ui.results import draw_results
@@ -22,10 +22,16 @@ from ui.state import lang as page_lang
 
 @st.fragment(key=CARDS)
 def cards() -> None:
-    """The target cards of every slot (previews marked)."""
+    """The target cards of every slot (previews marked).
+
+    The heading goes out first: drawing it is where Streamlit stops this rerun if a newer lever value has
+    arrived meanwhile (dragging a slider), before a preview nobody will see is computed.
+    """
+    lang = page_lang()
+    draw_heading(lang)
     runs = current_slot_runs()
     remember_shown(runs)
-    draw_cards(runs, active_slot().name, page_lang())
+    draw_cards(runs, active_slot().name, lang)
 
 
 @st.fragment(key=RESULTS)
