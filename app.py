@@ -40,5 +40,9 @@ navigation = st.navigation(build_pages(context), position="top")
 note_page(navigation.url_path)
 st.caption(population_caption(context))
 refine_status(runs)
-navigation.run()
+try:
+    navigation.run()
+except Exception:
+    draw_sidebar(lang)  # a failing panel must not take the levers (and their state) with it
+    raise
 draw_sidebar(lang)

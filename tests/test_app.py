@@ -176,3 +176,17 @@ def test_moving_a_linking_share_rebalances_the_other_three_and_says_so():
         linking.share_contract_planting * 100, 9
     )
     assert any("合计须为100%" in s.value for s in at.success)
+
+
+def test_a_failing_panel_keeps_the_levers(monkeypatch):
+    from ui import pages
+
+    def broken(ctx):
+        raise RuntimeError("panel broke")
+
+    monkeypatch.setitem(pages.RENDERS, "compare", broken)
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.run()
+    assert at.exception and "panel broke" in at.exception[0].message
+    assert at.slider(key="lever:funds.industry_share_central").value == 60.0
+    assert at.text_input(key="slot_name").value == "我的方案"

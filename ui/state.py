@@ -97,6 +97,7 @@ def init_session() -> None:
     """Seed the session once: default slots, then a share link from the URL if there is one."""
     if SLOTS in st.session_state:
         widgets.seed_missing(active_slot().scenario)
+        st.session_state.setdefault(NAME_KEY, active_slot().name)
         return
     params = dict(st.query_params.to_dict())
     st.session_state[LANG_SWITCH] = params.get(share.LANG_PARAM) == "en"
