@@ -1,14 +1,15 @@
 """Many planners at once (issue #11): 1, 5, 10 and 20 browser pages on one server, loopback only.
 
-One `streamlit run app.py` server; for each round, N pages open at the same time in one headless chromium (each
-in its own browser context, i.e. its own session). Every page waits for its first target cards, then moves the
-households-per-million slider of the scenario it edits by its own number of steps (so each page asks for a
-different simulation), and waits for the card to show the new value and then the refined (full-run) value.
-Reported per round: first cards median / max, slider → card median / max, slider → refined median / max, pages
-with an error (an exception box, an error alert, a page error, or a timeout), and the server's resident memory
-with the N pages open (and its increase per page over the idle server), and the processor time the server and
-the browser used in the round (both run on this machine's cores: the browser's share says how much of a page's
-wait is the browser's own rendering).
+Each round starts its own `streamlit run app.py` server (so no round finds the previous round's results), opens
+one page to do the start-up work (not timed), then opens N pages at the same time in one headless chromium (each
+in its own browser context, i.e. its own session). Every page waits for its first target cards, then moves one
+of the nine open lever sliders one to three steps (page i: slider i mod 9, 1 + i div 9 steps, so every page asks
+for its own simulation) and waits for the edited scenario's cards to show the preview and then the refined
+(full-run) values. Reported per round: first cards median / max, slider → preview card and slider → refined card
+median / max, pages with an error (an exception box, an error alert, a page error, or a step over TIMEOUT_S),
+the server's resident memory with the N pages open and its increase per page over the server after start-up, and
+the processor time the server and the browser used in the round (both run on this machine's cores: the
+browser's share says how much of a page's wait is the browser's own rendering).
 
 Every step is bounded (TIMEOUT_S); nothing leaves the machine. Run: python3 bench/bench_concurrency.py [--rounds 1 5]
 """
@@ -27,52 +28,51 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_page import PAGE, PREVIEW_MARK, machine, rss_mb  # noqa: E402
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, RERUN_DONE, card_number, streamlit_process  # noqa: E402
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, RERUN_DONE, streamlit_process  # noqa: E402
 
 ROUNDS = (1, 5, 10, 20)
-TIMEOUT_S = 120
-SLIDER_START = 10.0
-SLIDER_STEP = 0.5
-CARD_JS = "([i]) => document.querySelectorAll('[data-testid=stMetricValue]')[i]?.innerText ?? ''"
+TIMEOUT_S = 180
+OPEN_SLIDERS = 9
+EDITED_FIRST_CARD = PAGE["card"] - 3  # the first card (N1) of the scenario being edited
 LABEL_JS = "([i]) => document.querySelectorAll('[data-testid=stMetricLabel]')[i]?.innerText ?? ''"
 
 
-async def planner(browser, url: str, steps: int) -> dict:
-    """One planner: open, wait for the cards, move the slider ``steps`` steps, wait for the new and refined value."""
+async def _until(page, marked: bool, start: float, what: str) -> float:
+    """Seconds since ``start`` until the edited scenario's first card is (or is no longer) marked as a preview."""
+    while (PREVIEW_MARK in await page.evaluate(LABEL_JS, [EDITED_FIRST_CARD])) != marked:
+        if time.perf_counter() - start > TIMEOUT_S:
+            raise TimeoutError(f"{what} not shown within {TIMEOUT_S} s")
+        await asyncio.sleep(0.02)
+    return time.perf_counter() - start
+
+
+async def planner(browser, url: str, index: int | None) -> dict:
+    """One planner: open, wait for the cards, move slider ``index``, wait for the preview and the refined values.
+
+    ``index`` None: only open the page (the start-up page, which must not compute what a timed page asks for).
+    """
     out: dict = {"error": ""}
     context = await browser.new_context(viewport={"width": 1600, "height": 1800})
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     timeout = TIMEOUT_S * 1000
-    card = PAGE["card"]
     try:
         start = time.perf_counter()
         await page.goto(url, timeout=timeout)
         await page.get_by_test_id("stMetricValue").first.wait_for(timeout=timeout)
         out["first_cards"] = time.perf_counter() - start
-        await page.get_by_test_id("stMetricValue").nth(card).wait_for(timeout=timeout)
         await page.wait_for_selector(RERUN_DONE, timeout=timeout)
-        slider = page.get_by_test_id("stSlider").filter(has_text=PAGE["slider"]).get_by_role("slider")
+        if index is None:
+            return {**out, "close": context.close}
+        slider = page.get_by_test_id("stSlider").nth(index % OPEN_SLIDERS).get_by_role("slider")
         await slider.focus(timeout=timeout)
-        for _ in range(steps - 1):
+        for _ in range(index // OPEN_SLIDERS):
             await page.keyboard.press("ArrowRight")
-        wanted = SLIDER_START + SLIDER_STEP * steps
         start = time.perf_counter()
         await page.keyboard.press("ArrowRight")
-        while True:
-            text = await page.evaluate(CARD_JS, [card])
-            if text and card_number(text) == wanted:
-                break
-            if time.perf_counter() - start > TIMEOUT_S:
-                raise TimeoutError(f"card never showed {wanted}")
-            await asyncio.sleep(0.01)
-        out["slider_card"] = time.perf_counter() - start
-        while PREVIEW_MARK in await page.evaluate(LABEL_JS, [card]):
-            if time.perf_counter() - start > TIMEOUT_S:
-                raise TimeoutError("refined value never shown")
-            await asyncio.sleep(0.05)
-        out["slider_refined"] = time.perf_counter() - start
+        out["slider_card"] = await _until(page, True, start, "preview")
+        out["slider_refined"] = await _until(page, False, start, "refined value")
         for box in ("stException", "stAlertContentError"):
             if await page.get_by_test_id(box).count():
                 text = await page.get_by_test_id(box).first.inner_text()
@@ -109,15 +109,15 @@ def descendants(root: int) -> set[int]:
     return found
 
 
-async def one_round(url: str, server_pid: int, n: int, first_step: int) -> dict:
-    """N planners at once, moving the slider first_step, first_step + 1, ... steps; the figures of the round."""
+async def one_round(url: str, server_pid: int, n: int, move: bool = True) -> dict:
+    """N planners at once (each moving a slider unless not ``move``); the figures of the round."""
     from playwright.async_api import async_playwright
 
     server_before = cpu_seconds(server_pid)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            results = await asyncio.gather(*(planner(browser, url, first_step + i) for i in range(n)))
+            results = await asyncio.gather(*(planner(browser, url, i if move else None) for i in range(n)))
             rss = rss_mb(server_pid)
             server_cpu = cpu_seconds(server_pid) - server_before
             browser_cpu = sum(cpu_seconds(pid) for pid in descendants(os.getpid()) - {server_pid})
@@ -134,6 +134,27 @@ def stats(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} / {max(values):.2f} s"
 
 
+def measure(n: int, log: Path) -> str:
+    """One round on a server of its own: the table row, then up to three error lines."""
+    with streamlit_process(log) as (url, server):
+        warm = asyncio.run(one_round(url, server.pid, 1, move=False))["results"][0]  # start-up work, not timed
+        if warm["error"]:
+            return f"| {n} | start-up page failed: {warm['error']} |"
+        time.sleep(2)
+        idle = rss_mb(server.pid)
+        figures = asyncio.run(one_round(url, server.pid, n))
+    results = figures["results"]
+    failed = [r["error"] for r in results if r["error"]]
+    row = (
+        f"| {n} | {stats([r['first_cards'] for r in results if 'first_cards' in r])} "
+        f"| {stats([r['slider_card'] for r in results if 'slider_card' in r])} "
+        f"| {stats([r['slider_refined'] for r in results if 'slider_refined' in r])} "
+        f"| {len(failed)} of {n} | {figures['rss']:.0f} MB | {(figures['rss'] - idle) / n:.1f} MB "
+        f"| {figures['server_cpu']:.0f} / {figures['browser_cpu']:.0f} s |"
+    )
+    return "\n".join([row, *(f"    error: {message}" for message in failed[:3])])
+
+
 def main() -> None:
     """Print one line per round with the machine the rounds ran on."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -145,35 +166,15 @@ def main() -> None:
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} missing: run scripts/install_browser.sh")
     print(f"machine: {machine()}")
-    log = ROOT / "tests" / "artifacts" / "bench_concurrency.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with streamlit_process(log) as (url, server):
-        warm = asyncio.run(one_round(url, server.pid, 1, 1))  # start-up work done before the rounds are timed
-        time.sleep(3)
-        idle = rss_mb(server.pid)
-        print(f"warm-up page: first cards {warm['results'][0].get('first_cards', float('nan')):.2f} s")
-        print(f"server memory after warm-up, no page open: {idle:.0f} MB\n")
-        print(
-            "| pages | first cards median / max | slider → card median / max | slider → refined median / max "
-            "| pages with an error | server memory | per page | CPU server / browser |"
-        )
-        print("|---|---|---|---|---|---|---|---|")
-        first_step = 2  # every page of every round asks for a value not simulated before
-        for n in args.rounds:
-            figures = asyncio.run(one_round(url, server.pid, n, first_step))
-            first_step += n
-            results = figures["results"]
-            failed = [r["error"] for r in results if r["error"]]
-            print(
-                f"| {n} | {stats([r['first_cards'] for r in results if 'first_cards' in r])} "
-                f"| {stats([r['slider_card'] for r in results if 'slider_card' in r])} "
-                f"| {stats([r['slider_refined'] for r in results if 'slider_refined' in r])} "
-                f"| {len(failed)} of {n} | {figures['rss']:.0f} MB | {(figures['rss'] - idle) / n:.1f} MB "
-                f"| {figures['server_cpu']:.0f} / {figures['browser_cpu']:.0f} s |"
-            )
-            for message in failed[:3]:
-                print(f"    error: {message}")
-            time.sleep(3)
+    print(
+        "| pages | first cards median / max | slider → preview card median / max | slider → refined card "
+        "median / max | pages with an error | server memory | per page | CPU server / browser |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for n in args.rounds:
+        log = ROOT / "tests" / "artifacts" / f"bench_concurrency_{n}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        print(measure(n, log), flush=True)
 
 
 if __name__ == "__main__":
