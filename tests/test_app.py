@@ -148,7 +148,7 @@ def test_english_switch_changes_the_labels():
 
 def test_every_result_view_renders_and_slots_can_be_added_and_removed():
     at = _app()
-    for view in ("counties", "channels", "distribution", "income"):
+    for view in ("components", "counties", "channels", "distribution", "income"):
         at.segmented_control(key="results_view").set_value(view).run()
         assert not at.exception, view
     assert at.button(key="add_slot").disabled  # four slots at most

@@ -115,7 +115,7 @@ def _every_view(lang: str) -> Iterator[tuple[str, AppTest]]:
     at.run()
     assert full_runs().wait_idle(120)
     at.run()
-    for view in ("income", "counties", "channels", "distribution"):
+    for view in ("income", "components", "counties", "channels", "distribution"):
         at.segmented_control(key="results_view").set_value(view).run()
         assert not at.exception
         yield f"compare/{view}", at

@@ -20,7 +20,7 @@ from ui.formats import unit_text
 from ui.i18n import t
 from ui.runs import SlotRun
 
-VIEWS = ("income", "counties", "channels", "distribution")
+VIEWS = ("income", "components", "counties", "channels", "distribution")  # one chart first: a browser renders it
 VIEW_KEY = "results_view"
 CHART_CACHE_SIZE = 32
 
@@ -129,6 +129,9 @@ def _income(runs: dict[str, Run], lang: str, ident: tuple) -> None:
         lambda: charts.income_bands_chart(runs, lang),
         lambda: charts.income_bands_data(runs),
     )
+
+
+def _components(runs: dict[str, Run], lang: str, ident: tuple) -> None:
     _chart(
         "components",
         ident,
@@ -211,7 +214,13 @@ def _distribution(runs: dict[str, Run], lang: str, ident: tuple) -> None:
     )
 
 
-DRAW = {"income": _income, "counties": _counties, "channels": _channels, "distribution": _distribution}
+DRAW = {
+    "income": _income,
+    "components": _components,
+    "counties": _counties,
+    "channels": _channels,
+    "distribution": _distribution,
+}
 
 
 def draw_results(slot_runs: dict[str, SlotRun], lang: str, population_fingerprint: str) -> None:

@@ -9,6 +9,7 @@ TEXTS = {
         "sample of the households); they update when the full result is done.",
     ),
     "results.view.income": ("收入走势", "Income over time"),
+    "results.view.components": ("收入构成", "Income components"),
     "results.view.counties": ("各县考核", "Counties"),
     "results.view.channels": ("措施贡献", "What each measure added"),
     "results.view.distribution": ("收入分布", "Income distribution"),
