@@ -5,11 +5,13 @@ one page to do the start-up work (not timed), then opens N pages at the same tim
 in its own browser context, i.e. its own session). Every page waits for its first target cards, then moves one
 of the nine open lever sliders one to three steps (page i: slider i mod 9, 1 + i div 9 steps, so every page asks
 for its own simulation) and waits for the edited scenario's cards to show the preview and then the refined
-(full-run) values. Reported per round: first cards median / max, slider → preview card and slider → refined card
-median / max, pages with an error (an exception box, an error alert, a page error, or a step over TIMEOUT_S),
-the server's resident memory with the N pages open and its increase per page over the server after start-up, and
-the processor time the server and the browser used in the round (both run on this machine's cores: the
-browser's share says how much of a page's wait is the browser's own rendering).
+(full-run) values. The pages open together; once all show their cards they move their sliders together.
+Reported per round: first cards median / max, slider → preview card and slider → refined card median / max,
+pages with an error (an exception box, an error alert, a page error, or a step over TIMEOUT_S), the server's
+resident memory per open page (growth over the server after start-up, measured once the N pages are open and
+before they move anything), its resident memory at the end (after N full runs), and the processor time the
+server and the browser used in the round (both run on this machine's cores: the browser's share says how much
+of a page's wait is the browser's own rendering).
 
 Every step is bounded (TIMEOUT_S); nothing leaves the machine. Run: python3 bench/bench_concurrency.py [--rounds 1 5]
 """
@@ -46,27 +48,31 @@ async def _until(page, marked: bool, start: float, what: str) -> float:
     return time.perf_counter() - start
 
 
-async def planner(browser, url: str, index: int | None) -> dict:
-    """One planner: open, wait for the cards, move slider ``index``, wait for the preview and the refined values.
-
-    ``index`` None: only open the page (the start-up page, which must not compute what a timed page asks for).
-    """
-    out: dict = {"error": ""}
-    context = await browser.new_context(viewport={"width": 1600, "height": 1800})
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    timeout = TIMEOUT_S * 1000
+async def open_page(browser, url: str) -> dict:
+    """A planner opens the page in a browser context of its own and waits for the first target cards."""
+    out: dict = {"errors": []}
+    out["context"] = context = await browser.new_context(viewport={"width": 1600, "height": 1800})
+    out["page"] = page = await context.new_page()
+    page.on("pageerror", lambda exc: out["errors"].append(str(exc)))
     try:
         start = time.perf_counter()
-        await page.goto(url, timeout=timeout)
-        await page.get_by_test_id("stMetricValue").first.wait_for(timeout=timeout)
+        await page.goto(url, timeout=TIMEOUT_S * 1000)
+        await page.get_by_test_id("stMetricValue").first.wait_for(timeout=TIMEOUT_S * 1000)
         out["first_cards"] = time.perf_counter() - start
-        await page.wait_for_selector(RERUN_DONE, timeout=timeout)
-        if index is None:
-            return {**out, "close": context.close}
+        await page.wait_for_selector(RERUN_DONE, timeout=TIMEOUT_S * 1000)
+    except Exception as exc:  # a timeout or a crash of one page is a result of the benchmark, not its end
+        out["errors"].append(f"{type(exc).__name__}: {exc}".splitlines()[0])
+    return out
+
+
+async def move_slider(out: dict, index: int) -> None:
+    """The planner moves slider ``index`` mod 9 by 1 + ``index`` div 9 steps; preview and refined times."""
+    if out["errors"]:
+        return
+    page = out["page"]
+    try:
         slider = page.get_by_test_id("stSlider").nth(index % OPEN_SLIDERS).get_by_role("slider")
-        await slider.focus(timeout=timeout)
+        await slider.focus(timeout=TIMEOUT_S * 1000)
         for _ in range(index // OPEN_SLIDERS):
             await page.keyboard.press("ArrowRight")
         start = time.perf_counter()
@@ -76,12 +82,9 @@ async def planner(browser, url: str, index: int | None) -> dict:
         for box in ("stException", "stAlertContentError"):
             if await page.get_by_test_id(box).count():
                 text = await page.get_by_test_id(box).first.inner_text()
-                errors.append(f"{box}: {' '.join(text.split())[:300]}")
-    except Exception as exc:  # a timeout or a crash of one page is a result of the benchmark, not its end
-        errors.append(f"{type(exc).__name__}: {exc}".splitlines()[0])
-    out["error"] = "; ".join(errors)
-    out["close"] = context.close
-    return out
+                out["errors"].append(f"{box}: {' '.join(text.split())[:300]}")
+    except Exception as exc:
+        out["errors"].append(f"{type(exc).__name__}: {exc}".splitlines()[0])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -110,22 +113,27 @@ def descendants(root: int) -> set[int]:
 
 
 async def one_round(url: str, server_pid: int, n: int, move: bool = True) -> dict:
-    """N planners at once (each moving a slider unless not ``move``); the figures of the round."""
+    """N planners open the page at once, then (unless not ``move``) move their sliders at once."""
     from playwright.async_api import async_playwright
 
     server_before = cpu_seconds(server_pid)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            results = await asyncio.gather(*(planner(browser, url, i if move else None) for i in range(n)))
+            results = await asyncio.gather(*(open_page(browser, url) for _ in range(n)))
+            await asyncio.sleep(2)
+            rss_open = rss_mb(server_pid)
+            if move:
+                await asyncio.gather(*(move_slider(out, i) for i, out in enumerate(results)))
             rss = rss_mb(server_pid)
             server_cpu = cpu_seconds(server_pid) - server_before
             browser_cpu = sum(cpu_seconds(pid) for pid in descendants(os.getpid()) - {server_pid})
-            for result in results:
-                await result["close"]()
+            for out in results:
+                await out["context"].close()
         finally:
             await browser.close()
-    return {"n": n, "results": results, "rss": rss, "server_cpu": server_cpu, "browser_cpu": browser_cpu}
+    figures = {"rss_open": rss_open, "rss": rss, "server_cpu": server_cpu, "browser_cpu": browser_cpu}
+    return {"n": n, "results": results, **figures}
 
 
 def stats(values: list[float]) -> str:
@@ -138,18 +146,18 @@ def measure(n: int, log: Path) -> str:
     """One round on a server of its own: the table row, then up to three error lines."""
     with streamlit_process(log) as (url, server):
         warm = asyncio.run(one_round(url, server.pid, 1, move=False))["results"][0]  # start-up work, not timed
-        if warm["error"]:
-            return f"| {n} | start-up page failed: {warm['error']} |"
+        if warm["errors"]:
+            return f"| {n} | start-up page failed: {warm['errors'][0]} |"
         time.sleep(2)
         idle = rss_mb(server.pid)
         figures = asyncio.run(one_round(url, server.pid, n))
     results = figures["results"]
-    failed = [r["error"] for r in results if r["error"]]
+    failed = ["; ".join(r["errors"]) for r in results if r["errors"]]
     row = (
         f"| {n} | {stats([r['first_cards'] for r in results if 'first_cards' in r])} "
         f"| {stats([r['slider_card'] for r in results if 'slider_card' in r])} "
         f"| {stats([r['slider_refined'] for r in results if 'slider_refined' in r])} "
-        f"| {len(failed)} of {n} | {figures['rss']:.0f} MB | {(figures['rss'] - idle) / n:.1f} MB "
+        f"| {len(failed)} of {n} | {(figures['rss_open'] - idle) / n:.1f} MB | {figures['rss']:.0f} MB "
         f"| {figures['server_cpu']:.0f} / {figures['browser_cpu']:.0f} s |"
     )
     return "\n".join([row, *(f"    error: {message}" for message in failed[:3])])
@@ -168,7 +176,8 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(
         "| pages | first cards median / max | slider → preview card median / max | slider → refined card "
-        "median / max | pages with an error | server memory | per page | CPU server / browser |"
+        "median / max | pages with an error | server memory per open page | server memory at the end "
+        "| CPU server / browser |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for n in args.rounds:

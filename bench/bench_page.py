@@ -7,8 +7,8 @@ embedded 252,514-household population) and for `bench/trivial_app.py` (one slide
   visit after the server started is reported apart (it runs the start-up work, from the disk cache if filled);
 - key → card: one ArrowRight on a slider until the card shows the new value (for this page: the N7 card of the
   scenario being edited, first as a marked preview), and until the card shows the refined (full-run) value;
-- server memory: resident memory of the server process with 1 and with 1 + SESSIONS open browser pages, and the
-  increase per open page.
+- server memory: resident memory of the server process with the first page open, and its increase per further
+  open page (SESSIONS pages opened after the key presses, so their simulations do not count).
 
 Every key press moves to a value not simulated before. Run: python3 bench/bench_page.py [--visits N] [--keys N]
 """
@@ -112,10 +112,11 @@ def bench(app: dict, visits: int, keys: int, sessions: int) -> dict:
                 other.close()
             out["open"] = opens
             out["key"], out["refined"] = key_to_card(page, app, keys)
+            time.sleep(2)
+            before = rss_mb(server.pid)  # after the key presses' simulations, so only the new pages count
             kept = [open_page(browser, url, app["card"])[0] for _ in range(sessions)]
             time.sleep(2)
-            out["rss_n"] = rss_mb(server.pid)
-            out["per_session"] = (out["rss_n"] - out["rss_1"]) / sessions
+            out["per_session"] = (rss_mb(server.pid) - before) / sessions
             for other in kept:
                 other.close()
         finally:
