@@ -3,9 +3,10 @@
 Each round starts its own `streamlit run app.py` server (so no round finds the previous round's results), opens
 one page to do the start-up work (not timed), then opens N pages at the same time in one headless chromium (each
 in its own browser context, i.e. its own session). Every page waits for its first target cards, then moves one
-of the nine open lever sliders one to three steps (page i: slider i mod 9, 1 + i div 9 steps, so every page asks
-for its own simulation) and waits for the edited scenario's cards to show the preview and then the refined
-(full-run) values. The pages open together; once all show their cards they move their sliders together.
+of the nine open lever sliders one to three steps down (page i: slider i mod 9, 1 + i div 9 steps, so every page
+asks for its own simulation; down, because some shipped values sit at a slider's top) and waits for the edited
+scenario's cards to show the preview and then the refined (full-run) values. The pages open together; once all
+show their cards they move their sliders together.
 Reported per round: first cards median / max, slider → preview card and slider → refined card median / max,
 pages with an error (an exception box, an error alert, a page error, or a step over TIMEOUT_S), the server's
 resident memory per open page (growth over the server after start-up, measured once the N pages are open and
@@ -66,7 +67,7 @@ async def open_page(browser, url: str) -> dict:
 
 
 async def move_slider(out: dict, index: int) -> None:
-    """The planner moves slider ``index`` mod 9 by 1 + ``index`` div 9 steps; preview and refined times."""
+    """The planner moves slider ``index`` mod 9 down 1 + ``index`` div 9 steps; preview and refined times."""
     if out["errors"]:
         return
     page = out["page"]
@@ -74,9 +75,9 @@ async def move_slider(out: dict, index: int) -> None:
         slider = page.get_by_test_id("stSlider").nth(index % OPEN_SLIDERS).get_by_role("slider")
         await slider.focus(timeout=TIMEOUT_S * 1000)
         for _ in range(index // OPEN_SLIDERS):
-            await page.keyboard.press("ArrowRight")
+            await page.keyboard.press("ArrowLeft")
         start = time.perf_counter()
-        await page.keyboard.press("ArrowRight")
+        await page.keyboard.press("ArrowLeft")
         out["slider_card"] = await _until(page, True, start, "preview")
         out["slider_refined"] = await _until(page, False, start, "refined value")
         for box in ("stException", "stAlertContentError"):
