@@ -1,4 +1,9 @@
-"""The planners' page: `streamlit run app.py`. Wiring only; the parts live in ui/, the model in model/."""
+"""The planners' page: `streamlit run app.py`. Wiring only; the parts live in ui/, the model in model/.
+
+Order matters for speed: the page's content (target cards first) is drawn before the sidebar's levers, so the
+cards reach the browser first; the cards, the charts and the refinement progress are fragments that a lever move
+reruns on their own (ui/fragments.py).
+"""
 
 import logging
 from functools import partial
@@ -6,33 +11,44 @@ from functools import partial
 import streamlit as st
 
 from ui import state
-from ui.cache import current_population, run_cached
+from ui.cache import current_population
 from ui.context import PageContext
+from ui.fragments import note_page, refine_status
 from ui.i18n import t
+from ui.jobs import run_now
 from ui.pages import build_pages, population_caption
-from ui.runs import compute_runs
-from ui.sidebar import draw_sidebar, sync_url
+from ui.runs import remember_shown, session_owner, slot_runs
+from ui.sidebar import draw_sidebar
+from ui.warmup import warm_up
 
 
 def main() -> None:
-    """Seed the session, draw the sidebar, simulate the slots and run the chosen page."""
+    """Seed the session, simulate (or preview) the slots, run the chosen page, then draw the sidebar."""
     state.init_session()
     lang = state.lang()
+    warm_up()
     st.title(t("app.title", lang))
-    draw_sidebar(lang)
     population = current_population()
-    runs = compute_runs(population, state.slots(), lang)
+    runs = slot_runs(population, state.slots(), session_owner())
+    remember_shown(runs)
     context = PageContext(
         lang=lang,
         population=population,
-        runs=runs,
+        runs={name: slot.run for name, slot in runs.items()},
         active=state.active_slot().name,
-        run_cached=partial(run_cached, population),
+        run_cached=partial(run_now, population),
+        previews=frozenset(name for name, slot in runs.items() if not slot.final),
     )
     navigation = st.navigation(build_pages(context), position="top")
+    note_page(navigation.url_path)
     st.caption(population_caption(context))
-    sync_url(lang)
-    navigation.run()
+    refine_status(runs)
+    try:
+        navigation.run()
+    except Exception:
+        draw_sidebar(lang)  # a failing panel must not take the levers (and their state) with it
+        raise
+    draw_sidebar(lang)
 
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/monitoring:", layout="wide")

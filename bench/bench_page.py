@@ -1,15 +1,21 @@
-"""Slider change → updated page, at full city scale (the embedded default population, 32 draws).
+"""The page in a real browser beside a trivial Streamlit app served the same way (issue #9's figures).
 
-Two measurements: (1) AppTest — wall time of the script rerun after a slider change (simulation of the edited
-scenario + page work), next to the bare model run of the same scenario and a cached rerun; (2) a real browser —
-Debian's chromium via Playwright against `streamlit run app.py`: key press on a slider → the card's new value in
-the DOM. Every change moves to a value not simulated before, so each one recomputes.
+Debian's chromium (headless, Playwright) against `streamlit run` on loopback, for this page (`app.py`, the
+embedded 252,514-household population) and for `bench/trivial_app.py` (one slider, one metric):
 
-    .venv/bin/python bench/bench_page.py    (all three benchmarks: make bench)
+- open → first cards: a new browser page loads the app until the first target card (metric) shows; the first
+  visit after the server started is reported apart (it runs the start-up work, from the disk cache if filled);
+- key → card: one ArrowRight on a slider until the card shows the new value (for this page: the N7 card of the
+  scenario being edited, first as a marked preview), and until the card shows the refined (full-run) value;
+- server memory: resident memory of the server process with the first page open, and its increase per further
+  open page (SESSIONS pages opened after the key presses, so their simulations do not count).
+
+Every key press moves to a value not simulated before. Run: python3 bench/bench_page.py [--visits N] [--keys N]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import re
@@ -21,112 +27,145 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_browser import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    card_number,
-    streamlit_server,
-    wait_for_rerun,
-)
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, card_number, streamlit_process, wait_for_rerun  # noqa: E402
 
-SLIDER_KEY = "lever:linking.households_per_million_yuan"
-SLIDER_LABEL = "每百万元产业资金联农带农户数"
-ACTIVE_N7_CARD = 3 * 6 + 3
-CHANGES = 6
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PAGE = {"script": "app.py", "slider": "每百万元产业资金联农带农户数", "card": 3 * 6 + 3}
+TRIVIAL = {"script": "bench/trivial_app.py", "slider": "value", "card": 0}
+PREVIEW_MARK = "预览"
+SESSIONS = 5
+NEW_VALUE_JS = "([i, b]) => document.querySelectorAll('[data-testid=stMetricValue]')[i].innerText !== b"
+REFINED_JS = "([i, mark]) => !document.querySelectorAll('[data-testid=stMetricLabel]')[i].innerText.includes(mark)"
 
 
 def machine() -> str:
-    """CPU model and core count of this machine."""
+    """CPU model, cores, memory and Python of this machine."""
     model = "unknown CPU"
     try:
-        text = Path("/proc/cpuinfo").read_text()
-        found = re.search(r"model name\s*:\s*(.+)", text)
+        found = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
         model = found.group(1).strip() if found else model
+        memory = re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text())
+        gigabytes = f"{int(memory.group(1)) / 1024**2:.1f} GB" if memory else "? GB"
     except OSError:
-        pass
-    return f"{model}; {os.cpu_count()} cores (nproc); Python {platform.python_version()}"
+        gigabytes = "? GB"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{model}; {os.cpu_count()} cores (nproc); {gigabytes}; Python {platform.python_version()}; "
+        f"load average at start {load:.1f}"
+    )
 
 
-def bench_apptest() -> dict[str, float]:
-    """Median seconds: slider-change rerun, bare model run of the same scenario, cached rerun."""
-    from streamlit.testing.v1 import AppTest
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, MB."""
+    found = re.search(r"VmRSS:\s*(\d+)", Path(f"/proc/{pid}/status").read_text())
+    return int(found.group(1)) / 1024 if found else float("nan")
 
-    from model.engine.run import run_scenario
-    from model.population.synth import default_population
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    at.run()
-    assert not at.exception, at.exception
-    page, model, cached = [], [], []
-    for i in range(CHANGES):
-        value = 10.5 + 0.5 * i
+def open_page(browser, url: str, card: int) -> tuple[object, float]:
+    """A new page on ``url``; seconds until its first card shows (then waits for the rerun to end)."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1800})
+    start = time.perf_counter()
+    page.goto(url, timeout=300_000)
+    page.get_by_test_id("stMetricValue").first.wait_for(timeout=300_000)
+    first = time.perf_counter() - start
+    page.get_by_test_id("stMetricValue").nth(card).wait_for(timeout=300_000)
+    wait_for_rerun(page, 300_000)
+    return page, first
+
+
+def key_to_card(page, app: dict, keys: int) -> tuple[list[float], list[float]]:
+    """Seconds from an ArrowRight on the slider to the card's new value, and to its refined (not preview) value."""
+    slider = page.get_by_test_id("stSlider").filter(has_text=app["slider"]).get_by_role("slider")
+    card = page.get_by_test_id("stMetricValue").nth(app["card"])
+    shown, refined = [], []
+    for _ in range(keys):
+        before = card.inner_text()
+        slider.focus()
         start = time.perf_counter()
-        at.slider(key=SLIDER_KEY).set_value(value).run()
-        page.append(time.perf_counter() - start)
-        assert not at.exception and card_number(at.metric[ACTIVE_N7_CARD].value) == value
-        start = time.perf_counter()
-        at.run()
-        cached.append(time.perf_counter() - start)
-        scenario = at.session_state["slots"][3].scenario.with_changes({"simulation.seed": 1000 + i})
-        start = time.perf_counter()
-        run_scenario(default_population(), scenario)
-        model.append(time.perf_counter() - start)
-    return {"page": statistics.median(page), "model": statistics.median(model), "cached": statistics.median(cached)}
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(NEW_VALUE_JS, arg=[app["card"], before], timeout=120_000, polling=5)
+        shown.append(time.perf_counter() - start)
+        page.wait_for_function(REFINED_JS, arg=[app["card"], PREVIEW_MARK], timeout=300_000, polling=20)
+        refined.append(time.perf_counter() - start)
+        card_number(card.inner_text())
+        wait_for_rerun(page, 300_000)
+        page.wait_for_timeout(300)
+    return shown, refined
 
 
-def bench_browser() -> dict[str, float]:
-    """Median seconds from a key press on the slider to (a) the card's new value, (b) the rerun's end."""
+def bench(app: dict, visits: int, keys: int, sessions: int) -> dict:
+    """All figures for one app, served by its own server."""
     from playwright.sync_api import sync_playwright
 
-    log = ROOT / "tests" / "artifacts" / "bench_streamlit.log"
+    log = ARTIFACTS / f"bench_page_{Path(app['script']).stem}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    card_times, done_times = [], []
-    with streamlit_server(log) as url, sync_playwright() as pw:
+    out: dict = {}
+    with streamlit_process(log, app["script"]) as (url, server), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1800})
-            page.goto(url, timeout=120_000)
-            page.get_by_test_id("stMetricValue").nth(ACTIVE_N7_CARD).wait_for(timeout=300_000)
-            wait_for_rerun(page, 300_000)
-            slider = page.get_by_test_id("stSlider").filter(has_text=SLIDER_LABEL).get_by_role("slider")
-            card = page.get_by_test_id("stMetricValue").nth(ACTIVE_N7_CARD)
-            for _ in range(CHANGES):
-                before = card.inner_text()
-                slider.focus()
-                start = time.perf_counter()
-                page.keyboard.press("ArrowRight")
-                page.wait_for_function(
-                    "([i, b]) => document.querySelectorAll('[data-testid=stMetricValue]')[i].innerText !== b",
-                    arg=[ACTIVE_N7_CARD, before],
-                    timeout=120_000,
-                    polling=10,
-                )
-                card_times.append(time.perf_counter() - start)
-                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
-                done_times.append(time.perf_counter() - start)
-                page.wait_for_timeout(300)
+            page, out["first_visit"] = open_page(browser, url, app["card"])
+            out["rss_1"] = rss_mb(server.pid)
+            opens = []
+            for _ in range(visits):
+                other, seconds = open_page(browser, url, app["card"])
+                opens.append(seconds)
+                other.close()
+            out["open"] = opens
+            out["key"], out["refined"] = key_to_card(page, app, keys)
+            time.sleep(2)
+            before = rss_mb(server.pid)  # after the key presses' simulations, so only the new pages count
+            kept = [open_page(browser, url, app["card"])[0] for _ in range(sessions)]
+            time.sleep(2)
+            out["per_session"] = (rss_mb(server.pid) - before) / sessions
+            for other in kept:
+                other.close()
         finally:
             browser.close()
-    return {"card": statistics.median(card_times), "done": statistics.median(done_times)}
+    return out
+
+
+def row(name: str, page: float, trivial: float) -> str:
+    return f"| {name} | {trivial:.2f} s | {page:.2f} s | {page / trivial:.1f}× |"
 
 
 def main() -> None:
-    """Print both measurements with the machine they ran on."""
-    print(f"machine: {machine()}")
-    a = bench_apptest()
-    print(f"AppTest, median of {CHANGES} slider changes at full scale (252,514 households, 32 draws, 12 quarters):")
-    print(f"  slider change → rerun finished: {a['page'] * 1000:7.0f} ms")
-    print(
-        f"  bare model run, same scenario:  {a['model'] * 1000:7.0f} ms  (page / model = {a['page'] / a['model']:.2f})"
-    )
-    print(f"  rerun with nothing to simulate: {a['cached'] * 1000:7.0f} ms")
+    """Print the comparison table with the machine it was measured on."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--visits", type=int, default=5, help="page opens measured after the first (default 5)")
+    parser.add_argument("--keys", type=int, default=8, help="key presses measured (default 8)")
+    args = parser.parse_args()
     if not CHROMIUM.exists():
-        print(f"browser part skipped: {CHROMIUM} missing")
-        return
-    b = bench_browser()
-    print(f"chromium (headless), median of {CHANGES} key presses on a slider:")
-    print(f"  key press → card shows the new value: {b['card'] * 1000:7.0f} ms")
-    print(f"  key press → rerun finished:           {b['done'] * 1000:7.0f} ms")
+        sys.exit(f"{CHROMIUM} missing: run scripts/install_browser.sh")
+    print(f"machine: {machine()}")
+    trivial = bench(TRIVIAL, args.visits, args.keys, SESSIONS)
+    page = bench(PAGE, args.visits, args.keys, SESSIONS)
+    median = statistics.median
+    print(f"\nheadless chromium; medians of {args.keys} key presses and {args.visits} page opens")
+    print("| what | trivial app | this page | ratio |")
+    print("|---|---|---|---|")
+    print(
+        row(
+            "key press on a lever slider → the card shows the new value",
+            median(page["key"]),
+            median(trivial["key"]),
+        )
+    )
+    print(f"| key press → the card shows the refined (full-run) value | – | {median(page['refined']):.2f} s | |")
+    print(row("opening the page → first target cards", median(page["open"]), median(trivial["open"])))
+    print(row("first visit after the server started → first cards", page["first_visit"], trivial["first_visit"]))
+    print(
+        f"| server memory, 1 page open | {trivial['rss_1']:.0f} MB | {page['rss_1']:.0f} MB | |\n"
+        f"| server memory per further open page ({SESSIONS} opened) | {trivial['per_session']:.1f} MB "
+        f"| {page['per_session']:.1f} MB | |"
+    )
+    print(
+        "\nraw: key→card "
+        + " ".join(f"{s:.2f}" for s in page["key"])
+        + "; refined "
+        + " ".join(f"{s:.2f}" for s in page["refined"])
+        + "; open "
+        + " ".join(f"{s:.2f}" for s in page["open"])
+    )
 
 
 if __name__ == "__main__":

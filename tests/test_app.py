@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from model.schema.scenario import parse_scenario_bytes
-from ui import share
+from ui import share, widgets
 from ui.files import scenario_file_bytes
 from ui.i18n import t
 from ui.scenarios import shipped
@@ -45,6 +45,14 @@ def _app(**params) -> AppTest:
 def _link_slots(at: AppTest) -> list:
     """The scenarios the address bar's share link carries."""
     return [s.scenario for s in share.decode_link(dict(at.query_params)).slots]
+
+
+def _open_group(at: AppTest, key: str) -> AppTest:
+    """Open a group of the sidebar (its widgets are drawn only while it is open)."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception
+    return at
 
 
 def _number(text: str) -> float:
@@ -99,6 +107,7 @@ def test_bad_upload_names_the_field_and_range_and_keeps_the_scenario():
     kept = _active(at)
     bad = scenario_file_bytes(kept).replace(b"industry_share_central = 0.7", b"industry_share_central = 1.5")
     slots = list(at.session_state["slots"])
+    _open_group(at, "page.files_open")
     at.file_uploader(key="scenario_upload").set_value(("bad.toml", bad, "application/toml")).run()
     _ok(at)
     assert _active(at) == kept and list(at.session_state["slots"]) == slots  # every slot as it was
@@ -111,11 +120,13 @@ def test_bad_upload_names_the_field_and_range_and_keeps_the_scenario():
 def test_downloaded_scenario_loads_back_identical():
     at = _app()
     at.slider(key="lever:funds.industry_share_central").set_value(73.0).run()
+    _open_group(at, widgets.group_key("simulation"))
     at.number_input(key="lever:simulation.draws").set_value(8).run()
     edited = _active(at)
     raw = scenario_file_bytes(edited)
     assert parse_scenario_bytes(raw, "x.toml") == edited
     at.slider(key="lever:funds.industry_share_central").set_value(40.0).run()
+    _open_group(at, "page.files_open")
     at.file_uploader(key="scenario_upload").set_value(("我的方案.toml", raw, "application/toml")).run()
     _ok(at)
     assert not at.error
@@ -157,7 +168,7 @@ def test_english_switch_changes_the_labels():
 
 def test_every_result_view_renders_and_slots_can_be_added_and_removed():
     at = _app()
-    for view in ("counties", "channels", "distribution", "income"):
+    for view in ("components", "counties", "channels", "distribution", "income"):
         at.segmented_control(key="results_view").set_value(view).run()
         _ok(at)
     assert at.button(key="add_slot").disabled  # four slots at most
@@ -198,6 +209,7 @@ def test_user_text_is_shown_as_text_and_a_refused_upload_changes_no_slot():
     assert shown and all("\\!\\[t\\]\\(http\\:" in v and "\\*\\*粗体\\*\\*" in v and "\\<b\\>" in v for v in shown)
     assert not any("](http" in m.value or "**粗体**" in m.value for m in [*at.markdown, *at.caption, *at.error])
     slots = list(at.session_state["slots"])
+    _open_group(at, "page.files_open")
     unknown = b'schema_version = 1\n"![u](http://127.0.0.1:9/u.png) **x**" = 1\n'
     for raw in (b"", b"  \n", b"# comment only\n", b'schema_version = 1\nname = "cut', unknown):
         at.file_uploader(key="scenario_upload").set_value(("cut.toml", raw, "application/toml")).run()
@@ -213,6 +225,7 @@ def test_work_beyond_the_budget_is_refused_from_a_link_and_from_a_lever():
     message = " ".join(e.value for e in at.error).replace("\\", "")
     assert "simulation.draws" in message and "2,000,000,000" in message
     assert [s.name for s in at.session_state["slots"]] == ["基线", "政策底线", "2023年通知", "我的方案"]
+    _open_group(at, widgets.group_key("simulation"))
     at.number_input(key="lever:simulation.draws").set_value(400).run()  # 252,514 × 400 > 80,000,000 in memory
     _ok(at)
     assert _active(at).simulation.draws == 32
@@ -231,3 +244,6 @@ def test_an_unexpected_error_shows_a_short_message_and_no_traceback(monkeypatch)
     assert not at.exception
     assert [e.value for e in at.error] == [t("app.unexpected", "zh")]
     assert "secret" not in str([*at.error, *at.markdown, *at.caption])
+    # a failing panel does not take the levers (and their state) with it
+    assert at.slider(key="lever:funds.industry_share_central").value == 60.0
+    assert at.text_input(key="slot_name").value == "我的方案"

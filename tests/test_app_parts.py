@@ -82,21 +82,21 @@ def test_rebalancing_keeps_the_other_shares_in_proportion():
 def test_run_cache_simulates_a_content_once_and_keeps_each_name(small_population, monkeypatch):
     import streamlit
 
-    from ui import cache
+    from ui import cache, jobs
 
     streamlit.cache_resource.clear()
     calls = []
-    real = cache.run_scenario
-    monkeypatch.setattr(cache, "run_scenario", lambda pop, s, progress=None: calls.append(s.name) or real(pop, s))
+    real = jobs.run_scenario
+    monkeypatch.setattr(jobs, "run_scenario", lambda pop, s, progress=None: calls.append(s.name) or real(pop, s))
     first = shipped()["notice_2023"].with_changes({"simulation.draws": 2})
     renamed = first.with_changes({"name": "copy"})
-    a = cache.run_cached(small_population, first)
-    b = cache.run_cached(small_population, renamed)
+    a = jobs.run_now(small_population, first)
+    b = jobs.run_now(small_population, renamed)
     assert calls == [first.name]
     assert a.scenario == first and b.scenario == renamed
     assert b.result.income is a.result.income
-    assert cache.run_cached(small_population, renamed) is b
-    assert cache.is_cached(small_population, renamed)
+    assert jobs.run_now(small_population, renamed) is b
+    assert cache.full_run(small_population, renamed) is b
     streamlit.cache_resource.clear()
 
 

@@ -36,6 +36,15 @@ def free_port() -> int:
 @contextlib.contextmanager
 def streamlit_server(log_path: Path, timeout_s: float = 180) -> Iterator[str]:
     """Run the app headless; yield its URL once `/_stcore/health` answers; always stop it."""
+    with streamlit_process(log_path, timeout_s=timeout_s) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def streamlit_process(
+    log_path: Path, script: str = "app.py", timeout_s: float = 180
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Serve ``script`` (relative to the repository) headless on loopback; yield its URL and the server process."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
@@ -45,7 +54,7 @@ def streamlit_server(log_path: Path, timeout_s: float = 180) -> Iterator[str]:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                script,
                 "--server.port",
                 str(port),
                 "--server.address",
@@ -75,7 +84,7 @@ def streamlit_server(log_path: Path, timeout_s: float = 180) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"streamlit did not answer within {timeout_s} s; see {log_path}")
                 time.sleep(0.2)
-            yield url
+            yield url, proc
         finally:
             proc.terminate()
             try:
@@ -128,7 +137,7 @@ def test_page_loads_a_slider_changes_a_card_and_a_scenario_downloads(app_url, tm
             wait_for_rerun(page)
             assert page.get_by_test_id("stException").count() == 0
             assert page.get_by_test_id("stAlertContentError").count() == 0
-            assert page.get_by_test_id("stVegaLiteChart").count() >= 1
+            page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)  # charts follow the cards
             card = page.get_by_test_id("stMetricValue").nth(ACTIVE_N7_CARD)
             assert card_number(card.inner_text()) == 10
 
@@ -144,6 +153,8 @@ def test_page_loads_a_slider_changes_a_card_and_a_scenario_downloads(app_url, tm
             wait_for_rerun(page)
             assert card_number(card.inner_text()) == 11
 
+            page.get_by_test_id("stExpander").filter(has_text="方案文件与分享链接").locator("summary").click()
+            wait_for_rerun(page)
             with page.expect_download(timeout=60_000) as download_info:
                 page.get_by_test_id("stDownloadButton").filter(has_text="TOML").get_by_role("button").click()
             saved = tmp_path / download_info.value.suggested_filename
@@ -179,6 +190,11 @@ def test_every_part_of_the_page_opens_without_an_error(app_url):
                 page.get_by_test_id("stTopNavLink").filter(has_text=t(f"page.nav.{name}")).first.click()
                 wait_for_rerun(page)
                 assert page.get_by_test_id("stException").count() == 0, name
+                if name == "seek":  # long work shows its progress and stops when cancelled
+                    page.get_by_role("button", name=t("seek.run")).click()
+                    page.get_by_role("button", name=t("work.cancel")).click(timeout=60_000)
+                    page.get_by_text(t("work.cancelled")).wait_for(timeout=60_000)
+                    wait_for_rerun(page)
                 shot = ARTIFACTS / f"browser_{name}.png"
                 page.screenshot(path=str(shot))
                 print(f"screenshot: {shot}")

@@ -57,6 +57,24 @@ def test_no_chinese_string_literals_outside_the_translation_tables(path):
 
 
 def test_lookup_fills_placeholders_in_the_chosen_language():
-    assert t("page.running", "zh", count=2) == "正在模拟 2 个方案……"
-    assert t("page.running", "en", count=2) == "Simulating 2 scenario(s)..."
+    assert t("refine.queued", "zh", name="甲", ahead=2) == "“甲”完整结果排队中（前面还有 2 个）"
+    assert t("refine.queued", "en", name="A", ahead=2) == "“A”: full result queued (2 ahead)"
     assert t("app.title") == t("app.title", "zh")
+
+
+def test_labels_written_for_both_languages_show_one_half():
+    from model.population.synth import DEFAULT_LABEL
+    from model.schema.text import either
+
+    assert either(DEFAULT_LABEL, "zh") == "内置默认人口（合成，2022年校准）"
+    assert either(DEFAULT_LABEL, "en").startswith("Embedded default population")
+    assert (either("每年 / per year", "zh"), either("每年 / per year", "en")) == ("每年", "per year")
+    assert either("2023 vs 2022", "zh") == "2023 vs 2022" and either("村/组 a", "en") == "村/组 a"
+
+
+def test_user_text_is_shown_literally_inside_markdown():
+    from ui.formats import plain
+
+    assert plain("**粗体** [链接](javascript:x) :red[红] $x$ <b>") == (
+        r"\*\*粗体\*\* \[链接\]\(javascript\:x\) \:red\[红\] \$x\$ \<b\>"
+    )

@@ -292,7 +292,7 @@ def test_english_workbook(notice_run):
 
 
 # ------------------------------------------------------------------------------------- page panels
-def _panel_script(panel: str) -> None:
+def _panel_script(panel: str, previews: tuple[str, ...] = ()) -> None:
     """Draws one panel with two scenarios simulated on twelve households (the AppTest script)."""
     import importlib
 
@@ -329,7 +329,12 @@ def _panel_script(panel: str) -> None:
         "B": run_scenario(population, base.with_changes({"name": "B", "microcredit.new_lending_10k_yuan": 0})),
     }
     ctx = PageContext(
-        lang="zh", population=population, runs=runs, active="B", run_cached=lambda s: run_scenario(population, s)
+        lang="zh",
+        population=population,
+        runs=runs,
+        active="B",
+        run_cached=lambda s: run_scenario(population, s),
+        previews=frozenset(previews),
     )
     importlib.import_module(f"ui.panels.{panel}").render(ctx)
 
@@ -359,6 +364,15 @@ def test_brief_panel_offers_both_downloads():
     at.checkbox(key="brief.compare").check().run()
     assert not at.exception
     assert len(at.get("download_button")) == 2
+
+
+def test_a_preview_is_marked_and_its_brief_waits_for_the_full_run():
+    at = AppTest.from_function(_panel_script, args=("brief", ("B",)), default_timeout=60).run()
+    assert not at.exception
+    assert any("快速预览" in info.value for info in at.info)
+    assert all(button.proto.disabled for button in at.get("download_button"))
+    at.selectbox(key="brief.scenario").set_value("A").run()
+    assert not any(button.proto.disabled for button in at.get("download_button"))
 
 
 def test_the_panels_texts_exist_in_both_languages():

@@ -1,16 +1,30 @@
-"""Target cards: for each scenario, the notice's key targets with value, unit, target, met and probability."""
+"""Target cards: for each scenario, the notice's key targets with value, unit, target, met and probability.
+
+A slot still showing a preview (few draws on a sample of the households) says so in its header and on every
+card's label; the page redraws the cards with the full run's values when it is done.
+
+To add something under a card (a standard error, a small chart beside the N1 card), write a function
+``draw(check, slot, lang)`` that draws into the current column and list it under the target's key in
+``CARD_DETAILS``; it is drawn on every rerun of the cards, so keep it cheap (cache what it computes by
+``slot.key``) and mark preview values (``slot.final`` is False).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
-from model.engine.run import Run
 from model.engine.targets import TargetCheck
-from ui.formats import is_share_unit, number, plain, unit_text, with_unit
+from model.schema.text import either
+from ui.formats import is_share_unit, number, unit_text, with_unit
 from ui.i18n import t
+from ui.runs import SlotRun
 
 CARD_KEYS = ("N1", "N2", "N3", "N7", "N11", "below_line")
 COMPARISONS = {">=": "≥", "<=": "≤", "==": "="}
+CardDetail = Callable[[TargetCheck, SlotRun, str], None]
+CARD_DETAILS: dict[str, tuple[CardDetail, ...]] = {}
 
 
 def card_label(check: TargetCheck, lang: str) -> str:
@@ -26,7 +40,7 @@ def card_value(check: TargetCheck, lang: str) -> str:
 
 def card_caption(check: TargetCheck, lang: str) -> str:
     """Target, met / not met, probability of meeting it and the P10–P90 range."""
-    parts = [t("cards.period", lang, period=check.period)]
+    parts = [t("cards.period", lang, period=either(check.period, lang))]
     if check.target is not None:
         parts.append(
             t(
@@ -53,23 +67,38 @@ def card_caption(check: TargetCheck, lang: str) -> str:
     return " · ".join(parts)
 
 
-def draw_cards(runs: dict[str, Run], active: str, lang: str) -> None:
-    """One column per scenario, one bordered card per target."""
-    st.markdown(t("cards.heading", lang))
+def column_header(name: str, slot: SlotRun, active: str, lang: str) -> None:
+    """The slot's name (plain text: user text is never markdown), badges and what its values rest on."""
+    st.text(name)
+    badges = [t("cards.editing", lang)] if name == active else []
+    if not slot.final:
+        badges.append(t("cards.preview_badge", lang))
+    draws = slot.run.result.draws
+    note = t("cards.draws", lang, draws=draws) if slot.final else t("cards.preview_note", lang, draws=draws)
+    st.caption(" ".join([*badges, note]))
+
+
+def draw_card(check: TargetCheck, slot: SlotRun, lang: str) -> None:
+    """One target card: the metric, its caption and the details registered for its target."""
+    label = card_label(check, lang) if slot.final else t("cards.preview_label", lang, label=card_label(check, lang))
+    st.metric(label, card_value(check, lang), border=True)
+    st.caption(card_caption(check, lang))
+    for detail in CARD_DETAILS.get(check.key, ()):
+        detail(check, slot, lang)
+
+
+def draw_heading(lang: str) -> None:
+    """The cards' heading, with what a card's value and verdict mean."""
+    st.markdown(t("cards.heading", lang), help=t("cards.help", lang))
+
+
+def draw_cards(runs: dict[str, SlotRun], active: str, lang: str) -> None:
+    """One column per scenario, one bordered card per target (under :func:`draw_heading`)."""
     columns = st.columns(len(runs))
-    for column, (name, run) in zip(columns, runs.items(), strict=True):
+    for column, (name, slot) in zip(columns, runs.items(), strict=True):
         with column:
-            badge = t("cards.editing", lang) if name == active else ""
-            draws = t("cards.draws", lang, draws=run.scenario.simulation.draws)
-            st.markdown(f"**{plain(name)}** {badge}  \n{draws}")
+            column_header(name, slot, active, lang)
             for key in CARD_KEYS:
-                check = run.targets.get(key)
-                if check is None:
-                    continue
-                st.metric(
-                    card_label(check, lang),
-                    card_value(check, lang),
-                    border=True,
-                    help=t("cards.help", lang, notice=check.key),
-                )
-                st.caption(card_caption(check, lang))
+                check = slot.run.targets.get(key)
+                if check is not None:
+                    draw_card(check, slot, lang)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from model.schema.text import either
 from ui import compare
 from ui.context import PageContext
 from ui.formats import plain
@@ -36,7 +37,7 @@ def population_caption(ctx: PageContext) -> str:
     pop = ctx.population
     return ctx.t(
         "page.population",
-        label=plain(pop.label),
+        label=plain(either(pop.label, ctx.lang)),
         households=f"{pop.households_by_county().sum():,.0f}",
         fingerprint=pop.fingerprint,
     )

@@ -16,11 +16,20 @@ from model.reports.chart_text import place
 from model.reports.export import chart_png, chart_svg, frame_csv
 from model.schema.fieldspec import COUNTIES
 from model.schema.scenario import dump_scenario_json
+from ui.formats import unit_text
 from ui.i18n import t
+from ui.runs import SlotRun
 
-VIEWS = ("income", "counties", "channels", "distribution")
+VIEWS = ("income", "components", "counties", "channels", "distribution")  # one chart first: a browser renders it
 VIEW_KEY = "results_view"
 CHART_CACHE_SIZE = 32
+
+
+def units_in(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A chart's rows for download, with the unit column written in ``lang``."""
+    if "unit" not in frame:
+        return frame
+    return frame.assign(unit=[unit_text(u, lang) for u in frame["unit"]])
 
 
 def _downloads(name: str, chart: alt.TopLevelMixin, table: Callable[[], pd.DataFrame], lang: str) -> None:
@@ -28,7 +37,7 @@ def _downloads(name: str, chart: alt.TopLevelMixin, table: Callable[[], pd.DataF
     csv, png, svg = st.columns(3)
     common = {"on_click": "ignore", "width": "stretch", "icon": ":material/download:"}
     downloads = (
-        (csv, "csv", lambda: frame_csv(table()), "text/csv"),
+        (csv, "csv", lambda: frame_csv(units_in(table(), lang)), "text/csv"),
         (png, "png", lambda: chart_png(chart), "image/png"),
         (svg, "svg", lambda: chart_svg(chart), "image/svg+xml"),
     )
@@ -59,6 +68,7 @@ class ChartStore:
                 return entry
         chart = build()
         spec = {**chart.to_dict(validate=False), "autosize": {"type": "pad"}}  # sizes are the plot's, as in PNGs
+        spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}  # one canvas, not thousands of SVG nodes
         with self._lock:
             self._entries[key] = (chart, spec)
             while len(self._entries) > self.capacity:
@@ -73,8 +83,10 @@ def chart_store() -> ChartStore:
 
 
 def runs_identity(runs: dict[str, Run], population_fingerprint: str) -> tuple:
-    """What the charts of ``runs`` depend on: the population, slot names and scenario contents."""
-    return population_fingerprint, tuple((name, dump_scenario_json(run.scenario)) for name, run in runs.items())
+    """What the charts of ``runs`` depend on: the population, slot names, scenario contents, full run or preview."""
+    return population_fingerprint, tuple(
+        (name, run.population_label, dump_scenario_json(run.scenario)) for name, run in runs.items()
+    )
 
 
 def _chart(
@@ -117,6 +129,9 @@ def _income(runs: dict[str, Run], lang: str, ident: tuple) -> None:
         lambda: charts.income_bands_chart(runs, lang),
         lambda: charts.income_bands_data(runs),
     )
+
+
+def _components(runs: dict[str, Run], lang: str, ident: tuple) -> None:
     _chart(
         "components",
         ident,
@@ -199,12 +214,21 @@ def _distribution(runs: dict[str, Run], lang: str, ident: tuple) -> None:
     )
 
 
-DRAW = {"income": _income, "counties": _counties, "channels": _channels, "distribution": _distribution}
+DRAW = {
+    "income": _income,
+    "components": _components,
+    "counties": _counties,
+    "channels": _channels,
+    "distribution": _distribution,
+}
 
 
-def draw_results(runs: dict[str, Run], lang: str, population_fingerprint: str) -> None:
-    """A view picker and the chosen view's charts with their downloads."""
+def draw_results(slot_runs: dict[str, SlotRun], lang: str, population_fingerprint: str) -> None:
+    """A view picker and the chosen view's charts with their downloads (previews said so above the charts)."""
+    runs = {name: slot.run for name, slot in slot_runs.items()}
     st.markdown(t("results.heading", lang))
+    if not all(slot.final for slot in slot_runs.values()):
+        st.caption(t("results.preview", lang))
     view = st.segmented_control(
         t("results.view", lang),
         VIEWS,

@@ -7,8 +7,10 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ui import share, state, widgets
+from ui.cache import current_population, full_run
 from ui.files import scenario_file_bytes, scenario_file_name
 from ui.formats import plain, plain_lines
+from ui.fragments import FILES, rerun_after_lever
 from ui.i18n import t
 from ui.scenarios import SHIPPED, shipped
 
@@ -76,8 +78,20 @@ def draw_slots(lang: str) -> None:
     )
 
 
-def draw_files(lang: str) -> None:
-    """Download and upload the edited scenario; the share link."""
+FILES_OPEN = "page.files_open"
+
+
+@st.fragment(key=FILES)
+def scenario_files(shown: bool) -> None:
+    """The address bar as a share link of the edited scenario and, when ``shown``, its download and link.
+
+    Rerun after every lever move. ``shown`` is the files group's state at the page's last full run (opening or
+    closing the group reruns the page).
+    """
+    lang = state.lang()
+    sync_url(lang)
+    if not shown:
+        return
     slot = state.active_slot()
     st.download_button(
         t("page.download_scenario", lang),
@@ -89,6 +103,23 @@ def draw_files(lang: str) -> None:
         width="stretch",
         key="download_scenario",
     )
+    st.caption(t("page.share_help", lang))
+    st.code("?" + urlencode(link_params(lang)), language=None, wrap_lines=True)
+
+
+def draw_files(lang: str) -> None:
+    """The edited scenario's file and link: download, share link, upload (drawn only while the group is open)."""
+    group = st.expander(t("page.files", lang), key=FILES_OPEN, on_change="rerun", icon=":material/description:")
+    with group:
+        scenario_files(bool(group.open))
+        if group.open:
+            draw_upload(lang)
+    show_error("upload", lang)
+    show_notice("upload", lang)
+
+
+def draw_upload(lang: str) -> None:
+    """Upload of a scenario file into the edited slot."""
     st.file_uploader(
         t("page.upload_scenario", lang),
         type=["toml", "json"],
@@ -97,11 +128,6 @@ def draw_files(lang: str) -> None:
         max_upload_size=state.MAX_UPLOAD_MB,
         help=t("page.upload_help", lang, mb=state.MAX_UPLOAD_MB),
     )
-    show_error("upload", lang)
-    show_notice("upload", lang)
-    with st.expander(t("page.share", lang)):
-        st.caption(t("page.share_help", lang))
-        st.code("?" + urlencode(link_params(lang)), language=None, wrap_lines=True)
 
 
 def link_params(lang: str) -> dict[str, str]:
@@ -121,6 +147,13 @@ def sync_url(lang: str) -> None:
         st.query_params.from_dict({**foreign, **wanted})
 
 
+def on_lever(path: str) -> None:
+    """A lever's callback: apply the value; when nothing else in the sidebar changed, rerun only the results."""
+    if state.on_lever(path):
+        population = current_population()
+        rerun_after_lever(waits=any(full_run(population, slot.scenario) is None for slot in state.slots()))
+
+
 def draw_sidebar(lang: str) -> None:
     """Everything in the sidebar, in order."""
     with st.sidebar:
@@ -130,4 +163,4 @@ def draw_sidebar(lang: str) -> None:
         st.divider()
         show_error("lever", lang)
         show_notice("lever", lang)
-        widgets.draw_levers(state.active_slot().scenario, lang, state.on_lever)
+        widgets.draw_levers(state.active_slot().scenario, lang, on_lever)

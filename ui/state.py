@@ -113,6 +113,7 @@ def init_session() -> None:
     """Seed the session once: default slots, then a share link from the URL if there is one."""
     if SLOTS in st.session_state:
         widgets.seed_missing(active_slot().scenario)
+        st.session_state.setdefault(NAME_KEY, active_slot().name)
         return
     params = dict(st.query_params.to_dict())
     st.session_state[LANG_SWITCH] = params.get(share.LANG_PARAM) == "en"
@@ -158,25 +159,31 @@ def _reseed() -> None:
 
 
 # ------------------------------------------------------------------------------------------ callbacks
-def on_lever(path: str) -> None:
-    """A lever moved: apply it to the edited slot, or restore the widget and say why the value was refused."""
+def on_lever(path: str) -> bool:
+    """A lever moved: apply it to the edited slot, or restore the widget and say why the value was refused.
+
+    Returns True when nothing but the edited scenario changed — no message appeared or went, no other lever was
+    adjusted, no floor note changed — so only the parts showing results need redrawing.
+    """
     spec: FieldSpec = fieldspec.by_path()[path]
     slot = active_slot()
     value = widgets.read(spec)
-    errors().pop("lever", None)
-    notices().pop("lever", None)
+    had_message = errors().pop("lever", None) is not None
+    had_message |= notices().pop("lever", None) is not None
     changes = linking.rebalanced(slot.scenario, path, value) if linking.is_link_share(path) else {path: value}
     try:
         scenario = within_budget(slot.scenario.with_changes(changes))
     except ScenarioError as exc:
         errors()["lever"] = ("page.lever_error", exc)
         widgets.seed_field(spec, slot.scenario.value(path))
-        return
+        return False
     slots()[active_index()] = Slot(scenario, slot.base)
     if len(changes) > 1:
         for other in changes:
             widgets.seed_field(fieldspec.by_path()[other], scenario.value(other))
         notices()["lever"] = "page.link_shares_rebalanced"
+        return False
+    return not (had_message or widgets.breached(spec, slot.scenario.value(path)) or widgets.breached(spec, value))
 
 
 def on_rename() -> None:

@@ -14,7 +14,7 @@ import streamlit as st
 from model.schema import fieldspec
 from model.schema.fieldspec import FieldSpec
 from model.schema.scenario import Scenario, quarter_index, quarter_label
-from ui.formats import PERCENT, field_value, is_share, unit_text
+from ui.formats import PERCENT, field_value, is_share, number, unit_text
 from ui.i18n import t
 
 KEY_PREFIX = "lever:"
@@ -117,6 +117,13 @@ def label(spec: FieldSpec, lang: str) -> str:
     return t("levers.label", lang, label=spec.label(lang), unit=unit_text(spec.unit, lang))
 
 
+def allowed_range(spec: FieldSpec) -> str:
+    """The field's allowed range as its widget shows it (shares as percentages)."""
+    if is_share(spec):
+        return f"{number(float(spec.min), spec.unit)} – {number(float(spec.max), spec.unit)}"
+    return spec.allowed()
+
+
 def help_text(spec: FieldSpec, lang: str) -> str:
     """Tooltip: kind, path, allowed range, the notice's requirement and the source of an assumption."""
     lines = [
@@ -125,8 +132,8 @@ def help_text(spec: FieldSpec, lang: str) -> str:
             lang,
             kind=t(f"kind.{spec.kind}", lang),
             path=spec.path,
-            allowed=spec.allowed(),
-            unit=spec.unit,
+            allowed=allowed_range(spec),
+            unit=unit_text(spec.unit, lang),
         )
     ]
     if spec.notice_id:
@@ -198,25 +205,45 @@ def draw_section(
             )
 
 
+def group_key(name: str) -> str:
+    """Session-state key of a lever group's expander (True while it is open)."""
+    return f"levers.open.{name}"
+
+
 def draw_levers(scenario: Scenario, lang: str, on_change: Callable[[str], None]) -> None:
-    """Every lever, grouped by the notice's channels; settings and assumptions collapsed and marked."""
+    """Every lever, grouped by the notice's channels; settings and assumptions collapsed and marked.
+
+    A closed group's levers are not drawn at all: fifty sliders are most of what a browser renders when the page
+    opens. Opening a group reruns the page with its levers, their values taken from the edited scenario
+    (:func:`seed_missing`); ``st.session_state[group_key(name)]`` is True while group ``name`` is open.
+    """
     st.markdown(t("levers.inputs_heading", lang))
     channels: dict[str, list[fieldspec.SectionSpec]] = {}
     for section in fieldspec.sections():
         if section.name not in SETTINGS_SECTIONS + ASSUMPTION_SECTIONS:
             channels.setdefault(section.channel, []).append(section)
-    for channel, members in channels.items():
-        with st.expander(t(f"levers.channel.{channel}", lang), expanded=channel in OPEN_CHANNELS):
+    groups = [
+        (channel, t(f"levers.channel.{channel}", lang), channel in OPEN_CHANNELS, members)
+        for channel, members in channels.items()
+    ]
+    groups += [
+        (s.name, t("levers.settings_heading", lang, section=s.label(lang)), False, [s])
+        for s in fieldspec.sections()
+        if s.name in SETTINGS_SECTIONS
+    ]
+    groups += [
+        (s.name, t("levers.assumptions_heading", lang, section=s.label(lang)), False, [s])
+        for s in fieldspec.sections()
+        if s.name in ASSUMPTION_SECTIONS
+    ]
+    for name, label_text, expanded, members in groups:
+        box = st.expander(label_text, expanded=expanded, key=group_key(name), on_change="rerun")
+        if not box.open:
+            continue
+        with box:
+            if name in ASSUMPTION_SECTIONS:
+                st.caption(t("levers.assumptions_note", lang))
             for section in members:
                 if len(members) > 1:
                     st.markdown(f"**{section.label(lang)}**")
-                draw_section(section, lang, on_change, scenario)
-    for section in fieldspec.sections():
-        if section.name in SETTINGS_SECTIONS:
-            with st.expander(t("levers.settings_heading", lang, section=section.label(lang))):
-                draw_section(section, lang, on_change, scenario)
-    for section in fieldspec.sections():
-        if section.name in ASSUMPTION_SECTIONS:
-            with st.expander(t("levers.assumptions_heading", lang, section=section.label(lang))):
-                st.caption(t("levers.assumptions_note", lang))
                 draw_section(section, lang, on_change, scenario)

@@ -45,6 +45,7 @@ from model.schema import fieldspec
 from model.schema.budget import check_work_budget
 from model.schema.fieldspec import COUNTIES
 from model.schema.scenario import Scenario
+from model.schema.units import unit_text
 from model.sweep.design import Design, Factor
 from model.sweep.runner import Backend, InProcess, evaluate_frame, simulate_point
 
@@ -310,7 +311,10 @@ class SeekResult:
     def message(self, lang: str = "zh") -> str:
         """The answer in one or two plain sentences, with units."""
         target, lever = TARGETS[self.target], LEVERS[self.lever]
-        unit = lever.unit
+
+        def shown(value: float | None) -> str:
+            return _with_unit(value, lever.unit, lang)
+
         tl, ll = target.label(lang), lever.label(lang)
         req = f"{self.required_probability:.0%}"
         goal = f"{tl} {target.comparison} {_show_level(target, self.level)}"
@@ -318,40 +322,40 @@ class SeekResult:
         if self.status == "found":
             text = (
                 (
-                    f"「{ll}」至少需要 {_with_unit(self.value, unit)}，才能以不低于 {req} 的概率达到「{goal}」："
-                    f"该值下概率 {self.probability:.0%}，低一档（{_with_unit(self.value_below, unit)}）时为 "
+                    f"「{ll}」至少需要 {shown(self.value)}，才能以不低于 {req} 的概率达到「{goal}」："
+                    f"该值下概率 {self.probability:.0%}，低一档（{shown(self.value_below)}）时为 "
                     f"{self.probability_below:.0%}。其他设置不变，{self.draws} 次抽样。"
                 )
                 if zh
                 else (
-                    f"{ll} must be at least {_with_unit(self.value, unit)} to meet “{goal}” with probability ≥ {req}: "
+                    f"{ll} must be at least {shown(self.value)} to meet “{goal}” with probability ≥ {req}: "
                     f"{self.probability:.0%} there, {self.probability_below:.0%} one step lower "
-                    f"({_with_unit(self.value_below, unit)}). Everything else held; {self.draws} draws."
+                    f"({shown(self.value_below)}). Everything else held; {self.draws} draws."
                 )
             )
         elif self.status == "minimum_meets":
             text = (
                 (
-                    f"「{ll}」取最小值 {_with_unit(self.value, unit)} 时已以 {self.probability:.0%}（要求 {req}）的概率"
+                    f"「{ll}」取最小值 {shown(self.value)} 时已以 {self.probability:.0%}（要求 {req}）的概率"
                     f"达到「{goal}」；这个杠杆不是约束。"
                 )
                 if zh
                 else (
-                    f"Even the least value of {ll}, {_with_unit(self.value, unit)}, meets “{goal}” with probability "
+                    f"Even the least value of {ll}, {shown(self.value)}, meets “{goal}” with probability "
                     f"{self.probability:.0%} (required {req}): this lever does not bind."
                 )
             )
         else:
             text = (
                 (
-                    f"在允许范围内（最大 {_with_unit(lever.high, unit)}），「{ll}」的任何取值都不能以 {req} 的概率达到"
-                    f"「{goal}」；最高概率为 {self.best_probability:.0%}（{_with_unit(self.best_value, unit)}）。"
+                    f"在允许范围内（最大 {shown(lever.high)}），「{ll}」的任何取值都不能以 {req} 的概率达到"
+                    f"「{goal}」；最高概率为 {self.best_probability:.0%}（{shown(self.best_value)}）。"
                 )
                 if zh
                 else (
-                    f"No value of {ll} in its allowed range (up to {_with_unit(lever.high, unit)}) meets “{goal}” with "
+                    f"No value of {ll} in its allowed range (up to {shown(lever.high)}) meets “{goal}” with "
                     f"probability {req}; the best reached is {self.best_probability:.0%} (at "
-                    f"{_with_unit(self.best_value, unit)})."
+                    f"{shown(self.best_value)})."
                 )
             )
         note = target.note_zh if zh else target.note_en
@@ -390,9 +394,9 @@ def _show(value: float | None, unit: str) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
 
 
-def _with_unit(value: float | None, unit: str) -> str:
-    """Shares as percentages (their unit is then implied), other values followed by their unit."""
-    return _show(value, unit) if unit.startswith("share") else f"{_show(value, unit)} {unit}"
+def _with_unit(value: float | None, unit: str, lang: str) -> str:
+    """Shares as percentages (their unit is then implied), other values followed by their unit in ``lang``."""
+    return _show(value, unit) if unit.startswith("share") else f"{_show(value, unit)} {unit_text(unit, lang)}"
 
 
 def _show_level(target: SeekTarget, level: float) -> str:

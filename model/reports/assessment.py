@@ -197,11 +197,17 @@ def _quarter_chart(result: SimulationResult, quarter: str, lang: str) -> alt.VCo
             alt.Tooltip("rank:Q", title=label("rank", lang)),
         ],
     )
-    whiskers = base.mark_rule(color="black", opacity=0.6).encode(x="falling_share_p10:Q", x2="falling_share_p90:Q")
+    share_axis = label("share_axis", lang)
+    whiskers = base.mark_rule(color="black", opacity=0.6).encode(
+        x=alt.X("falling_share_p10:Q", title=share_axis), x2="falling_share_p90:Q"
+    )
     city = (
         alt.Chart(data.head(1))
         .mark_rule(strokeDash=[6, 4], color="black")
-        .encode(x="city_share:Q", tooltip=[alt.Tooltip("city_share:Q", format=".1%", title=label("city_share", lang))])
+        .encode(
+            x=alt.X("city_share:Q", title=share_axis),
+            tooltip=[alt.Tooltip("city_share:Q", format=".1%", title=label("city_share", lang))],
+        )
     )
     height = 28 * len(data) + 10
     shares = (bars + whiskers + city).properties(

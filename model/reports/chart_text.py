@@ -18,6 +18,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "p50": ("中位数", "Median"),
     "p90": ("P90", "P90"),
     "mean": ("均值", "Mean"),
+    "points_lost": ("扣分（分/季度）", "Points lost (per quarter)"),
+    "excess_pp": ("高于全市占比（百分点）", "Above the city share (percentage points)"),
+    "bin_start_yuan": ("区间下限（元/人/年）", "Bin from (yuan per person per year)"),
+    "bin_end_yuan": ("区间上限（元/人/年）", "Bin to (yuan per person per year)"),
     "income_title": (
         "全市脱贫人口人均纯收入（元/人/季度，结果，P10–P90 区间）",
         "City per-capita net income of the households (yuan per person per quarter, result, P10–P90)",

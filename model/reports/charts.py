@@ -53,6 +53,11 @@ def _title(key: str, lang: str, **values: object) -> list[str]:
     return re.split(r"；|; ", text(key, lang, **values))
 
 
+def _tip(shorthand: str, lang: str, **options: object) -> alt.Tooltip:
+    """A tooltip entry titled in ``lang`` from the chart texts (the title key is the data column's name)."""
+    return alt.Tooltip(shorthand, title=text(shorthand.split(":")[0], lang), **options)
+
+
 def _places(lang: str) -> list[str]:
     """County labels in the canonical order, city first."""
     return [place(CITY, lang)] + [place(c, lang) for c in COUNTIES]
@@ -86,10 +91,10 @@ def income_bands_chart(runs: dict[str, Run], lang: str) -> alt.LayerChart:
         color=_scenario_color(runs, lang, legend=False),
     )
     line = base.mark_line(point=True).encode(
-        y="p50:Q",
+        y=alt.Y("p50:Q", title=text("income_axis", lang)),
         tooltip=[
-            "scenario:N",
-            "quarter:O",
+            _tip("scenario:N", lang),
+            _tip("quarter:O", lang),
             alt.Tooltip("p10:Q", format=",.0f", title=text("p10", lang)),
             alt.Tooltip("p50:Q", format=",.0f", title=text("p50", lang)),
             alt.Tooltip("p90:Q", format=",.0f", title=text("p90", lang)),
@@ -133,7 +138,13 @@ def components_chart(runs: dict[str, Run], lang: str) -> alt.FacetChart:
     base = alt.Chart(data).encode(x=alt.X("quarter:O", title=text("quarter", lang)), color=_scenario_color(runs, lang))
     band = base.mark_area(opacity=0.15).encode(y=alt.Y("p10:Q", title=text("components_axis", lang)), y2="p90:Q")
     line = base.mark_line(point=True).encode(
-        y="mean:Q", tooltip=["scenario:N", "component:N", "quarter:O", alt.Tooltip("mean:Q", format=",.0f")]
+        y=alt.Y("mean:Q", title=text("components_axis", lang)),
+        tooltip=[
+            _tip("scenario:N", lang),
+            _tip("component:N", lang),
+            _tip("quarter:O", lang),
+            _tip("mean:Q", lang, format=",.0f"),
+        ],
     )
     return (
         (band + line)
@@ -180,18 +191,20 @@ def county_growth_chart(runs: dict[str, Run], lang: str, year: int = ASSESSMENT_
     bars = base.mark_bar().encode(
         x=alt.X("mean:Q", title=text("growth_axis", lang), axis=alt.Axis(format=".0%")),
         tooltip=[
-            "scenario:N",
-            "county:N",
-            alt.Tooltip("mean:Q", format=".1%"),
+            _tip("scenario:N", lang),
+            _tip("county:N", lang),
+            _tip("mean:Q", lang, format=".1%"),
             alt.Tooltip("p10:Q", format=".1%", title=text("p10", lang)),
             alt.Tooltip("p90:Q", format=".1%", title=text("p90", lang)),
         ],
     )
-    whiskers = base.mark_rule(color="black", opacity=0.6).encode(x="p10:Q", x2="p90:Q")
+    whiskers = base.mark_rule(color="black", opacity=0.6).encode(
+        x=alt.X("p10:Q", title=text("growth_axis", lang)), x2="p90:Q"
+    )
     line = (
         alt.Chart(pd.DataFrame({"target": [N1_TARGET]}))
         .mark_rule(strokeDash=[6, 4], color="firebrick")
-        .encode(x="target:Q")
+        .encode(x=alt.X("target:Q", title=text("growth_axis", lang)))
     )
     return (bars + whiskers + line).properties(
         title=_title("growth_title", lang, year=year, base=year - 1), width=CHART_WIDTH, height=36 * 10 + 20
@@ -234,21 +247,21 @@ def falling_share_chart(runs: dict[str, Run], lang: str) -> alt.FacetChart:
         y=alt.Y("p10:Q", title=text("falling_axis", lang), axis=alt.Axis(format=".0%")), y2="p90:Q"
     )
     line = base.mark_line(point=True).encode(
-        y="mean:Q",
+        y=alt.Y("mean:Q", title=text("falling_axis", lang)),
         tooltip=[
-            "scenario:N",
-            "scope:N",
-            "quarter:O",
-            alt.Tooltip("mean:Q", format=".1%"),
-            alt.Tooltip("p10:Q", format=".1%"),
-            alt.Tooltip("p90:Q", format=".1%"),
+            _tip("scenario:N", lang),
+            _tip("scope:N", lang),
+            _tip("quarter:O", lang),
+            _tip("mean:Q", lang, format=".1%"),
+            _tip("p10:Q", lang, format=".1%"),
+            _tip("p90:Q", lang, format=".1%"),
         ],
     )
     limit = (
         alt.Chart()
         .mark_rule(strokeDash=[6, 4])
         .encode(
-            y="limit:Q",
+            y=alt.Y("limit:Q", title=text("falling_axis", lang)),
             color=_scenario_color(runs, lang),
             tooltip=[alt.Tooltip("limit:Q", format=".0%", title=text("threshold", lang))],
         )
@@ -304,10 +317,10 @@ def points_lost_chart(runs: dict[str, Run], lang: str) -> alt.FacetChart:
     cells = base.mark_rect().encode(
         color=alt.Color("points_lost:Q", title=text("points_axis", lang), scale=alt.Scale(scheme="orangered")),
         tooltip=[
-            "county:N",
-            "quarter:O",
-            alt.Tooltip("points_lost:Q", format=".2f"),
-            alt.Tooltip("excess_pp:Q", format=".2f"),
+            _tip("county:N", lang),
+            _tip("quarter:O", lang),
+            _tip("points_lost:Q", lang, format=".2f"),
+            _tip("excess_pp:Q", lang, format=".2f"),
             alt.Tooltip("wudan_probability:Q", format=".0%", title=text("wudan", lang)),
         ],
     )
@@ -355,7 +368,11 @@ def contributions_chart(runs: dict[str, Run], lang: str, year: int = ASSESSMENT_
             yOffset=alt.YOffset("scenario:N", sort=list(runs)),
             x=alt.X("value:Q", title=text("contrib_axis", lang), axis=alt.Axis(format=",.0f")),
             color=_scenario_color(runs, lang),
-            tooltip=["scenario:N", "channel:N", alt.Tooltip("value:Q", format=",.0f")],
+            tooltip=[
+                _tip("scenario:N", lang),
+                _tip("channel:N", lang),
+                alt.Tooltip("value:Q", format=",.0f", title=text("contrib_axis", lang)),
+            ],
         )
         .properties(title=_title("contrib_title", lang, year=year), width=CHART_WIDTH, height=34 * len(order))
     )
@@ -378,7 +395,11 @@ def yield_per_10k_chart(runs: dict[str, Run], lang: str, year: int = ASSESSMENT_
             yOffset=alt.YOffset("scenario:N", sort=list(runs)),
             x=alt.X("value:Q", title=text("yield_axis", lang), axis=alt.Axis(format=",.0f")),
             color=_scenario_color(runs, lang),
-            tooltip=["scenario:N", "basis:N", alt.Tooltip("value:Q", format=",.0f")],
+            tooltip=[
+                _tip("scenario:N", lang),
+                alt.Tooltip("basis:N", title=text("yield_kind", lang)),
+                alt.Tooltip("value:Q", format=",.0f", title=text("yield_axis", lang)),
+            ],
         )
         .properties(title=_title("yield_title", lang, year=year), width=CHART_WIDTH, height=140)
     )
@@ -421,10 +442,10 @@ def distribution_chart(runs: dict[str, Run], lang: str, year: int = ASSESSMENT_Y
             y=alt.Y("households:Q", title=text("dist_y", lang)),
             color=color,
             tooltip=[
-                "scenario:N",
-                alt.Tooltip("bin_start_yuan:Q", format=",.0f"),
-                alt.Tooltip("bin_end_yuan:Q", format=",.0f"),
-                alt.Tooltip("households:Q", format=",.0f"),
+                _tip("scenario:N", lang),
+                _tip("bin_start_yuan:Q", lang, format=",.0f"),
+                _tip("bin_end_yuan:Q", lang, format=",.0f"),
+                alt.Tooltip("households:Q", format=",.0f", title=text("dist_y", lang)),
             ],
         )
     )
@@ -433,10 +454,10 @@ def distribution_chart(runs: dict[str, Run], lang: str, year: int = ASSESSMENT_Y
         alt.Chart(lines)
         .mark_rule(strokeDash=[6, 4])
         .encode(
-            x="monitoring_line_yuan:Q",
+            x=alt.X("monitoring_line_yuan:Q", title=text("dist_x", lang)),
             color=color,
             tooltip=[
-                "scenario:N",
+                _tip("scenario:N", lang),
                 alt.Tooltip("monitoring_line_yuan:Q", format=",.0f", title=text("monitoring_line", lang)),
             ],
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANGS = ("zh", "en")
 
 
@@ -21,3 +23,16 @@ class BilingualError(ValueError):
     def message(self, lang: str = "zh") -> str:
         """The message in ``lang``."""
         return pick((self.zh, self.en), lang)
+
+
+BOTH = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s?/ (?=[A-Za-z])")
+
+
+def either(text: str, lang: str) -> str:
+    """The ``lang`` half of a text written once for both languages as ``"中文 / English"``; other text unchanged.
+
+    Used for the few labels the model writes that way (the default population's label, "每年 / per year"): the
+    halves are split at the first slash between a Chinese character and an English word.
+    """
+    halves = BOTH.split(text, maxsplit=1)
+    return (halves[0] if lang == "zh" else halves[1]).strip() if len(halves) == 2 else text

@@ -33,7 +33,7 @@ def render(ctx: PageContext) -> None:
     st.subheader(ctx.t("brief.title"))
     st.caption(ctx.t("brief.intro"))
     name, run, quarter, right = scenario_and_quarter(ctx, "brief", quarter_help=ctx.t("brief.quarter_help"))
-    choose(LANG_KEY, list(BRIEF_LANGS), "zh")
+    choose(LANG_KEY, list(BRIEF_LANGS), ctx.lang)
     with right:
         lang = st.radio(
             ctx.t("brief.lang"),
@@ -46,6 +46,7 @@ def render(ctx: PageContext) -> None:
     if len(ctx.runs) > 1:
         compare = st.checkbox(ctx.t("brief.compare"), key=COMPARE_KEY)
     runs = dict(ctx.runs) if compare else {name: run}
+    preview = any(ctx.is_preview(n) for n in runs)  # a brief is kept: it waits for the full runs
 
     st.markdown(ctx.t("brief.contents", sections=ctx.t("brief.sections", quarter=quarter)))
     st.download_button(
@@ -55,6 +56,7 @@ def render(ctx: PageContext) -> None:
         mime=HTML_MIME,
         key="brief.download_html",
         on_click="ignore",
+        disabled=preview,
         type="primary",
         icon=":material/description:",
     )
@@ -68,5 +70,6 @@ def render(ctx: PageContext) -> None:
         mime=XLSX_MIME,
         key="brief.download_xlsx",
         on_click="ignore",
+        disabled=preview,
         icon=":material/table:",
     )

@@ -27,6 +27,7 @@ from model.io.household_files import (
 )
 from model.population.table import INCOME_COMPONENTS, Population
 from model.schema.fieldspec import COUNTIES, COUNTY_NAMES_EN
+from model.schema.text import either
 from ui import state, uploads
 from ui.cache import IMPORTED_POPULATION_KEY
 from ui.context import PageContext
@@ -93,7 +94,7 @@ def population_line(population: Population, imported: bool, lang: str) -> str:
     return t(
         key,
         lang,
-        label=plain(population.label),
+        label=plain(either(population.label, lang)),
         records=f"{population.n:,}",
         households=f"{population.weight.sum():,.0f}",
     )

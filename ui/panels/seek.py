@@ -3,7 +3,8 @@
 Searches run only when a button is pressed; each answer is kept in the session under the exact inputs it was
 computed for (population, scenario content, target, lever, probability, level), so reruns redraw it for free
 and a changed input never shows a stale answer. The evaluations go straight to the model rather than through the
-page's run store: a search makes ~12 runs that would push the scenarios on screen out of that small store.
+page's run store (a search's ~12 runs would push the scenarios on screen out of it), each in a slot of the
+process's bounded heavy simulations; a search shows its progress and can be cancelled (ui/long_work.py).
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ import pandas as pd
 import streamlit as st
 
 from model.analyses import seek as sk
-from model.engine.run import run_scenario
 from model.reports.export import frame_csv
 from model.reports.seek_charts import allocation_chart, frontier_chart
 from model.schema.fieldspec import COUNTY_NAMES_EN
 from model.schema.scenario import Scenario, ScenarioError, dump_scenario_toml
+from model.schema.units import unit_text
 from ui.context import PageContext
 from ui.formats import plain, plain_lines
 from ui.i18n import t as translate
+from ui.long_work import LongWork, show_cancelled
 
 TARGET_KEY, LEVER_KEY, PROBABILITY_KEY = "seek.target", "seek.lever", "seek.probability"
 LEVER_Y_KEY, POINTS_KEY, FRONTIER_DRAWS_KEY = "seek.lever_y", "seek.points", "seek.frontier_draws"
@@ -58,30 +60,29 @@ def _recall(signature: str) -> object | None:
     return st.session_state.get(ANSWERS_KEY, {}).get(signature)
 
 
-def _runner(ctx: PageContext):
-    return lambda s: run_scenario(ctx.population, s).result
-
-
-def _progress_bar(ctx: PageContext):
-    bar = st.progress(0.0)
+def _work(ctx: PageContext, key: str) -> tuple[LongWork, sk.Runner, sk.Progress]:
+    """A cancellable progress bar for the search of ``key``, its runner and its progress callback."""
+    work = LongWork(key, ctx.lang)
     count = {"n": 0}
 
     def update(fraction: float, _text: str) -> None:
         count["n"] += 1
-        bar.progress(min(max(fraction, 0.0), 1.0), text=ctx.t("seek.running", n=count["n"]))
+        work.update(fraction, ctx.t("seek.running", n=count["n"]))
 
-    return bar, update
+    return work, work.runner(ctx.population), update
 
 
-def _compute(ctx: PageContext, signature: str, compute: Callable[[Callable[[float, str], None]], object]) -> None:
-    """Run a search with a progress bar and remember its answer; one beyond the work budget is refused."""
-    bar, update = _progress_bar(ctx)
+def _compute(ctx: PageContext, key: str, signature: str, compute: Callable[[sk.Runner, sk.Progress], object]) -> None:
+    """Run the search of ``key`` under a cancellable progress bar and remember its answer.
+
+    A search beyond the work budget is refused with the budget's message before any work.
+    """
+    work, runner, update = _work(ctx, key)
     try:
-        _remember(signature, compute(update))
+        _remember(signature, compute(runner, update))
     except ScenarioError as exc:
         st.error(plain_lines(exc.message(ctx.lang)))
-    finally:
-        bar.empty()
+    work.done()
 
 
 def _seed(scenario: Scenario) -> None:
@@ -98,17 +99,18 @@ def _seed(scenario: Scenario) -> None:
 
 def _answer(ctx: PageContext, result: sk.SeekResult) -> None:
     lever = sk.LEVERS[result.lever]
+    unit = unit_text(lever.unit, ctx.lang)
     box = st.warning if result.status == "none_in_range" else st.success
     box(result.message(ctx.lang))
     if result.value is not None:
         left, right = st.columns(2)
-        left.metric(f"{ctx.t('seek.answer_value')} · {lever.unit}", show(result.value, lever.unit))
+        left.metric(f"{ctx.t('seek.answer_value')} · {unit}", show(result.value, lever.unit))
         right.metric(ctx.t("seek.answer_probability"), f"{result.probability:.0%}")
     with st.expander(ctx.t("seek.evaluations", n=len(result.evaluations))):
         st.dataframe(
             pd.DataFrame(
                 {
-                    f"{ctx.t('seek.col.value')} ({lever.unit})": [e.value for e in result.evaluations],
+                    f"{ctx.t('seek.col.value')} ({unit})": [e.value for e in result.evaluations],
                     ctx.t("seek.col.probability"): [f"{e.probability:.0%}" for e in result.evaluations],
                     ctx.t("seek.col.draws"): [e.draws for e in result.evaluations],
                 }
@@ -125,24 +127,26 @@ def _search(ctx: PageContext, scenario: Scenario, target: str, lever: str, proba
             "seek.lever_range",
             low=show(lv.low, lv.unit),
             high=show(lv.high, lv.unit),
-            unit=lv.unit,
+            unit=unit_text(lv.unit, ctx.lang),
             step=show(lv.tolerance, lv.unit),
             current=show(lv.current(scenario), lv.unit),
         )
     )
     signature = _signature(ctx, scenario, "seek", target, lever, probability, level)
+    show_cancelled("seek.run", ctx.lang)
     if st.button(ctx.t("seek.run"), key="seek.run", type="primary"):
         _compute(
             ctx,
+            "seek.run",
             signature,
-            lambda update: sk.seek(
+            lambda runner, update: sk.seek(
                 ctx.population,
                 scenario,
                 target,
                 lever,
                 required_probability=probability,
                 level=level,
-                runner=_runner(ctx),
+                runner=runner,
                 progress=update,
             ),
         )
@@ -166,11 +170,13 @@ def _frontier(ctx: PageContext, scenario: Scenario, target: str, lever: str, pro
         ctx.t("seek.frontier_draws"), min_value=1, max_value=scenario.simulation.draws, step=1, key=FRONTIER_DRAWS_KEY
     )
     signature = _signature(ctx, scenario, "frontier", target, lever, lever_y, points, draws, probability, level)
+    show_cancelled("seek.frontier_run", ctx.lang)
     if st.button(ctx.t("seek.frontier_run"), key="seek.frontier_run"):
         _compute(
             ctx,
+            "seek.frontier_run",
             signature,
-            lambda update: sk.frontier(
+            lambda _runner, update: sk.frontier(
                 ctx.population,
                 scenario,
                 target,
@@ -222,11 +228,13 @@ def _allocation(ctx: PageContext, scenario: Scenario) -> None:
     st.markdown(f"#### {ctx.t('seek.allocation_header')}")
     st.caption(ctx.t("seek.allocation_help"))
     signature = _signature(ctx, scenario, "allocation")
+    show_cancelled("seek.allocation_run", ctx.lang)
     if st.button(ctx.t("seek.allocation_run"), key="seek.allocation_run"):
         _compute(
             ctx,
+            "seek.allocation_run",
             signature,
-            lambda update: sk.propose_county_split(ctx.population, scenario, runner=_runner(ctx), progress=update),
+            lambda runner, update: sk.propose_county_split(ctx.population, scenario, runner=runner, progress=update),
         )
     alloc = _recall(signature)
     if not isinstance(alloc, sk.AllocationResult):
@@ -273,7 +281,7 @@ def render(ctx: PageContext) -> None:
         ctx.t("seek.lever"),
         list(sk.LEVERS),
         key=LEVER_KEY,
-        format_func=lambda n: f"{sk.LEVERS[n].label(ctx.lang)} ({sk.LEVERS[n].unit})",
+        format_func=lambda n: f"{sk.LEVERS[n].label(ctx.lang)} ({unit_text(sk.LEVERS[n].unit, ctx.lang)})",
     )
     tgt = sk.TARGETS[target]
     cols = st.columns(2)
@@ -281,7 +289,10 @@ def render(ctx: PageContext) -> None:
         ctx.t("seek.probability"), min_value=0.0, max_value=1.0, step=0.05, key=PROBABILITY_KEY
     )
     level = cols[1].number_input(
-        f"{ctx.t('seek.level', unit=tgt.unit)} {tgt.comparison}", step=0.01, min_value=0.0, key=level_key(target)
+        f"{ctx.t('seek.level', unit=unit_text(tgt.unit, ctx.lang))} {tgt.comparison}",
+        step=0.01,
+        min_value=0.0,
+        key=level_key(target),
     )
     note = tgt.note_zh if ctx.lang == "zh" else tgt.note_en
     if note:

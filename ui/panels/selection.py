@@ -8,6 +8,7 @@ from streamlit.delta_generator import DeltaGenerator
 from model.engine.run import Run
 from model.reports.brief import default_quarter
 from ui.context import PageContext
+from ui.formats import plain
 
 
 def choose(key: str, options: list[str], default: str) -> None:
@@ -23,7 +24,8 @@ def scenario_and_quarter(
 
     Returns the scenario's display name, its run, the quarter and the free third column.
 
-    Widget keys and labels are ``{part}.scenario`` and ``{part}.quarter``.
+    Widget keys and labels are ``{part}.scenario`` and ``{part}.quarter``. A scenario still showing a preview
+    says so (the page reruns with the full run when it is done).
     """
     names = list(ctx.runs)
     choose(f"{part}.scenario", names, ctx.active)
@@ -31,6 +33,8 @@ def scenario_and_quarter(
     with left:
         name = st.selectbox(ctx.t(f"{part}.scenario"), names, key=f"{part}.scenario")
     run = ctx.runs[name]
+    if ctx.is_preview(name):
+        st.info(ctx.t("page.preview_note", name=plain(name), draws=run.result.draws))
     quarters = run.result.reported_quarters
     choose(f"{part}.quarter", quarters, default_quarter(quarters))
     with middle:

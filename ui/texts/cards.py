@@ -12,9 +12,15 @@ TEXTS = {
     "cards.range": ("P10–P90：{p10}–{p90} {unit}", "P10–P90: {p10}–{p90} {unit}"),
     "cards.unit": ("单位：{unit}", "unit: {unit}"),
     "cards.editing": (":violet-badge[编辑中]", ":violet-badge[being edited]"),
+    "cards.preview_badge": (":orange-badge[预览]", ":orange-badge[preview]"),
+    "cards.preview_label": ("{label}（预览）", "{label} (preview)"),
+    "cards.preview_note": (
+        "{draws} 次抽样、部分农户样本的快速预览；完整结果计算中",
+        "quick preview: {draws} draws on a sample of the households; full result computing",
+    ),
     "cards.help": (
-        "结果：多次抽样的平均值；达标指达标概率不低于“要求的达标概率”。对应通知 {notice}。",
+        "结果：多次抽样的平均值；达标指达标概率不低于“要求的达标概率”。卡片标题中的 N1、N2… 为通知中的条目。",
         "Result: mean over the draws; met means the probability of meeting the target is at least "
-        "the required probability. Notice requirement {notice}.",
+        "the required probability. N1, N2… in a card's title name the notice's requirement.",
     ),
 }

@@ -44,14 +44,25 @@ TEXTS = {
     "page.name_error": ("名称未被采用：", "The name was not applied:"),
     "page.name_empty": ("方案名称不能为空。", "The scenario name cannot be empty."),
     "share.base_allowed": ("应为以下预置方案之一：{allowed}", "must be one of the shipped scenarios: {allowed}"),
-    "page.share": ("分享链接", "Share link"),
+    "page.files": ("方案文件与分享链接", "Scenario file and share link"),
     "page.share_help": (
         "浏览器地址栏已包含正在比较的全部方案（及正在编辑的一个），直接复制地址即可分享；参数如下：",
         "The address bar already carries every scenario compared (and the one being edited): copy it to share. "
         "Parameters:",
     ),
-    "page.running": ("正在模拟 {count} 个方案……", "Simulating {count} scenario(s)..."),
-    "page.running_one": ("正在模拟“{name}”（{done}/{count}）……", "Simulating “{name}” ({done}/{count})..."),
+    "work.running": ("计算中……", "Working…"),
+    "work.cancel": ("取消", "Cancel"),
+    "work.cancelled": ("已取消，未保留任何部分结果。", "Cancelled; no partial result was kept."),
+    "refine.running": ("“{name}”完整结果计算中：{percent}", "“{name}”: computing the full result, {percent}"),
+    "refine.queued": (
+        "“{name}”完整结果排队中（前面还有 {ahead} 个）",
+        "“{name}”: full result queued ({ahead} ahead)",
+    ),
+    "refine.failed": ("“{name}”的完整结果计算失败：{error}", "“{name}”: the full result failed: {error}"),
+    "page.preview_note": (
+        "“{name}”目前显示的是快速预览（{draws} 次抽样、部分农户样本），完整结果算完后自动更新。",
+        "“{name}” shows a quick preview ({draws} draws on a sample of the households) until its full result is done.",
+    ),
     "page.population": (
         "人口数据：{label}（{households} 户，指纹 {fingerprint}）；以下所有结果均基于此人口。",
         "Population: {label} ({households} households, fingerprint {fingerprint}); every result "

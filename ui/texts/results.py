@@ -3,7 +3,13 @@
 TEXTS = {
     "results.heading": ("#### :green-badge[结果] 图表", "#### :green-badge[result] Charts"),
     "results.view": ("查看", "Show"),
+    "results.preview": (
+        ":orange-badge[预览] 标有“预览”的方案，图表也是快速预览（少量抽样、部分农户样本），完整结果算完后自动更新。",
+        ":orange-badge[preview] For scenarios marked “preview” the charts are quick previews too (few draws, a "
+        "sample of the households); they update when the full result is done.",
+    ),
     "results.view.income": ("收入走势", "Income over time"),
+    "results.view.components": ("收入构成", "Income components"),
     "results.view.counties": ("各县考核", "Counties"),
     "results.view.channels": ("措施贡献", "What each measure added"),
     "results.view.distribution": ("收入分布", "Income distribution"),
