@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from model.engine.result import CITY
+from model.engine.targets import CHANNELS
 from model.reports import charts, export
 from model.reports.chart_text import TEXTS, place, text
 from model.schema.fieldspec import COUNTIES
@@ -94,7 +95,7 @@ def test_contributions_and_yield_come_from_the_runs_table(small_runs):
     c = run.contributions
     expected = c[(c["year"] == 2023) & (c["unit"] == "元/人/年")]
     mine = data[data["scenario"] == name]
-    assert len(mine) == len(expected) == 11  # organic and the ten channels
+    assert len(mine) == len(expected) == 1 + len(CHANNELS)  # organic and every channel
     np.testing.assert_allclose(mine["value"].to_numpy(), expected["value"].to_numpy())
     assert "Organic growth (no new measures, with shocks)" in set(data["channel"])
     yields = charts.yield_per_10k_data(small_runs, "zh")

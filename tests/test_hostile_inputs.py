@@ -155,14 +155,16 @@ def test_the_budget_is_data_and_the_default_run_is_well_inside_it():
     ceiling = budget.fieldspec.budget()
     assert ceiling.max_household_draw_quarters == 2_000_000_000
     work = budget.work_of(default_scenario(), FULL_SCALE_HOUSEHOLDS)
-    assert work.household_draw_quarters == FULL_SCALE_HOUSEHOLDS * 32 * 12
+    # 64 draws over 2022Q1 (the base year is simulated too: N3 compares with it) to 2025Q4, 16 quarters
+    assert work.household_draw_quarters == FULL_SCALE_HOUSEHOLDS * 64 * 16
     budget.check_work_budget(default_scenario(), FULL_SCALE_HOUSEHOLDS)
 
 
 @pytest.mark.parametrize(
     ("changes", "points", "words"),
     [
-        ({"simulation.draws": 1000, "simulation.end_quarter": "2030Q4"}, 1, "at most 247 for this population"),
+        # 2e9 // (252,514 households × 36 quarters, 2022Q1–2030Q4) = 220 draws
+        ({"simulation.draws": 1000, "simulation.end_quarter": "2030Q4"}, 1, "at most 220 for this population"),
         ({"simulation.draws": 300, "simulation.end_quarter": "2030Q4"}, 1, "simulation.end_quarter"),
         ({"simulation.draws": 400, "simulation.end_quarter": "2023Q1"}, 1, "80,000,000 household·draws"),
         ({"simulation.draws": 100, "simulation.end_quarter": "2023Q4"}, 25, "× 25 runs"),

@@ -66,8 +66,9 @@ def test_labels_written_for_both_languages_show_one_half():
     from model.population.synth import DEFAULT_LABEL
     from model.schema.text import either
 
-    assert either(DEFAULT_LABEL, "zh") == "内置默认人口（合成，2022年校准）"
-    assert either(DEFAULT_LABEL, "en").startswith("Embedded default population")
+    label = DEFAULT_LABEL.format(year=2022)
+    assert either(label, "zh") == "内置默认人口（合成，2022年校准）"
+    assert either(label, "en").startswith("Embedded default population")
     assert (either("每年 / per year", "zh"), either("每年 / per year", "en")) == ("每年", "per year")
     assert either("2023 vs 2022", "zh") == "2023 vs 2022" and either("村/组 a", "en") == "村/组 a"
 

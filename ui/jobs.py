@@ -139,10 +139,13 @@ class FullRuns:
             return sum(1 for job in self._jobs.values() if self._wanted(job))
 
     def wait_idle(self, timeout_s: float) -> bool:
-        """Block until no wanted job is left (tests, benchmarks); False on timeout."""
+        """Block until every job has left the queue: done, cancelled or dropped (tests, benchmarks); False on timeout.
+
+        An unwanted job counts until the worker has dropped or cancelled it, so its count is final on return.
+        """
         deadline = time.monotonic() + timeout_s
         with self._cond:
-            while any(self._wanted(job) for job in self._jobs.values()):
+            while self._jobs:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False

@@ -11,17 +11,18 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from model.engine.capacity import CapacityFlag
 from model.engine.result import SimulationResult
-from model.population.table import Population
+from model.population.table import Population, Region
 from model.schema.scenario import scenario_from_dict
 
-FORMAT = 1
+FORMAT = 2  # 2: capacity flags, regions, province groups
 HEADER = "header"
 
 
@@ -47,6 +48,11 @@ def _split(obj: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             arrays.update({f"{f.name}/{k}": v for k, v in value.items()})
         elif hasattr(value, "model_dump"):
             values[f.name] = value.model_dump(mode="json")
+        elif isinstance(value, Region):
+            values[f.name] = {**asdict(value), "calibrated_households": value.calibrated_households.tolist()}
+            values[f.name]["villages"] = value.villages.tolist()
+        elif isinstance(value, dict) and value and all(isinstance(v, CapacityFlag) for v in value.values()):
+            values[f.name] = {k: asdict(v) for k, v in value.items()}
         else:
             values[f.name] = value
     return {"values": values, "dicts": dicts, "texts": texts}, arrays
@@ -108,6 +114,12 @@ def load_result(path: Path, key: str) -> SimulationResult:
         values["scenario"] = scenario_from_dict(values["scenario"])
     except Exception as exc:
         raise StoredFileError(f"{path.name}: stored scenario refused") from exc
+    try:
+        values["feasibility"] = {k: CapacityFlag(**v) for k, v in values["feasibility"].items()}
+        values["group_names"] = tuple(str(v) for v in values["group_names"])
+        values["total_name"] = tuple(str(v) for v in values["total_name"])
+    except Exception as exc:
+        raise StoredFileError(f"{path.name}: malformed result") from exc
     return _build(SimulationResult, values, path)
 
 
@@ -122,6 +134,12 @@ def load_population(path: Path, key: str) -> Population:
     try:
         values["village_names"] = tuple(str(v) for v in values["village_names"])
         values["county_slices"] = tuple((int(a), int(b)) for a, b in values["county_slices"])
+        if values["region"] is not None:
+            region = dict(values["region"])
+            region["counties"] = tuple(str(c) for c in region["counties"])
+            region["calibrated_households"] = np.asarray(region["calibrated_households"], dtype=np.float64)
+            region["villages"] = np.asarray(region["villages"], dtype=np.float64)
+            values["region"] = Region(**region)
         for value in [*values.values(), *values["income_2022"].values()]:
             if isinstance(value, np.ndarray):
                 value.flags.writeable = False

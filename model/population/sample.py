@@ -15,7 +15,6 @@ from dataclasses import replace
 import numpy as np
 
 from model.population.table import Population
-from model.schema.fieldspec import COUNTIES
 
 PREVIEW_HOUSEHOLDS = 32_768
 PER_HOUSEHOLD = (
@@ -30,6 +29,7 @@ PER_HOUSEHOLD = (
     "microcredit_yuan",
     "transferable_land_mu",
 )
+OPTIONAL_PER_HOUSEHOLD = ("household_key", "base_assistance")  # a table may not have them (an import)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -54,19 +54,20 @@ def thinned(pop: Population, households: int = PREVIEW_HOUSEHOLDS) -> Population
     county = pop.county[rows]
     weight = pop.weight[rows].astype(np.float64)
     full = pop.households_by_county()
-    sampled = np.bincount(county, weights=weight, minlength=len(COUNTIES))
+    sampled = np.bincount(county, weights=weight, minlength=len(pop.counties))
     scale = np.divide(full, sampled, out=np.zeros_like(full), where=sampled > 0)
     weight = weight * scale[county]
-    per_row = {name: _read_only(getattr(pop, name)[rows]) for name in PER_HOUSEHOLD}
+    present = [name for name in OPTIONAL_PER_HOUSEHOLD if getattr(pop, name) is not None]
+    per_row = {name: _read_only(getattr(pop, name)[rows]) for name in (*PER_HOUSEHOLD, *present)}
     income = {k: _read_only(v[rows]) for k, v in pop.income_2022.items()}
-    bounds = np.searchsorted(county, np.arange(len(COUNTIES) + 1))
+    bounds = np.searchsorted(county, np.arange(len(pop.counties) + 1))
     digest = hashlib.sha256(f"{pop.fingerprint}/every {step}".encode()).hexdigest()[:16]
     return replace(
         pop,
         **per_row,
         weight=_read_only(weight),
         income_2022=income,
-        county_slices=tuple((int(bounds[i]), int(bounds[i + 1])) for i in range(len(COUNTIES))),
+        county_slices=tuple((int(bounds[i]), int(bounds[i + 1])) for i in range(len(pop.counties))),
         label=f"{pop.label} (1/{step})",
         fingerprint=digest,
     )

@@ -40,6 +40,8 @@ UNITS: dict[str, tuple[str, str]] = {
     "元/户/年": ("元/户/年", "yuan per household per year"),
     "share 0–1 of purchase value": ("占采购额 %", "% of purchase value"),
     "relative, per quarter": ("相对值/季度", "relative, per quarter"),
+    "relative, per year": ("相对值/年", "relative, per year"),
+    "yuan of income per yuan": ("元收入/元资金", "yuan of income per yuan spent"),
     "quarter-to-quarter correlation": ("季度间相关系数", "quarter-to-quarter correlation"),
     "share 0–1 of a defaulted loan borne by the household": (
         "违约贷款中农户承担 %",
