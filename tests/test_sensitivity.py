@@ -185,11 +185,11 @@ def test_sections_are_replaced_between_their_markers_and_the_prose_kept():
     assert replace_section(out, "backtest", "| new |") == out
     with pytest.raises(MarkerError):
         replace_section(text, "sensitivity", "x")
-    for name in ("backtest", "sensitivity"):
+    for name in ("backtest", "fitted", "seeds", "sensitivity"):
         assert f"<!-- {name}:start -->" in TEMPLATE and f"<!-- {name}:end -->" in TEMPLATE
 
 
-def test_the_report_command_writes_both_tables_into_the_document(tmp_path, result):
+def test_the_report_command_writes_every_table_into_the_document(tmp_path, result):
     stored = tmp_path / "result.json"
     stored.write_text(json.dumps(result), encoding="utf-8")
     doc = tmp_path / "VALIDATION.md"
@@ -203,3 +203,9 @@ def test_the_report_command_writes_both_tables_into_the_document(tmp_path, resul
     sensitivity = text.split("<!-- sensitivity:start -->")[1].split("<!-- sensitivity:end -->")[0]
     assert "N1's verdict depends mostly on" in sensitivity and "`assumptions.organic_growth_production`" in sensitivity
     assert sensitivity_markdown(result) in text
+    fitted = text.split("<!-- fitted:start -->")[1].split("<!-- fitted:end -->")[0]
+    assert "`fitted.organic_growth_production_2022`" in fitted and "persistence ρ" in fitted
+    seeds = text.split("<!-- seeds:start -->")[1].split("<!-- seeds:end -->")[0]
+    rows = [line for line in seeds.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    assert [row.split("|")[1].strip() for row in rows] == ["1", "2", "3"]
+    assert "combined standard errors" in seeds and "sample of 500" in seeds

@@ -13,7 +13,7 @@ import math
 import pytest
 
 from model.analyses.backtest import backtest_population, run_backtest
-from model.engine.run import run_scenario
+from model.analyses.seeds import AGREEMENT_SE, SeedRun, largest_disagreement, seed_runs
 from model.schema.scenario import Scenario
 
 BACKTEST_SAMPLE = 6_000
@@ -51,11 +51,17 @@ def test_net_income_follows_from_the_fitted_components(backtest):
 
 def test_p_met_for_n1_agrees_across_seeds_within_three_standard_errors(small_population):
     """Seeds 1, 2, 3 with the verdict's draw growth: P(met) differs only by Monte Carlo error."""
-    checks = [
-        run_scenario(small_population, Scenario().with_changes({"simulation.seed": seed})).targets["N1"]
-        for seed in (1, 2, 3)
-    ]
-    for c in checks:
-        assert c.p_met_se <= 0.03 + 1e-12
-    for a, b in itertools.combinations(checks, 2):
+    runs = seed_runs(small_population, Scenario())
+    assert [r.seed for r in runs] == [1, 2, 3]
+    for r in runs:
+        assert r.p_met_se <= 0.03 + 1e-12 and r.draws >= 64
+    for a, b in itertools.combinations(runs, 2):
         assert abs(a.probability - b.probability) <= 3 * math.hypot(a.p_met_se, b.p_met_se)
+    assert largest_disagreement(runs) <= AGREEMENT_SE
+
+
+def test_disagreement_is_counted_in_combined_standard_errors():
+    same = [SeedRun(1, 64, 0.2, 0.5, 0.03), SeedRun(2, 64, 0.2, 0.5, 0.04)]
+    assert largest_disagreement(same) == 0.0
+    apart = [SeedRun(1, 64, 0.2, 0.50, 0.03), SeedRun(2, 64, 0.2, 0.60, 0.04), SeedRun(3, 64, 0.2, 0.55, 0.0)]
+    assert largest_disagreement(apart) == pytest.approx(0.10 / 0.05)

@@ -10,9 +10,27 @@ from pathlib import Path
 
 from model.analyses.backtest import Check, backtest_population, run_backtest
 from model.analyses.calibrate import fit, write_fit
-from model.cli.common import BadInput, add_cluster_arguments, format_value, json_text, pad, text_width
+from model.analyses.seeds import seed_runs
+from model.cli.common import (
+    BadInput,
+    add_cluster_arguments,
+    format_value,
+    json_text,
+    load_scenario_arg,
+    pad,
+    text_width,
+)
 from model.cli.sensitivity import add_budget_arguments, compute
-from model.reports.validation import TEMPLATE, MarkerError, backtest_markdown, replace_section, sensitivity_markdown
+from model.population.synth import default_population, sample_population
+from model.reports.validation import (
+    TEMPLATE,
+    MarkerError,
+    backtest_markdown,
+    fitted_markdown,
+    replace_section,
+    seeds_markdown,
+    sensitivity_markdown,
+)
 
 SAMPLE_HELP = "run on a weighted sample of this many households (quicker, less exact) instead of all 252,514"
 
@@ -95,6 +113,9 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     run, checks = run_backtest(backtest_population(args.backtest_sample))
     backtest = backtest_markdown(checks, run.population_label, run.result.draws, time.perf_counter() - start)
+    scenario = load_scenario_arg(args.scenario, args.lang)
+    population = default_population() if args.backtest_sample is None else sample_population(args.backtest_sample)
+    seeds = seeds_markdown(seed_runs(population, scenario), args.scenario, population.label)
     if args.sensitivity_result:
         try:
             result = json.loads(Path(args.sensitivity_result).read_text(encoding="utf-8"))
@@ -103,13 +124,15 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
     else:
         result = compute(args, args.scenario, None)
     sensitivity = sensitivity_markdown(result)
+    sections = {"backtest": backtest, "fitted": fitted_markdown(), "seeds": seeds, "sensitivity": sensitivity}
     if not args.write:
-        print(backtest, sensitivity, sep="\n\n")
+        print(*sections.values(), sep="\n\n")
         return 0
     path = Path(args.write)
     text = path.read_text(encoding="utf-8") if path.exists() else TEMPLATE
     try:
-        text = replace_section(replace_section(text, "backtest", backtest), "sensitivity", sensitivity)
+        for name, content in sections.items():
+            text = replace_section(text, name, content)
     except MarkerError as exc:
         raise BadInput(f"{path}: {exc}") from None
     path.write_text(text, encoding="utf-8")
@@ -129,13 +152,17 @@ def register(sub) -> None:
     calibrate.set_defaults(func=cmd_calibrate)
     report = sub.add_parser(
         "validation-report",
-        help="regenerate the back-test and sensitivity tables of docs/VALIDATION.md",
-        description="Runs the back-test and the sensitivity analysis (or reads a stored sensitivity result) and "
-        "writes both tables, with machine, date and draws, between the markers of the document; the prose around "
-        "them is left as it is.",
+        help="regenerate the back-test, fitted growth, seed and sensitivity tables of docs/VALIDATION.md",
+        description="Runs the back-test, the scenario with seeds 1–3 and the sensitivity analysis (or reads a "
+        "stored sensitivity result) and writes their tables and the fitted growth, with machine, date and draws, "
+        "between the markers of the document; the prose around them is left as it is.",
     )
     report.add_argument("--write", help="the document to update, e.g. docs/VALIDATION.md (created if missing)")
-    report.add_argument("--scenario", default="scenarios/notice_2023.toml", help="scenario of the sensitivity analysis")
+    report.add_argument(
+        "--scenario",
+        default="scenarios/notice_2023.toml",
+        help="scenario of the seed check and the sensitivity analysis",
+    )
     report.add_argument("--sensitivity-result", help="a stored result of python -m model sensitivity (not rerun)")
     report.add_argument("--backtest-sample", type=int, help=SAMPLE_HELP)
     add_cluster_arguments(report, "one per core, here {cores}")

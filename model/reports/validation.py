@@ -1,8 +1,9 @@
-"""The tables of docs/VALIDATION.md: the back-test against the published figures, and the sensitivity analysis.
+"""The tables of docs/VALIDATION.md: the back-test, the fitted growth, the seed check and the sensitivity analysis.
 
 Each table is written between two markers (``<!-- backtest:start -->`` … ``<!-- backtest:end -->``, and the same
-for ``sensitivity``), with the machine, date and draws it was computed with; the prose around the markers is left
-as it is. A missing file is created with the markers and a placeholder paragraph per section.
+for ``fitted``, ``seeds`` and ``sensitivity``), with the machine, date and draws it was computed with; the
+prose around the markers is left as it is. A missing file is created with the markers and a placeholder paragraph
+per section.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import datetime as dt
 import platform
 
 from model.analyses.backtest import Check
+from model.analyses.seeds import AGREEMENT_SE, SeedRun, largest_disagreement
 from model.analyses.sensitivity import OUTPUTS, depends_mostly_on, ranking
+from model.schema import calibration as cal
 
-SECTIONS = ("backtest", "sensitivity")
+SECTIONS = ("backtest", "fitted", "seeds", "sensitivity")
 TOP_FACTORS = 8
 TEMPLATE = """# Validation
 
@@ -28,6 +31,16 @@ table.)
 
 <!-- backtest:start -->
 <!-- backtest:end -->
+
+## The fitted organic growth
+
+<!-- fitted:start -->
+<!-- fitted:end -->
+
+## Monte Carlo error across seeds
+
+<!-- seeds:start -->
+<!-- seeds:end -->
 
 ## Sensitivity: which numbers matter
 
@@ -84,6 +97,46 @@ def backtest_markdown(checks: list[Check], population: str, draws: int, seconds:
             f"{_number(c.model_mean, c.unit)} | {band} | {'yes' if c.inside else 'no'} | {c.role} | {c.source} |"
         )
     lines += ["", _stamp(f"{population}, {draws} draws, {seconds:.0f} s")]
+    return "\n".join(lines)
+
+
+def fitted_markdown() -> str:
+    """The ``[fitted]`` figures of calibration.toml with their spread and source, and the projection's inputs."""
+    figures = cal.figures()
+    lines = ["| figure | value | sd | unit | year | source |", "|---|---|---|---|---|---|"]
+    for key, f in figures.items():
+        if key.startswith("fitted."):
+            sd = "—" if f.sd is None else _share(f.sd)
+            lines.append(f"| `{key}` | {_share(f.value)} | {sd} | {f.unit} | {f.year} | {f.source} |")
+    rho, long_run = figures["income.organic_persistence"], figures["income.organic_long_run"]
+    long_run_rates = ", ".join(f"{k} {_share(v)}" for k, v in long_run.value.items())
+    lines += [
+        "",
+        f"Projection inputs: persistence ρ = {rho.value} ± {rho.half_width} ({rho.source}); long-run growth "
+        f"{long_run_rates} ({long_run.source}).",
+    ]
+    return "\n".join(lines)
+
+
+def seeds_markdown(runs: list[SeedRun], scenario: str, population: str, target: str = "N1") -> str:
+    """P(met) of ``target`` per seed with its Monte Carlo error, and whether the seeds agree."""
+    lines = [
+        f"| seed | draws | {target} mean | P(met) ± standard error |",
+        "|---|---|---|---|",
+        *(
+            f"| {r.seed} | {r.draws} | {_share(r.value)} | {r.probability * 100:.1f}% ± {r.p_met_se * 100:.1f}% |"
+            for r in runs
+        ),
+    ]
+    worst = largest_disagreement(runs)
+    verdict = "agree" if worst <= AGREEMENT_SE else "do NOT agree"
+    lines += [
+        "",
+        f"The seeds {verdict}: the largest difference of two P(met) is {worst:.1f} combined standard errors "
+        f"(allowed: {AGREEMENT_SE:.0f}). Scenario {scenario} on {population}.",
+        "",
+        _stamp(f"draws grown until every P(met) standard error ≤ {max(r.p_met_se for r in runs):.3f}"),
+    ]
     return "\n".join(lines)
 
 
