@@ -129,7 +129,7 @@ def write_fit(result: Fit, path=cal.CALIBRATION_PATH) -> None:
                 result.projection[key],
                 result.projection_sd[key],
                 f"{YEAR + 1}–",
-                f"ρ·{result.rates[key]:.4f} + (1 − ρ)·long run {cal.value('income.organic_long_run')[key]:.3f}, "
+                f"ρ·({result.rates[key]:.4f}) + (1 − ρ)·long run {cal.value('income.organic_long_run')[key]:.3f}, "
                 f"ρ = {rho.value} ± {rho.half_width} (income.organic_persistence); sd combines the fit, the long "
                 "run, ρ and the year-to-year variation",
                 "L",
