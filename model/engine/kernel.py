@@ -551,6 +551,7 @@ def simulate_rows(start, stop, own, hh, dr, k, scratch, sums):
             cap_s = s_p
 
             # Production: terms, one enterprise chain capped, clamping, shocks.
+            tp0 = tp1 = tp2 = tp3 = tp4 = tp5 = tp6 = tp7 = np.int64(0)
             for d in range(n_d):
                 g_p = growth_production[j, d] * own[h - start, j, d]
                 trend_p = trend_p_base * g_p
@@ -595,19 +596,20 @@ def simulate_rows(start, stop, own, hh, dr, k, scratch, sums):
                     f6 = _fixed(s_p * credit_return[d] * credit * p_factor, money_w)
                     f7 = _fixed(flow_s_p * tourism * p_factor, money_w)
                     production_sum[th, c, ti, d] += f0 + f1 + f2 + f3 + f4 + f5 + f6 + f7
-                    terms_sum[th, c, ti, 0] += f0
-                    terms_sum[th, c, ti, 1] += f1
-                    terms_sum[th, c, ti, 2] += f2
-                    terms_sum[th, c, ti, 3] += f3
-                    terms_sum[th, c, ti, 4] += f4
-                    terms_sum[th, c, ti, 5] += f5
-                    terms_sum[th, c, ti, 6] += f6
-                    terms_sum[th, c, ti, 7] += f7
+                    tp0 += f0
+                    tp1 += f1
+                    tp2 += f2
+                    tp3 += f3
+                    tp4 += f4
+                    tp5 += f5
+                    tp6 += f6
+                    tp7 += f7
 
             # Wage, property, transfer; the safety net; year to date, falls, the year's line.
             job_share = k.job_share
             ring_row = t % RING
             look = ((t - k.lag) % RING, (t - k.lag - 1) % RING, (t - k.lag - 2) % RING, (t - k.lag - 3) % RING)
+            tw0 = tw1 = tw2 = tw3 = tw4 = tr0 = tr1 = tr2 = tr3 = tt0 = tt1 = np.int64(0)
             for d in range(n_d):
                 production = production_s[th, d]
                 ill_factor = ill_factor_s[th, d]
@@ -669,18 +671,24 @@ def simulate_rows(start, stop, own, hh, dr, k, scratch, sums):
                 wage_sum[th, c, ti, d] += fw0 + fw1 + fw2 + fw3 + fw4
                 property_sum[th, c, ti, d] += fr0 + fr1 + fr2 + fr3
                 transfer_sum[th, c, ti, d] += ft0 + ft1
-                terms_sum[th, c, ti, 8] += fw0
-                terms_sum[th, c, ti, 9] += fw1
-                terms_sum[th, c, ti, 10] += fw2
-                terms_sum[th, c, ti, 11] += fw3
-                terms_sum[th, c, ti, 12] += fw4
-                terms_sum[th, c, ti, 13] += fr0
-                terms_sum[th, c, ti, 14] += fr1
-                terms_sum[th, c, ti, 15] += fr2
-                terms_sum[th, c, ti, 16] += fr3
-                terms_sum[th, c, ti, 17] += ft0
-                terms_sum[th, c, ti, 18] += ft1
-            if projected and q == 3:  # the year's line, before and after assistance
+                tw0 += fw0
+                tw1 += fw1
+                tw2 += fw2
+                tw3 += fw3
+                tw4 += fw4
+                tr0 += fr0
+                tr1 += fr1
+                tr2 += fr2
+                tr3 += fr3
+                tt0 += ft0
+                tt1 += ft1
+            if not projected:
+                continue
+            for m, total in enumerate(
+                (tp0, tp1, tp2, tp3, tp4, tp5, tp6, tp7, tw0, tw1, tw2, tw3, tw4, tr0, tr1, tr2, tr3, tt0, tt1)
+            ):
+                terms_sum[th, c, ti, m] += total
+            if q == 3:  # the year's line, before and after assistance
                 y = year - first_year
                 pc_total, below_count = 0.0, 0.0
                 for d in range(n_d):
