@@ -244,7 +244,9 @@ class KernelRun:
                 for start in range(rows.start, rows.stop, self.chunk_rows):
                     stop = min(start + self.chunk_rows, rows.stop)
                     own = np.empty((stop - start, self.years, len(dr.draw_golden)))
-                    own_growth_arguments(start, stop, hh.key, k.start_stream, dr.draw_golden, dr.normal, dr.growth_sd, own)
+                    own_growth_arguments(
+                        start, stop, hh.key, k.start_stream, dr.draw_golden, dr.normal, dr.growth_sd, own
+                    )
                     np.exp(own, out=own)  # numpy's exp, as the reference's
                     simulate_rows(start, stop, own, hh, dr, k, self.scratch, self.sums)
             finally:
