@@ -7,7 +7,8 @@ float32 array of households × draws × 12 quarters, timed in the same process a
 Each configuration runs in its own subprocess, so that its peak memory (``ru_maxrss``) is its own. In each, the
 embedded population is built, one call loads the compiled kernel (from numba's disk cache), then ``--runs`` timed
 runs give the median. A separate subprocess with an empty numba cache times the first compilation. The stages of
-a scenario (plan, per-draw tables, common shocks, kernel) are timed apart. This is a benchmark, not a test:
+a scenario (plan, per-draw tables, common shocks, kernel) are timed apart, and the numpy reference engine runs the
+same scenario for the kernel's speed-up (a third of the runs: it is slow). This is a benchmark, not a test:
 numbers depend on the machine and its load, both printed first.
 
     python bench/bench_model.py [--runs 5] [--json]
@@ -37,6 +38,7 @@ CONFIGS: dict[str, dict] = {
     "32 draws, 1 thread": {"threads": 1, "verdict": False},
     "verdict, 2 threads": {"threads": 2, "verdict": True},
     "verdict, 1 thread": {"threads": 1, "verdict": True},
+    "32 draws, numpy reference": {"threads": 2, "verdict": False, "engine": "reference"},
 }
 
 
@@ -140,6 +142,11 @@ def child(name: str, runs: int) -> dict:
         out["standard_error"] = max(c.p_met_se for c in checks if c.p_met_se is not None)
         out["median_seconds"], out["min_seconds"], out["max_seconds"] = _median_seconds(
             lambda: run_scenario(pop, scenario), runs
+        )
+    elif "engine" in config:
+        draws = 32
+        out["median_seconds"], out["min_seconds"], out["max_seconds"] = _median_seconds(
+            lambda: simulate(pop, scenario, draws=draws, engine=config["engine"]), max(1, runs // 3)
         )
     else:
         draws = 32
@@ -253,6 +260,11 @@ def _print(info: dict, compiled: dict, rows: list[dict], runs: int) -> None:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)))
         if k == 0:
             print("  ".join("-" * w for w in widths))
+    kernel, reference = rows[0], rows[-1]
+    print(
+        f"kernel vs numpy reference at 32 draws: {reference['median_seconds'] / kernel['median_seconds']:.1f}× "
+        f"faster ({kernel['median_seconds']:.2f} s against {reference['median_seconds']:.2f} s)"
+    )
     for r in rows:
         if "stages" in r:
             parts = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in r["stages"].items())

@@ -173,17 +173,22 @@ def test_kernel_equals_reference_from_2022q1(backtest_sample, end):
     assert len(kernel.quarters) == 4 * (int(end[:4]) - 2022) + int(end[-1])
 
 
+def _unit_weights(counties: tuple[str, ...], records: int, villages: float, seed: int):
+    """``records`` records of weight one from ``counties``, a region of their own (programme_scale = its share)."""
+    frame = generate_frame()
+    part = frame[frame["county"].isin(counties)].sample(records, random_state=seed).copy()
+    part["weight"] = 1.0
+    households = np.array([float((part["county"] == c).sum()) for c in counties])
+    share = records / len(frame)
+    region = Region("样本市", counties, households, np.full(len(counties), villages), programme_scale=share)
+    assistance = frame.attrs["base_year_assistance"][frame.index.get_indexer(part.index)]
+    return population_from_frame(part, f"{records} records", region=region, base_assistance=assistance)
+
+
 @pytest.fixture(scope="module")
 def unit_weight_region():
-    """600 records of weight one in three counties, a region of their own (programme_scale = its share)."""
-    frame = generate_frame()
-    part = frame[frame["county"].isin(COUNTIES[2:5])].sample(600, random_state=3).copy()
-    part["weight"] = 1.0
-    counties = tuple(c for c in COUNTIES if c in set(part["county"]))
-    households = np.array([float((part["county"] == c).sum()) for c in counties])
-    region = Region("样本市", counties, households, np.full(len(counties), 12.0), programme_scale=600 / len(frame))
-    assistance = frame.attrs["base_year_assistance"][frame.index.get_indexer(part.index)]
-    return population_from_frame(part, "unit weights", region=region, base_assistance=assistance)
+    """600 records of weight one in three counties."""
+    return _unit_weights(COUNTIES[2:5], 600, 12.0, 3)
 
 
 @pytest.mark.parametrize("name", ["drawn assumptions", "microcredit renewing over a long horizon, small loans"])
@@ -201,6 +206,8 @@ FINE_MONEY_SCALE = float(1 << 38)  # fixed-point units per yuan: resolves one fl
         "every channel at its most, the chain cap binding",
         "all support, small packages wrapping round the line",
         "microcredit renewing over a long horizon, small loans",
+        "all assets, huge breadth (stakes diminishing over wrapped lines), contract linking binding",
+        "widest household growth dispersion",
     ],
 )
 def test_kernel_equals_reference_to_the_last_bit(monkeypatch, name):
@@ -209,14 +216,7 @@ def test_kernel_equals_reference_to_the_last_bit(monkeypatch, name):
 
     Sixteen records of weight one keep the finer sums inside int64 (checked).
     """
-    frame = generate_frame()
-    part = frame[frame["county"].isin(COUNTIES[:2])].sample(16, random_state=5).copy()
-    part["weight"] = 1.0
-    counties = tuple(c for c in COUNTIES if c in set(part["county"]))
-    households = np.array([float((part["county"] == c).sum()) for c in counties])
-    region = Region("样本市", counties, households, np.full(len(counties), 2.0), programme_scale=16 / len(frame))
-    assistance = frame.attrs["base_year_assistance"][frame.index.get_indexer(part.index)]
-    pop = population_from_frame(part, "sixteen", region=region, base_assistance=assistance)
+    pop = _unit_weights(COUNTIES[:2], 16, 2.0, 5)
     monkeypatch.setattr(reference_engine, "MONEY_SCALE", FINE_MONEY_SCALE)
     monkeypatch.setattr(kernel_engine, "MONEY_SCALE", FINE_MONEY_SCALE)
     _, reference = _compare(pop, _scenario(SCENARIOS[name], draws=3))
