@@ -1,15 +1,12 @@
 """The compiled kernel against the numpy reference, and its invariances (threads, blocks, extension, cancel).
 
-Tolerances. The kernel computes in float32 where the reference uses float64, so every value it produces carries a
-relative error of a few float32 roundings (≈ 1e-7 each; a quarter's income is a sum of about ten terms):
-``RTOL = 1e-5`` leaves a factor of ten or more. On top of that, fixed-point sums round each household's value
-before adding (MONEY_SCALE units per yuan): a household value that lies within that float error of a rounding
-boundary may round the other way, so a sum may differ by one unit per household summed. The decomposition terms
-are rounded once per household and quarter after summing over draws in the kernel, once per draw in the reference:
-up to (draws + 1) / 2 units per household and quarter. Counts (households falling, assisted, below the line)
-differ only where a float32 value falls on the other side of a threshold than its float64 twin (a year-to-date
-fall of 0.00099% against the 0.001% tolerance, say): a county's count in one quarter and draw may move by at most
-``FLIP_RECORDS`` records, and all counts together by at most ``FLIP_SHARE`` of the households counted.
+Equality. The kernel does the reference's float64 operations in the reference's order without fast-math, and takes
+the two numbers it cannot compile to the same bits (numpy's ``exp`` of the households' own growth, the base year's
+look-back) from numpy; so every household value is the reference's to the bit and every fixed-point sum — income
+and its decomposition, assistance, households falling, assisted and below the line, draws below the line per
+household — is equal exactly. The one float output, a household's per-capita income summed over draws, is added in
+draw order by the kernel and pairwise by numpy: each sum of D terms of one sign is within (D − 1)·ε of the exact
+sum relative to it (ε = 2⁻⁵² float64 roundings), so the two differ by at most ``2·D·ε`` relative.
 """
 
 from __future__ import annotations
@@ -19,25 +16,40 @@ from pathlib import Path
 import numba
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from model.analyses.backtest import backtest_population
+from model.engine import kernel as kernel_engine
+from model.engine import reference as reference_engine
 from model.engine.reference import MONEY_SCALE
 from model.engine.rng import LANE_CELLS, lane_threshold
 from model.engine.simulate import simulate
+from model.population.synth import generate_frame
+from model.population.table import Region, population_from_frame
 from model.schema.fieldspec import COUNTIES
-from model.schema.scenario import Scenario, load_scenario
+from model.schema.scenario import LINK_MODE_FIELDS, Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-RTOL = 1e-5
-FLIP_RECORDS = 2
-FLIP_SHARE = 1e-3
-DRAWS = 16
+EPS = float(np.finfo(np.float64).eps)
+DRAWS = 8
+NO_FUNDS = {"funds.central_10k_yuan": 0.0, "funds.provincial_10k_yuan": 0.0, "funds.city_county_10k_yuan": 0.0}
+
+
+def _modes(mode: str) -> dict:
+    """Every asset-linked household in one linking mode."""
+    return {f"linking.{f}": float(f == mode) for f in LINK_MODE_FIELDS}
+
 
 SCENARIOS = {
     "drawn assumptions": {},
+    "fixed assumptions, no household growth dispersion": {
+        "simulation.draw_assumptions": False,
+        "assumptions.household_growth_sd": 0.0,
+    },
+    "widest household growth dispersion": {"assumptions.household_growth_sd": 0.4},
     "every channel at its most, the chain cap binding": {
-        "funds.central_10k_yuan": 400_000.0,
+        "funds.central_10k_yuan": 600_000.0,
         "linking.households_per_million_yuan": 40.0,
         "microcredit.new_lending_10k_yuan": 300_000.0,
         "tourism.households_reached": 100_000,
@@ -49,15 +61,8 @@ SCENARIOS = {
         "safety_net.detection_rate": 1.0,
         "safety_net.gap_covered_share": 1.5,
     },
-    "long horizon, a three-quarter lag": {
-        "simulation.end_quarter": "2030Q4",
-        "dual_binding.target_quarter": "2027Q2",
-        "safety_net.lag_quarters": 3,
-    },
-    "nothing new, one county without money, a four-quarter lag": {
-        "funds.central_10k_yuan": 0.0,
-        "funds.provincial_10k_yuan": 0.0,
-        "funds.city_county_10k_yuan": 0.0,
+    "zero funds and nothing new, one county without money, a four-quarter lag": {
+        **NO_FUNDS,
         "funds.county_shares": {c: (0.0 if i == 0 else 1 / (len(COUNTIES) - 1)) for i, c in enumerate(COUNTIES)},
         "microcredit.new_lending_10k_yuan": 0.0,
         "tourism.households_reached": 0,
@@ -67,62 +72,80 @@ SCENARIOS = {
         "dual_binding.coverage_target": 0.0,
         "safety_net.lag_quarters": 4,
     },
+    "all support, small packages wrapping round the line": {
+        "industry.household_support_share": 1.0,
+        "industry.collective_assets_share": 0.0,
+        "industry.infrastructure_share": 0.0,
+        "industry.support_per_household_yuan": 500.0,
+        "simulation.end_quarter": "2028Q4",
+    },
+    "all support, the largest packages": {
+        "industry.household_support_share": 1.0,
+        "industry.collective_assets_share": 0.0,
+        "industry.infrastructure_share": 0.0,
+        "industry.support_per_household_yuan": 30_000.0,
+    },
+    "all assets, huge breadth (stakes diminishing over wrapped lines), contract linking binding": {
+        "industry.household_support_share": 0.0,
+        "industry.collective_assets_share": 1.0,
+        "industry.infrastructure_share": 0.0,
+        "linking.households_per_million_yuan": 100.0,
+        **_modes("share_contract_planting"),
+        "funds.central_10k_yuan": 600_000.0,
+        "simulation.end_quarter": "2030Q4",
+    },
+    "all assets, tiny breadth, land transfer": {
+        "industry.household_support_share": 0.0,
+        "industry.collective_assets_share": 1.0,
+        "industry.infrastructure_share": 0.0,
+        "linking.households_per_million_yuan": 1.0,
+        **_modes("share_land_transfer"),
+    },
+    "all assets in participation, every household bound by 2023Q2": {
+        **_modes("share_industry_participation"),
+        "dual_binding.coverage_target": 1.0,
+        "dual_binding.target_quarter": "2023Q2",
+    },
+    "microcredit renewing over a long horizon, small loans": {
+        "microcredit.new_lending_10k_yuan": 300_000.0,
+        "microcredit.average_loan_yuan": 5_000.0,
+        "simulation.end_quarter": "2030Q4",
+        "dual_binding.target_quarter": "2027Q2",
+        "safety_net.lag_quarters": 3,
+    },
+    "microcredit stopped: the stock runs off": {"microcredit.new_lending_10k_yuan": 0.0},
+    "non-industry funds only": {
+        "funds.industry_share_central": 0.0,
+        "funds.industry_share_provincial": 0.0,
+        "funds.industry_share_city_county": 0.0,
+    },
+    "a single projected quarter": {"simulation.end_quarter": "2023Q1"},
+    "safety net off": {"safety_net.detection_rate": 0.0, "safety_net.gap_covered_share": 0.0},
 }
 SCENARIO_FILES = ("baseline", "breadth_first", "depth_first", "notice_2023", "policy_floor")
 
 
-def _scenario(changes: dict) -> Scenario:
-    return Scenario().with_changes({"simulation.draws": DRAWS, **changes})
+def _scenario(changes: dict, draws: int = DRAWS) -> Scenario:
+    return Scenario().with_changes({"simulation.draws": draws, **changes})
 
 
-def _records_by_county(pop) -> np.ndarray:
-    return np.bincount(pop.county, minlength=pop.n_counties).astype(float)
+def _assert_same(kernel, reference) -> None:
+    """Every fixed-point sum equal; per-household per-capita sums within 2·D·ε relative (module docstring)."""
+    for name in ("falling", "below", "below_before", "assistance", "assisted", "household_below_sum"):
+        k, r = getattr(kernel, name), getattr(reference, name)
+        assert np.array_equal(k, r), f"{name}: {np.abs(k - r).max()} apart"
+    for component in reference.income:
+        assert np.array_equal(kernel.income[component], reference.income[component]), f"income {component}"
+        assert np.array_equal(kernel.terms_sum[component], reference.terms_sum[component]), f"terms {component}"
+    gap = np.abs(kernel.household_pc_sum - reference.household_pc_sum)
+    bound = 2 * reference.draws * EPS * np.abs(reference.household_pc_sum)
+    assert np.all(gap <= bound), f"per-capita income per household: {gap.max()} apart"
 
 
-def _assert_money(kernel: np.ndarray, reference: np.ndarray, slack: np.ndarray, scale: np.ndarray, what: str):
-    """|kernel − reference| ≤ RTOL·|scale| + slack (yuan), element by element."""
-    excess = np.abs(kernel - reference) - (RTOL * np.abs(scale) + slack)
-    worst = np.unravel_index(np.argmax(excess), excess.shape)
-    assert excess[worst] <= 0, f"{what}: kernel {kernel[worst]} vs reference {reference[worst]} at {worst}"
-
-
-def _assert_counts(kernel: np.ndarray, reference: np.ndarray, pop, households: np.ndarray, what: str):
-    """Weighted household counts per county: a few records flipped at most."""
-    gap = np.abs(kernel - reference)
-    assert gap.max() <= FLIP_RECORDS * pop.weight.max(), f"{what}: a count differs by {gap.max():.1f} households"
-    counted = np.broadcast_to(households.reshape(-1, *([1] * (kernel.ndim - 1))), kernel.shape).sum()
-    assert gap.sum() <= FLIP_SHARE * counted, f"{what}: counts differ by {gap.sum():.1f} households in all"
-
-
-def _assert_same_run(a, b):
-    """Two results equal bit for bit in every array."""
-    for name in ("falling", "below", "below_before", "assistance", "assisted", "household_pc_sum"):
-        assert np.array_equal(getattr(a, name), getattr(b, name)), name
-    assert np.array_equal(a.household_below_sum, b.household_below_sum)
-    for k in a.income:
-        assert np.array_equal(a.income[k], b.income[k]), k
-        assert np.array_equal(a.terms_sum[k], b.terms_sum[k]), k
-
-
-def _compare(pop, scenario: Scenario):
-    kernel = simulate(pop, scenario)
+def _compare(pop, scenario: Scenario, **kwargs):
+    kernel = simulate(pop, scenario, **kwargs)
     reference = simulate(pop, scenario, engine="reference")
-    draws = kernel.draws
-    records = _records_by_county(pop)
-    money_slack = (records / MONEY_SCALE)[:, None, None]
-    for k in kernel.income:
-        _assert_money(kernel.income[k], reference.income[k], money_slack, reference.income[k], f"income {k}")
-        terms_slack = (records * (draws + 1) / 2 / MONEY_SCALE)[:, None, None]
-        scale = reference.income[k].sum(axis=-1)[:, :, None]
-        _assert_money(kernel.terms_sum[k], reference.terms_sum[k], terms_slack, scale, f"terms {k}")
-    _assert_money(kernel.assistance, reference.assistance, money_slack, reference.assistance, "assistance")
-    households = kernel.households
-    for name in ("falling", "assisted", "below", "below_before"):
-        _assert_counts(getattr(kernel, name), getattr(reference, name), pop, households, name)
-    pc_gap = np.abs(kernel.household_pc_sum - reference.household_pc_sum) - RTOL * np.abs(reference.household_pc_sum)
-    assert pc_gap.max() <= 0, "per-capita income per household"
-    flips = np.abs(kernel.household_below_sum - reference.household_below_sum).sum()
-    assert flips <= FLIP_SHARE * reference.household_below_sum.size * draws, "draws below the line per household"
+    _assert_same(kernel, reference)
     return kernel, reference
 
 
@@ -133,8 +156,110 @@ def test_kernel_equals_reference(small_population, name):
 
 @pytest.mark.parametrize("name", SCENARIO_FILES)
 def test_kernel_equals_reference_on_shipped_scenarios(small_population, name):
-    scenario = load_scenario(ROOT / "scenarios" / f"{name}.toml").with_changes({"simulation.draws": 8})
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.toml").with_changes({"simulation.draws": DRAWS})
     _compare(small_population, scenario)
+
+
+@pytest.fixture(scope="module")
+def backtest_sample():
+    return backtest_population(800)
+
+
+@pytest.mark.parametrize("end", ["2022Q1", "2022Q4", "2030Q4"])
+def test_kernel_equals_reference_from_2022q1(backtest_sample, end):
+    """A 2021 population projected from 2022Q1 to the first, a year's and the last quarter allowed."""
+    changes = {"simulation.start_quarter": "2022Q1", "simulation.end_quarter": end, "dual_binding.target_quarter": end}
+    kernel, _ = _compare(backtest_sample, _scenario(changes, draws=5))
+    assert len(kernel.quarters) == 4 * (int(end[:4]) - 2022) + int(end[-1])
+
+
+def _unit_weights(counties: tuple[str, ...], records: int, villages: float, seed: int):
+    """``records`` records of weight one from ``counties``, a region of their own (programme_scale = its share)."""
+    frame = generate_frame()
+    part = frame[frame["county"].isin(counties)].sample(records, random_state=seed).copy()
+    part["weight"] = 1.0
+    households = np.array([float((part["county"] == c).sum()) for c in counties])
+    share = records / len(frame)
+    region = Region("样本市", counties, households, np.full(len(counties), villages), programme_scale=share)
+    assistance = frame.attrs["base_year_assistance"][frame.index.get_indexer(part.index)]
+    return population_from_frame(part, f"{records} records", region=region, base_assistance=assistance)
+
+
+@pytest.fixture(scope="module")
+def unit_weight_region():
+    """600 records of weight one in three counties."""
+    return _unit_weights(COUNTIES[2:5], 600, 12.0, 3)
+
+
+@pytest.mark.parametrize("name", ["drawn assumptions", "microcredit renewing over a long horizon, small loans"])
+def test_kernel_equals_reference_on_unit_weights(unit_weight_region, name):
+    assert unit_weight_region.unit_weights and unit_weight_region.n_counties == 3
+    _compare(unit_weight_region, _scenario(SCENARIOS[name]), threads=1)
+
+
+FINE_MONEY_SCALE = float(1 << 38)  # fixed-point units per yuan: resolves one float64 ulp of any value above 16,384
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "every channel at its most, the chain cap binding",
+        "all support, small packages wrapping round the line",
+        "microcredit renewing over a long horizon, small loans",
+        "all assets, huge breadth (stakes diminishing over wrapped lines), contract linking binding",
+        "widest household growth dispersion",
+    ],
+)
+def test_kernel_equals_reference_to_the_last_bit(monkeypatch, name):
+    """At 2³⁸ units per yuan a value differing in its last bit moves its fixed-point sum (almost surely, over many
+    households, quarters and draws): equal sums say the kernel's household values are the reference's bits.
+
+    Sixteen records of weight one keep the finer sums inside int64 (checked).
+    """
+    pop = _unit_weights(COUNTIES[:2], 16, 2.0, 5)
+    monkeypatch.setattr(reference_engine, "MONEY_SCALE", FINE_MONEY_SCALE)
+    monkeypatch.setattr(kernel_engine, "MONEY_SCALE", FINE_MONEY_SCALE)
+    _, reference = _compare(pop, _scenario(SCENARIOS[name], draws=3))
+    units = max(np.abs(v).max() for v in reference.terms_sum.values()) * MONEY_SCALE  # as simulate reads them
+    assert 2.0**40 < units < 2.0**62, "the finer sums are in use and stay inside int64"
+
+
+LEVERS = st.fixed_dictionaries(
+    {
+        "funds.central_10k_yuan": st.floats(0, 600_000),
+        "funds.industry_share_central": st.floats(0, 1),
+        "industry.support_per_household_yuan": st.floats(500, 30_000),
+        "linking.households_per_million_yuan": st.floats(1, 100),
+        "microcredit.new_lending_10k_yuan": st.floats(0, 300_000),
+        "microcredit.average_loan_yuan": st.floats(5_000, 50_000),
+        "dual_binding.coverage_target": st.floats(0, 1),
+        "assumptions.household_growth_sd": st.floats(0, 0.4),
+        "safety_net.lag_quarters": st.integers(1, 4),
+        "safety_net.detection_rate": st.floats(0, 1),
+        "simulation.end_quarter": st.sampled_from(["2023Q3", "2024Q4", "2026Q2"]),
+        "simulation.draws": st.integers(1, 6),
+        "simulation.seed": st.integers(0, 2**32 - 1),
+    }
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    changes=LEVERS,
+    support=st.floats(0, 1),
+    assets=st.floats(0, 1),
+    mode=st.sampled_from((None, *LINK_MODE_FIELDS)),
+    threads=st.sampled_from([1, 2]),
+)
+def test_kernel_equals_reference_for_any_levers(unit_weight_region, changes, support, assets, mode, threads):
+    """Random levers; ``assets`` is the share of what support leaves; one linking mode or the default mix."""
+    split = {
+        "industry.household_support_share": support,
+        "industry.collective_assets_share": (1 - support) * assets,
+        "industry.infrastructure_share": (1 - support) * (1 - assets),
+    }
+    scenario = Scenario().with_changes({**changes, **split, **(_modes(mode) if mode else {})})
+    _compare(unit_weight_region, scenario, threads=threads)
 
 
 def test_no_training_trains_nobody(small_population):
@@ -142,6 +267,16 @@ def test_no_training_trains_nobody(small_population):
     for engine in ("kernel", "reference"):
         result = simulate(small_population, _scenario({"training.person_times": 0}), engine=engine)
         assert result.decomposition("wage", 2023)["training"] == 0.0, engine
+
+
+def _assert_same_run(a, b):
+    """Two results equal bit for bit in every array."""
+    for name in ("falling", "below", "below_before", "assistance", "assisted", "household_pc_sum"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert np.array_equal(a.household_below_sum, b.household_below_sum)
+    for k in a.income:
+        assert np.array_equal(a.income[k], b.income[k]), k
+        assert np.array_equal(a.terms_sum[k], b.terms_sum[k]), k
 
 
 def test_same_run_whatever_threads_and_blocks(small_population):
@@ -167,17 +302,11 @@ def test_more_draws_keep_the_draws_already_run(small_population):
     for k in short.income:
         assert np.array_equal(short.income[k], long.income[k][..., :n]), k
     joined = short.extend(simulate(small_population, scenario, draws=n, first_draw=n))
-    _assert_same_run_but_sums(joined, long, _records_by_county(small_population))
-
-
-def _assert_same_run_but_sums(joined, long, records):
-    """Per-draw arrays equal; sums over draws equal up to one rounding per household, quarter and batch."""
     for k in long.income:
         assert np.array_equal(joined.income[k], long.income[k]), k
-        slack = (2 * records / MONEY_SCALE)[:, None, None]
-        _assert_money(joined.terms_sum[k], long.terms_sum[k], slack, long.income[k].sum(axis=-1)[:, :, None], k)
+        assert np.array_equal(joined.terms_sum[k], long.terms_sum[k]), k  # integers: the same in any order
     assert np.array_equal(joined.household_below_sum, long.household_below_sum)
-    np.testing.assert_allclose(joined.household_pc_sum, long.household_pc_sum, rtol=1e-6)
+    np.testing.assert_allclose(joined.household_pc_sum, long.household_pc_sum, rtol=4 * n * EPS)
 
 
 def test_progress_can_cancel_and_threads_are_restored(small_population):

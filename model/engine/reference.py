@@ -111,6 +111,11 @@ def _words(keys: np.ndarray, t: int, shared: Shared) -> np.ndarray:
         return mix64(k[:, None] + shared.draw_index[None, :] * GOLDEN)
 
 
+def base_quarter_income(base: dict, assisted: np.ndarray, seasonality: dict, quarter: int) -> np.ndarray:
+    """Income before assistance in one quarter of the base year, without shocks (the look-back before it)."""
+    return sum(base[m] * seasonality[m][quarter] for m in base) - assisted * seasonality["transfer"][quarter]
+
+
 def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> BlockSums:
     """Every quarter of one block of households (one county) under every draw."""
     pop, a = plan.pop, dt.a
@@ -154,10 +159,7 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
     ring = np.zeros((RING, n, d))
     for k in range(1, RING):  # before the base year: the base year's own quarters, without shocks
         quarter = (plan.base_quarter - k) % 4
-        ring[(plan.base_quarter - k) % RING] = (
-            sum(base[m] * shared.seasonality[m][quarter] for m in base)
-            - assisted_base * shared.seasonality["transfer"][quarter]
-        )
+        ring[(plan.base_quarter - k) % RING] = base_quarter_income(base, assisted_base, shared.seasonality, quarter)
     ytd = np.zeros((n, d))
     this_year = np.zeros((4, n, d))
     last_year = np.zeros((4, n, d))

@@ -83,7 +83,7 @@ def simulate(
     draws: int | None = None,
     first_draw: int = 0,
     block_rows: int | None = None,
-    engine: str = "reference",  # the kernel is being brought up to the reference (review fixes); back to "kernel" then
+    engine: str = "kernel",
     threads: int | None = None,
     held: frozenset[str] = frozenset(),
 ) -> SimulationResult:
