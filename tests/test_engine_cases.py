@@ -77,6 +77,9 @@ NEUTRAL = {
     "funds.provincial_10k_yuan": 0.0,
     "funds.city_county_10k_yuan": 0.0,
     "assumptions.support_gain_max_yuan": 0.0,
+    "assumptions.support_scale_yuan": 8_000.0,  # the hand-worked figures' response and binding (not the defaults)
+    "assumptions.dual_binding_premium": 0.25,
+    "assumptions.dual_binding_ramp_quarters": 2,
     "assumptions.asset_gain_max_yuan": 0.0,
     "dual_binding.coverage_target": 0.0,
     "microcredit.new_lending_10k_yuan": 0.0,
@@ -423,12 +426,14 @@ def past_support(households: float, phi: float = PHI) -> list[float]:
 
 
 SCALE_30 = 50.0 / BASE_INDUSTRY_10K  # the base year's industry funds become 50 万元: L^B = 10⁴·0.3·50 / 5,000 = 30
+SCALE_15 = 25.0 / BASE_INDUSTRY_10K  # 25 万元: L^B = 15
 
 
 def test_past_support_fades_over_the_willing_households_by_their_production():
     """§4.1: the base year's support is in base-year production as a steady state L^B G_S(A^B) / (1 − φ), with
-    the default package (5,000 yuan) and split (β_S = 0.3) at the base year's industry funds, here 50 万元 for the
-    table (L^B = 30). Who received it is not known: its fading, (1 − φ^j) of it in year j, is taken from the
+    the default package (5,000 yuan) and split (β_S = 0.3) at the base year's industry funds, here 25 万元 for the
+    table (L^B = 15, within its 20 willing households: packages go to willing households only). Who received it is
+    not known: its fading, (1 − φ^j) of it in year j, is taken from the
     county's willing households in proportion to their base-year production — 1 : 3 between the two willing
     records, nothing from the unwilling one. No scenario funds, so nothing replaces it."""
     rows = [
@@ -436,9 +441,9 @@ def test_past_support_fades_over_the_willing_households_by_their_production():
         household(1, willing=True, weight=10.0, production=30_000.0),
         household(2, weight=20.0),
     ]
-    pop = tiny(*rows, scale=SCALE_30)
+    pop = tiny(*rows, scale=SCALE_15)
     r = run(pop, **{k.replace(".", "__"): v for k, v in SUPPORT.items()})
-    lost = past_support(30.0)
+    lost = past_support(15.0)
     for i in QUARTERS:
         expected = trend(600_000.0, "production", i) - lost[i // 4] * SEASON["production"][i % 4]
         assert r.income["production"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
@@ -497,11 +502,11 @@ def asset_run(i: int) -> float:
     return sum(asset_run_one(i, v) for v in range(i // 4 + 1))
 
 
-def asset_case(**modes):
+def asset_case(assumptions: dict | None = None, **modes):
     """Four willing records of 25 households; one record linked a year (v = 0, 1, 2), A = 40,000 yuan each."""
     pop = tiny(*[household(i, willing=True, weight=25.0, land=2.0) for i in range(4)])
     shares = dict.fromkeys(ONLY_CONTRACT, 0.0) | {f"linking.share_{k}": v for k, v in modes.items()}
-    return simulate(pop, scenario().with_changes({**ASSETS, **shares}))
+    return simulate(pop, scenario().with_changes({**ASSETS, **shares, **(assumptions or {})}))
 
 
 def test_contract_linking_adds_production_after_a_ramp_with_failures():
@@ -537,6 +542,38 @@ def test_land_transfer_pays_rent_and_gives_up_own_farming():
         prod = trend(1_000_000.0, "production", i) - 250 * mu_running * SEASON["production"][i % 4]
         assert r.income["property"][0, i, 0] == pytest.approx(prop, abs=ATOL), f"quarter {i}"
         assert r.income["production"][0, i, 0] == pytest.approx(prod, abs=ATOL), f"quarter {i}"
+
+
+def test_a_project_too_small_to_run_rents_no_land():
+    """A stake at the least effective amount (40,000 yuan, the least 40,000) runs no project: no return, no rent
+    and no farming given up — money spread that thin buys nothing, land included."""
+    r = asset_case({"assumptions.asset_min_yuan": 40_000.0}, land_transfer=1.0)
+    for i in QUARTERS:
+        assert r.income["property"][0, i, 0] == pytest.approx(trend(100_000.0, "property", i), abs=ATOL)
+        assert r.income["production"][0, i, 0] == pytest.approx(trend(1_000_000.0, "production", i), abs=ATOL)
+
+
+def test_support_packages_reach_only_willing_households_and_the_rest_is_not_spent():
+    """Two willing and two unwilling records of 10 households; 30 万元 of support in 5,000-yuan packages ask for
+    60 packages a year: the 20 willing households get one each, the unwilling none, the rest is not spent (and
+    flagged against the 20 willing households)."""
+    rows = [household(i, willing=i < 2, weight=10.0) for i in range(4)]
+    pop = tiny(*rows)
+    levers = {
+        **SUPPORT,
+        "funds.central_10k_yuan": 100.0,
+        "funds.industry_share_central": 1.0,
+        "industry.support_per_household_yuan": 5_000.0,
+        **industry_split(0.3, 0.0),
+    }
+    with_funds = run_scenario(pop, scenario().with_changes(levers))
+    without = simulate(pop, scenario().with_changes({**levers, "funds.central_10k_yuan": 0.0}))
+    masks = build_plan(pop, with_funds.result.scenario).support_mask
+    assert [bool(m) for m in masks] == [True, True, False, False]
+    added = (with_funds.result.income["production"][0, :4, 0] - without.income["production"][0, :4, 0]).sum()
+    assert added == pytest.approx(20 * support_gain(5_000.0), abs=30 * ATOL)
+    flag = with_funds.capacity["industry.support_per_household_yuan"]
+    assert flag.capacity == 20.0 and flag.value == pytest.approx(60.0) and flag.exceeded
 
 
 def first_year_run() -> float:
@@ -1346,7 +1383,7 @@ def test_capacity_flags_say_when_a_lever_asks_more_than_the_city_can_absorb():
         "microcredit.new_lending_10k_yuan": (2.0, 300.0, 320.0),  # new loans over 3 years vs 2 willing
         "training.person_times": (4.0, 300, 400),  # trainees over 3 years vs 4 households with a worker
         "funds.central_10k_yuan": (4.0, 200.0, 300.0),  # asset links over 3 years (0.015 × F) vs 4 households
-        "industry.support_per_household_yuan": (4.0, 1_000.0, 500.0),  # 3,000 yuan of support a year: packages
+        "industry.support_per_household_yuan": (2.0, 2_000.0, 1_000.0),  # 3,000 yuan a year: packages vs 2 willing
     }
     paths = {"funds.central_10k_yuan": "linking.households_per_million_yuan"}
     for lever, (cap, within, beyond) in capacity.items():

@@ -51,7 +51,7 @@ SCENARIOS = {
     "every channel at its most, the chain cap binding": {
         "funds.central_10k_yuan": 600_000.0,
         "linking.households_per_million_yuan": 40.0,
-        "microcredit.new_lending_10k_yuan": 300_000.0,
+        "microcredit.new_lending_10k_yuan": 150_000.0,
         "tourism.households_reached": 100_000,
         "training.person_times": 200_000,
         "collective.dividends_10k_yuan": 50_000.0,
@@ -107,7 +107,7 @@ SCENARIOS = {
         "dual_binding.target_quarter": "2023Q2",
     },
     "microcredit renewing over a long horizon, small loans": {
-        "microcredit.new_lending_10k_yuan": 300_000.0,
+        "microcredit.new_lending_10k_yuan": 150_000.0,
         "microcredit.average_loan_yuan": 5_000.0,
         "simulation.end_quarter": "2030Q4",
         "dual_binding.target_quarter": "2027Q2",
@@ -230,7 +230,7 @@ LEVERS = st.fixed_dictionaries(
         "funds.industry_share_central": st.floats(0, 1),
         "industry.support_per_household_yuan": st.floats(500, 30_000),
         "linking.households_per_million_yuan": st.floats(1, 100),
-        "microcredit.new_lending_10k_yuan": st.floats(0, 300_000),
+        "microcredit.new_lending_10k_yuan": st.floats(0, 150_000),
         "microcredit.average_loan_yuan": st.floats(5_000, 50_000),
         "dual_binding.coverage_target": st.floats(0, 1),
         "assumptions.household_growth_sd": st.floats(0, 0.4),

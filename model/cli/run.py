@@ -70,7 +70,18 @@ def decomposition_lines(run: Run, lang: str) -> list[str]:
             if abs(share) >= 0.0005 or name == "organic"
         ]
         unit = "个百分点" if lang == "zh" else "points"
-        lines.append(f"{key} {check.value * 100:.1f}% = " + " ".join(parts) + f" ({unit})")
+        error = f" ± {check.value_se * 100:.1f}" if check.value_se is not None else ""
+        mc = "（蒙特卡洛误差）" if lang == "zh" else " (Monte Carlo error)"
+        lines.append(f"{key} {check.value * 100:.1f}%{error}{mc if error else ''} = " + " ".join(parts) + f" ({unit})")
+        repeat = check.detail.get("if_2022_repeats")
+        if repeat:
+            rate, value = repeat["organic_rate"] * 100, repeat["value"] * 100
+            lines.append(
+                f"  假设情形：若2022年自然增速（{rate:.1f}%）重现，{key} 约为 {value:.1f}%（非预测）"
+                if lang == "zh"
+                else f"  What-if: had 2022's organic growth ({rate:.1f}%) repeated, {key} would be ≈ {value:.1f}% "
+                "(not a forecast)"
+            )
     return lines
 
 

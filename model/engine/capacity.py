@@ -144,10 +144,11 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
                 * sum(plan.industry_funds_c)
                 / s.industry.support_per_household_yuan
             ),
-            households,
+            willing,
             "户/年",
-            "每年到户补助户数不能超过总户数（超出部分资金未用）",
-            "support packages a year cannot exceed all households (the rest of the money is not spent)",
+            "每年到户补助户数不能超过有产业发展条件和意愿的户数（超出部分资金未用）",
+            "support packages a year cannot exceed the households with the will and conditions for industry "
+            "(the rest of the money is not spent)",
         ),
         CapacityFlag(
             "microcredit.new_lending_10k_yuan",

@@ -550,7 +550,7 @@ def simulate_rows(start, stop, own, hh, dr, k, scratch, sums):
                     for d in range(n_d):
                         running = _ramp(t + 1.0 - start_q, industry_ramp[d]) * survival[t - start_q, d]
                         assets_s[th, d] += asset_increment_c[c, stakes - 1, d] * running
-                        if stakes == 1:
+                        if stakes == 1 and asset_increment_c[c, 0, d] > 0.0:  # a project too small to run rents no land
                             land_running_s[th, d] += running
 
             # Per household and quarter, whatever the draw.

@@ -271,12 +271,13 @@ def _vintage_mask(position: np.ndarray, per_year_c: np.ndarray, households_c: np
     """Bit v set where vintage v reaches the household: places [v·L, (v+1)·L) of the line, wrapping round.
 
     Once a county's line is used up the next year's households are the first in line again (a household can be
-    supported or linked again, with diminishing returns on its stakes); ``L`` is at most the county's households.
+    supported or linked again, with diminishing returns on its stakes); ``L`` is at most the line's length
+    ``households_c`` (a place beyond it is never reached: support's line holds only the willing households).
     """
     per_year = per_year_c[county]
     size = households_c[county]
     mask = np.zeros(len(position), dtype=np.uint16)
-    reachable = np.isfinite(position) & (per_year > 0)
+    reachable = np.isfinite(position) & (per_year > 0) & (position < size)
     for v in range(n_years):
         start = np.mod(v * per_year, np.maximum(size, 1e-12))
         offset = np.mod(position - start, np.maximum(size, 1e-12))
@@ -289,12 +290,16 @@ def _industry(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, hou
 
     Household support goes in packages of ``support_per_household_yuan``; asset funds link
     ``households_per_million_yuan`` households per million yuan, each holding a stake of 10⁶ / that number yuan.
-    Both lines put willing households first and wrap round once a county's households are used up.
+    Support's line holds the willing households only (at most one package each a year); the asset line puts them
+    first, then the others. Both wrap round once used up.
     """
     split = scenario.industry
     scale = pop.region.programme_scale
     funds_c = industry_funds_10k_yuan(scenario) * a * scale
-    support_c = np.minimum(WAN * split.household_support_share * funds_c / split.support_per_household_yuan, households)
+    willing_c = np.bincount(pop.county, weights=pop.weight * pop.industry_willing, minlength=pop.n_counties)
+    # A package goes only to a household with the will and conditions for industry, one a year each: packages
+    # beyond the county's willing households are not spent (the capacity flag says so).
+    support_c = np.minimum(WAN * split.household_support_share * funds_c / split.support_per_household_yuan, willing_c)
     per_million = scenario.linking.households_per_million_yuan
     asset_c = np.minimum(per_million * split.collective_assets_share * funds_c / 100.0, households)
     asset_amount_c = np.divide(
@@ -307,7 +312,7 @@ def _industry(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, hou
     default_amount = fieldspec.by_path()["industry.support_per_household_yuan"].default
     default_share = fieldspec.by_path()["industry.household_support_share"].default
     base_funds_c = base_industry_funds_10k_yuan(pop.base_year) * a * scale
-    base_support_c = np.minimum(WAN * default_share * base_funds_c / default_amount, households)
+    base_support_c = np.minimum(WAN * default_share * base_funds_c / default_amount, willing_c)
     willing_production = np.where(pop.industry_willing, pop.income_base["production"] * pop.weight, 0.0)
     willing_production_c = np.bincount(pop.county, weights=willing_production, minlength=pop.n_counties)
     unit = np.divide(
@@ -322,7 +327,7 @@ def _industry(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, hou
         "asset_households_c": asset_c,
         "support_amount": float(split.support_per_household_yuan),
         "asset_amount_c": asset_amount_c,
-        "support_mask": _vintage_mask(q.support, support_c, households, pop.county, n_years),
+        "support_mask": _vintage_mask(q.support, support_c, willing_c, pop.county, n_years),
         "asset_mask": _vintage_mask(q.assets, asset_c, households, pop.county, n_years),
         "asset_mode": mode,
         "support_base_households_c": base_support_c,

@@ -194,7 +194,9 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
                 running = _ramp(t + 1.0 - start, a["industry_ramp_quarters"]) * dt.survival[t - start]
                 increment = dt.asset_increment_c[c, np.maximum(stakes - 1, 0)]
                 assets += np.where(linked[:, None], increment * running, 0.0)
-                land_running += np.where((linked & (stakes == 1))[:, None], running, 0.0)
+                # land is transferred to a project that runs: a first stake below the least effective amount rents none
+                first_stake_runs = dt.asset_increment_c[c, 0] > 0
+                land_running += np.where((linked & (stakes == 1))[:, None] & first_stake_runs, running, 0.0)
         fade = willing_unit * dt.support_fade_c[c] * (1 - dt.persistence_pow[j]) if j >= 1 else 0.0
         contract = assets * (mode >= 2)[:, None]
         participation = assets * (mode == 0)[:, None]

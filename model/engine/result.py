@@ -67,6 +67,7 @@ class SimulationResult:
     coverage: np.ndarray
     coverage_base: np.ndarray
     linked_by_county: np.ndarray
+    asset_linked_by_county: np.ndarray  # the part of linked_by_county linked through assets (not support packages)
     allocation: np.ndarray
     feasibility: dict = field(default_factory=dict)
     programme_scale: float = 1.0
@@ -430,6 +431,7 @@ COUNTY_ARRAYS = (
     "assistance",
     "assisted",
     "linked_by_county",
+    "asset_linked_by_county",
 )
 COUNTY_DICTS = ("income", "income_base", "terms_sum")
 

@@ -147,6 +147,7 @@ def _result(plan: Plan, sums: BlockSums) -> SimulationResult:
         coverage=np.stack([plan.coverage(t) for t in quarters], axis=1),
         coverage_base=plan.coverage_now,
         linked_by_county=plan.linked_c,
+        asset_linked_by_county=plan.asset_households_c,
         allocation=plan.allocation,
         feasibility=capacity_flags(plan),
         programme_scale=pop.region.programme_scale,

@@ -8,6 +8,7 @@ Laplace-smoothed share p̃ = (k + 1) / (n + 2): a result met in 0 of n draws doe
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -75,11 +76,20 @@ class TargetCheck:
         """The target's label in ``lang``."""
         return self.label_zh if lang == "zh" else self.label_en
 
+    @property
+    def value_se(self) -> float | None:
+        """Monte Carlo standard error of the mean ``value`` (an outcome over draws; None for a rule)."""
+        if self.sd is None or not self.draws:
+            return None
+        return self.sd / math.sqrt(self.draws)
+
     def as_dict(self) -> dict:
         """Plain JSON-ready dict; ``p_met`` repeats ``probability`` under the name the brief and sweeps use."""
         out = {k: v for k, v in asdict(self).items() if v is not None or k in ("value", "met")}
         if self.probability is not None:
             out["p_met"] = self.probability
+        if self.value_se is not None:
+            out["value_se"] = self.value_se
         return out
 
 
@@ -271,6 +281,7 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
     out["N6"] = _rule("N6", "funds.industry_share_provincial", f.industry_share_provincial)
     industry_million = industry_funds_10k_yuan(s) * result.programme_scale / 100
     linked = float(result.linked_by_county.sum())
+    asset_linked = float(result.asset_linked_by_county.sum())
     n7 = _rule("N7", "linking.households_per_million_yuan", linked / industry_million if industry_million > 0 else 0.0)
     out["N7"] = TargetCheck(
         **{
@@ -278,6 +289,11 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
             "kind": "result",
             "detail": {
                 "linked_households": linked,
+                # the notice names linking through industry, land transfer and contract farming: the asset links;
+                # support packages reach households directly. Both count in the value; the split says which is which.
+                "support_households": linked - asset_linked,
+                "asset_linked_households": asset_linked,
+                "asset_linked_per_million_yuan": asset_linked / industry_million if industry_million > 0 else 0.0,
                 "industry_funds_10k_yuan": industry_funds_10k_yuan(s) * result.programme_scale,
                 "households_per_million_yuan_set": s.linking.households_per_million_yuan,
             },
