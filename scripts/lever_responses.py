@@ -1,6 +1,6 @@
 """Lever responses: each lever from its minimum to its maximum, one at a time, on a shipped scenario.
 
-The reviewer's table of issue 7, recomputed on the current model: N1 (production growth) and N2 (property growth)
+The reviewer's table of issue 7, recomputed on the current model: N1, N2, N3, the share below the line and N7
 of the first projected year at five points of each lever's range, on common random numbers (the scenario's seed
 and a fixed number of draws), with the capacity flag where the lever passes what the city can absorb. A lever
 whose mechanism should act must not be flat; none may grow without bound (the last step adds less than the first).
@@ -26,10 +26,13 @@ from model.schema import fieldspec  # noqa: E402
 from model.schema.scenario import load_scenario  # noqa: E402
 
 LEVERS = (
+    "funds.central_10k_yuan",
     "funds.industry_share_central",
     "funds.industry_share_provincial",
     "linking.households_per_million_yuan",
     "industry.household_support_share",
+    "industry.collective_assets_share",
+    "industry.support_per_household_yuan",
     "dual_binding.coverage_target",
     "microcredit.new_lending_10k_yuan",
     "tourism.households_reached",
@@ -48,12 +51,15 @@ def grid(path: str) -> list[float]:
     return [round(v) for v in values] if spec.type == "int" else [float(v) for v in values]
 
 
+INDUSTRY_SHARES = ("household_support_share", "collective_assets_share", "infrastructure_share")
+
+
 def changes_for(scenario, path: str, value: float) -> dict:
     """The lever at ``value``; a share of a group that adds up to 1 takes the rest from the others in proportion."""
     section, name = path.split(".")
-    if section != "industry":
+    if section != "industry" or name not in INDUSTRY_SHARES:
         return {path: value}
-    others = [f for f in ("household_support_share", "collective_assets_share", "infrastructure_share") if f != name]
+    others = [f for f in INDUSTRY_SHARES if f != name]
     rest = [getattr(scenario.industry, f) for f in others]
     total = sum(rest)
     return {path: value, **{f"industry.{f}": (1 - value) * r / total for f, r in zip(others, rest, strict=True)}}
@@ -79,6 +85,8 @@ def responses(scenario_path: str, draws: int, sample: int | None = None) -> list
                     "value": value,
                     "N1": run.targets["N1"].value,
                     "N2": run.targets["N2"].value,
+                    "N3": run.targets["N3"].value,
+                    "N7": run.targets["N7"].value,
                     "below_line": run.targets["below_line"].value,
                     "assistance_10k_yuan": run.targets["below_line"].detail["assistance_cost_10k_yuan"],
                     "capacity_exceeded": bool(flag and flag.exceeded),
@@ -90,15 +98,16 @@ def responses(scenario_path: str, draws: int, sample: int | None = None) -> list
 def markdown(rows: list[dict]) -> str:
     """The table as in docs/MODEL.md: N1 and N2 along each lever's range."""
     lines = [
-        "| lever | values (min → max) | N1 (production growth) | N2 (property growth) |",
-        "|---|---|---|---|",
+        "| lever | values (min → max) | N1 (production growth) | N2 (property growth) | N3 (falling, worst quarter) "
+        "| below the line after assistance | N7 (households per million) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for path in LEVERS:
         mine = [r for r in rows if r["lever"] == path]
         values = " / ".join(f"{r['value']:,.4g}{'⚑' if r['capacity_exceeded'] else ''}" for r in mine)
-        n1 = " → ".join(f"{r['N1']:.1%}" for r in mine)
-        n2 = " → ".join(f"{r['N2']:.1%}" for r in mine)
-        lines.append(f"| `{path}` | {values} | {n1} | {n2} |")
+        shares = [" → ".join(f"{r[key]:.1%}" for r in mine) for key in ("N1", "N2", "N3", "below_line")]
+        n7 = " → ".join(f"{r['N7']:.0f}" for r in mine)
+        lines.append(f"| `{path}` | {values} | {' | '.join(shares)} | {n7} |")
     return "\n".join(lines)
 
 
