@@ -9,8 +9,8 @@ Same numbers as the reference. The arithmetic is float64 with the reference's op
 and no fast-math (no fused multiply-add, no reordering), so every value of a household, quarter and draw is the
 reference's to the bit, and the fixed-point sums are equal exactly. Two things cannot be compiled to the same bits
 and are taken from numpy instead: the household's own growth factor (numpy's ``exp`` is its own SIMD code, which
-differs from the C library's in the last bit), computed per chunk of rows by :func:`own_growth` — its argument here,
-its ``exp`` in numpy — and the base year's look-back (a sum in the reference's order, :func:`base_quarter_income`).
+differs from the C library's in the last bit), computed per chunk of rows — its argument by
+:func:`own_growth_arguments`, its ``exp`` by numpy — and the base year's look-back (:func:`base_quarter_income`).
 The only float output that differs is a household's per-capita income summed over draws (numpy adds pairwise, the
 kernel in draw order): within a few float64 roundings.
 
