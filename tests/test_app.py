@@ -79,14 +79,22 @@ def test_page_shows_four_scenarios_with_cards_and_the_population():
     assert _link_slots(at) == [s.scenario for s in at.session_state["slots"]]
 
 
+def expected_n7(scenario) -> float:
+    """N7 by §4.1 while no county runs out of willing households: packages and asset links per million yuan."""
+    industry = scenario.industry
+    packages = 1e6 * industry.household_support_share / industry.support_per_household_yuan
+    return packages + scenario.linking.households_per_million_yuan * industry.collective_assets_share
+
+
 def test_moved_slider_changes_a_target_card_and_the_link():
     at = _app()
     before = _number(_card(at, ACTIVE, N7_CARD).value)
     at.slider(key="lever:linking.households_per_million_yuan").set_value(15.0).run()
     _ok(at)
-    assert before == 10
-    assert _number(_card(at, ACTIVE, N7_CARD).value) == 15
-    assert _number(_card(at, 2, N7_CARD).value) == 10  # the notice's slot is untouched
+    notice = shipped()["notice_2023"]
+    assert before == pytest.approx(expected_n7(notice))  # 60 packages + 10 × 0.5 asset links = 65
+    assert _number(_card(at, ACTIVE, N7_CARD).value) == pytest.approx(expected_n7(_active(at)))  # 67.5
+    assert _number(_card(at, 2, N7_CARD).value) == pytest.approx(expected_n7(notice))  # the notice's slot untouched
     assert _active(at).linking.households_per_million_yuan == 15.0
     assert _link_slots(at)[ACTIVE] == _active(at)
 
@@ -205,8 +213,9 @@ BEACON = "![t](http://127.0.0.1:9/beacon.png) **粗体** <b>x</b>"
 def test_user_text_is_shown_as_text_and_a_refused_upload_changes_no_slot():
     at = _app(base="notice_2023", name=BEACON)
     assert _active(at).name == BEACON
-    shown = [m.value for m in at.markdown if "beacon" in m.value]
-    assert shown and all("\\!\\[t\\]\\(http\\:" in v and "\\*\\*粗体\\*\\*" in v and "\\<b\\>" in v for v in shown)
+    assert BEACON in [x.value for x in at.text], "the scenario's name heads its column as plain text"
+    escaped = [m.value for m in at.markdown if "beacon" in m.value]
+    assert all("\\!\\[t\\]\\(http\\:" in v and "\\*\\*粗体\\*\\*" in v and "\\<b\\>" in v for v in escaped)
     assert not any("](http" in m.value or "**粗体**" in m.value for m in [*at.markdown, *at.caption, *at.error])
     slots = list(at.session_state["slots"])
     _open_group(at, "page.files_open")
@@ -228,8 +237,8 @@ def test_work_beyond_the_budget_is_refused_from_a_link_and_from_a_lever():
     _open_group(at, widgets.group_key("simulation"))
     at.number_input(key="lever:simulation.draws").set_value(400).run()  # 252,514 × 400 > 80,000,000 in memory
     _ok(at)
-    assert _active(at).simulation.draws == 32
-    assert at.number_input(key="lever:simulation.draws").value == 32
+    assert _active(at).simulation.draws == 64  # as it was
+    assert at.number_input(key="lever:simulation.draws").value == 64
     assert "80,000,000" in " ".join(e.value for e in at.error).replace("\\", "")
 
 

@@ -31,7 +31,7 @@ def clear_caches():
 
 def _settled(at: AppTest) -> AppTest:
     """Wait for the background full runs, then rerun as the page's poll would."""
-    assert full_runs().wait_idle(180)
+    assert full_runs().wait_idle(900)  # a liveness bound, not a speed check: full verdict runs on a busy machine
     at.run()
     assert not at.exception
     return at
@@ -56,17 +56,17 @@ def test_a_moved_lever_shows_a_marked_preview_then_the_full_runs_values():
     at = _app()
     assert not any(PREVIEW in label for slot in range(4) for label in _labels(at, slot))
     assert not at.session_state[POLLING], "a page that waits for nothing does not poll"
-    at.slider(key="lever:linking.households_per_million_yuan").set_value(17.5).run()
+    at.slider(key="lever:linking.households_per_million_yuan").set_value(12.0).run()
     assert not at.exception
     assert at.session_state[POLLING]
     assert all(label.endswith(PREVIEW) for label in _labels(at, ACTIVE))
     assert not any(PREVIEW in label for label in _labels(at, 2))  # the other slots keep their full runs
-    assert _number(at.metric[ACTIVE * CARDS_PER_SLOT + N7_CARD].value) == 17.5
+    assert _number(at.metric[ACTIVE * CARDS_PER_SLOT + N7_CARD].value) == 66  # 60 packages + 12 × 0.5 links
     assert any("快速预览" in c.value for c in at.caption)
     assert at.get("progress"), "the full run's progress is shown while the preview is"
     _settled(at)
     assert not any(PREVIEW in label for label in _labels(at, ACTIVE))
-    assert _number(at.metric[ACTIVE * CARDS_PER_SLOT + N7_CARD].value) == 17.5
+    assert _number(at.metric[ACTIVE * CARDS_PER_SLOT + N7_CARD].value) == 66  # 60 packages + 12 × 0.5 links
     assert not at.get("progress") and not at.session_state[POLLING]
 
 
