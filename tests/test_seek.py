@@ -22,6 +22,7 @@ from model.reports.seek_charts import allocation_chart, allocation_data, frontie
 from model.schema.fieldspec import COUNTIES
 from model.schema.scenario import dump_scenario_toml, load_scenario
 from tests.panel_harness import charts, started
+from ui.panels.seek import level_key
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAWS = 8
@@ -79,11 +80,12 @@ def test_found_value_meets_and_one_step_below_does_not(small_population, target,
 
 def test_coarse_search_is_rechecked_at_the_scenario_draws(small_population):
     s = _scenario("notice_2023", draws=16)
-    r = sk.seek(small_population, s, "N1", "microcredit", search_draws=4)
+    level = _level_in_reach(small_population, s, "N1", "microcredit")
+    r = sk.seek(small_population, s, "N1", "microcredit", search_draws=4, level=level)
     assert r.draws == 16 and r.status == "found"
     assert {e.draws for e in r.evaluations} == {4, 16}
-    assert _probability(small_population, s, "N1", "microcredit", r.value) >= 0.5
-    assert _probability(small_population, s, "N1", "microcredit", r.value_below) < 0.5
+    assert _probability(small_population, s, "N1", "microcredit", r.value, level) >= 0.5
+    assert _probability(small_population, s, "N1", "microcredit", r.value_below, level) < 0.5
 
 
 def test_a_higher_required_probability_needs_at_least_as_much(small_population):
@@ -290,9 +292,11 @@ def notice_file(tmp_path):
 
 
 def test_cli_seek_json(small_cli, notice_file, small_population, capsys):
-    assert small_cli(["seek", str(notice_file), "--target", "N1", "--lever", "microcredit", "--json"]) == 0
+    level = round(_level_in_reach(small_population, _scenario("notice_2023"), "N1", "microcredit"), 4)
+    args = ["seek", str(notice_file), "--target", "N1", "--lever", "microcredit", "--level", str(level), "--json"]
+    assert small_cli(args) == 0
     out = json.loads(capsys.readouterr().out)
-    direct = sk.seek(small_population, _scenario("notice_2023"), "N1", "microcredit")
+    direct = sk.seek(small_population, _scenario("notice_2023"), "N1", "microcredit", level=level)
     assert out["status"] == "found" and out["value"] == direct.value and out["unit"] == "万元/年"
     assert out["message_zh"] and out["message_en"]
 
@@ -365,11 +369,13 @@ def panel():
 
 
 def test_panel_search_shows_the_answer_with_unit(panel, small_population):
+    level = round(_level_in_reach(small_population, _scenario("notice_2023"), "N1", "microcredit"), 3)
     panel.selectbox(key="seek.lever").set_value("microcredit").run()
+    panel.number_input(key=level_key("N1")).set_value(level).run()
     assert not panel.success and not panel.warning
     panel.button(key="seek.run").click().run()
     assert not panel.exception
-    direct = sk.seek(small_population, _scenario("notice_2023"), "N1", "microcredit")
+    direct = sk.seek(small_population, _scenario("notice_2023"), "N1", "microcredit", level=level)
     assert panel.success and f"{direct.value:,.0f}" in panel.success[0].value
     assert "万元/年" in panel.metric[0].label and panel.metric[0].value == f"{direct.value:,.0f}"
     panel.number_input(key="seek.probability").set_value(0.75).run()
