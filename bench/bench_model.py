@@ -156,9 +156,9 @@ def child(name: str, runs: int) -> dict:
         out["stages"] = stages(pop, scenario, draws, runs)
     out["draws"] = draws
     out["quarters"] = len(simulate(pop, scenario, draws=1).quarters)
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the floor's own array
     out["floor_seconds_32"] = floor_seconds(pop.n, 32, runs)
     out["floor_seconds"] = out["floor_seconds_32"] if draws == 32 else floor_seconds(pop.n, draws, runs)
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
