@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from model.schema.scenario import parse_scenario_bytes
+from tests.expectations import expected_n7
 from ui import share, widgets
 from ui.files import scenario_file_bytes
 from ui.i18n import t
@@ -77,13 +78,6 @@ def test_page_shows_four_scenarios_with_cards_and_the_population():
     assert any("252,514" in c.value and "指纹" in c.value for c in at.caption)
     assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
     assert _link_slots(at) == [s.scenario for s in at.session_state["slots"]]
-
-
-def expected_n7(scenario) -> float:
-    """N7 by §4.1 while no county runs out of willing households: packages and asset links per million yuan."""
-    industry = scenario.industry
-    packages = 1e6 * industry.household_support_share / industry.support_per_household_yuan
-    return packages + scenario.linking.households_per_million_yuan * industry.collective_assets_share
 
 
 def test_moved_slider_changes_a_target_card_and_the_link():

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from model.schema.scenario import parse_scenario_bytes
+from tests.expectations import expected_n7
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -139,7 +140,8 @@ def test_page_loads_a_slider_changes_a_card_and_a_scenario_downloads(app_url, tm
             assert page.get_by_test_id("stAlertContentError").count() == 0
             page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)  # charts follow the cards
             card = page.get_by_test_id("stMetricValue").nth(ACTIVE_N7_CARD)
-            assert card_number(card.inner_text()) == 10
+            notice = parse_scenario_bytes((ROOT / "scenarios" / "notice_2023.toml").read_bytes(), "notice_2023.toml")
+            assert card_number(card.inner_text()) == pytest.approx(expected_n7(notice, 10.0))  # 60 + 10 × 0.5
 
             slider = page.get_by_test_id("stSlider").filter(has_text=SLIDER_LABEL).get_by_role("slider")
             slider.focus()
@@ -151,7 +153,7 @@ def test_page_loads_a_slider_changes_a_card_and_a_scenario_downloads(app_url, tm
                 timeout=120_000,
             )
             wait_for_rerun(page)
-            assert card_number(card.inner_text()) == 11
+            assert card_number(card.inner_text()) == pytest.approx(expected_n7(notice, 11.0))  # 60 + 11 × 0.5
 
             page.get_by_test_id("stExpander").filter(has_text="方案文件与分享链接").locator("summary").click()
             wait_for_rerun(page)
