@@ -76,8 +76,8 @@ def test_thresholds_names_and_the_start_quarter_simulate_nothing():
     at.session_state[widgets.group_key("simulation")] = True
     at.run()
     stored, previews, counts = len(run_store()), len(preview_store()), dict(full_runs().counts)
-    at.slider(key="lever:targets.falling_share_max").set_value(5.0).run()
-    n3 = next(c.value for c in at.caption if "目标 ≤ 5.0%" in c.value)
+    at.slider(key="lever:targets.falling_share_max").set_value(6.0).run()  # (the below-line card's is 5%)
+    n3 = next(c.value for c in at.caption if "目标 ≤ 6.0%" in c.value)
     assert "未达标" in n3
     at.text_input(key="slot_name").set_value("只改了名字").run()
     at.selectbox(key="lever:simulation.start_quarter").set_value("2024Q1").run()

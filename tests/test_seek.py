@@ -369,7 +369,7 @@ def panel():
 
 
 def test_panel_search_shows_the_answer_with_unit(panel, small_population):
-    level = round(_level_in_reach(small_population, _scenario("notice_2023"), "N1", "microcredit"), 3)
+    level = round(_level_in_reach(small_population, _scenario("notice_2023"), "N1", "microcredit"), 2)  # as shown
     panel.selectbox(key="seek.lever").set_value("microcredit").run()
     panel.number_input(key=level_key("N1")).set_value(level).run()
     assert not panel.success and not panel.warning
