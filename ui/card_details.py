@@ -53,7 +53,7 @@ def _part_label(name: str, lang: str) -> str:
 
 
 def decomposition_line(check: TargetCheck, slot: SlotRun, lang: str) -> None:
-    """ "其中自然增长 x 点，… / of which organic growth x points, …" with every channel in the tooltip."""
+    """The growth by source, "其中自然增长 x 点，…", with every channel in the tooltip."""
     decomposition = (check.detail or {}).get("decomposition")
     if not decomposition:
         return
@@ -111,7 +111,7 @@ def below_line_detail(check: TargetCheck, slot: SlotRun, lang: str) -> None:
 
 
 def capacity_text(flag: CapacityFlag, lang: str) -> str:
-    """ "⚑ lever: asked … > capacity … (unit): what the capacity is" for an exceeded flag."""
+    """An exceeded flag as text: the lever, the amount asked, the capacity in the lever's unit, what it is."""
     unit = unit_text(flag.unit, lang)
     return t(
         "cards.capacity",
