@@ -9,10 +9,12 @@ import time
 from pathlib import Path
 
 from model.analyses.backtest import Check, backtest_population, run_backtest
+from model.analyses.backtest_record import record_of, write_record
 from model.analyses.calibrate import fit, write_fit
 from model.cli.common import BadInput, add_cluster_arguments, format_value, json_text, pad, text_width
 from model.cli.sensitivity import add_budget_arguments, compute
 from model.reports.validation import TEMPLATE, MarkerError, backtest_markdown, replace_section, sensitivity_markdown
+from model.reports.validation_charts import role_text
 
 SAMPLE_HELP = "run on a weighted sample of this many households (quicker, less exact) instead of all 252,514"
 
@@ -31,7 +33,6 @@ def render_checks(checks: list[Check], lang: str) -> str:
         if zh
         else ("figure", "unit", "published", "model mean", "P10–P90", "inside", "role")
     )
-    roles = {"fitted": "拟合", "held out": "留出检验", "follows from the fitted three": "由拟合三项推出"}
     rows = [head]
     for c in checks:
         rows.append(
@@ -42,7 +43,7 @@ def render_checks(checks: list[Check], lang: str) -> str:
                 format_value(c.model_mean, c.unit),
                 f"{format_value(c.p10, c.unit)} – {format_value(c.p90, c.unit)}",
                 ("是" if c.inside else "否") if zh else ("yes" if c.inside else "no"),
-                roles.get(c.role, c.role) if zh else c.role,
+                role_text(c.role, lang),
             )
         )
     widths = [max(text_width(r[i]) for r in rows) for i in range(len(head))]
@@ -52,8 +53,12 @@ def render_checks(checks: list[Check], lang: str) -> str:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    """``backtest``: 2021 levels, 2022 policy, 2022 as published."""
-    run, checks = run_backtest(_population(args))
+    """``backtest``: 2021 levels, 2022 policy, 2022 as published (``--save``: kept for the page)."""
+    start = time.perf_counter()
+    population = _population(args)
+    run, checks = run_backtest(population)
+    if args.save:
+        _save(record_of(run, checks, population.n, args.sample is not None, time.perf_counter() - start))
     if args.json:
         out = {
             "population": run.population_label,
@@ -65,6 +70,14 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     print(f"{run.scenario.name} — {run.population_label}, {run.result.draws} draws")
     print(render_checks(checks, args.lang))
     return 0
+
+
+def _save(record) -> None:
+    try:
+        path = write_record(record)
+    except OSError as exc:
+        raise BadInput(f"out/backtest: {exc.strerror or type(exc).__name__}") from None
+    print(f"{path} written (the page's model validation shows it)", file=sys.stderr)
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -93,8 +106,12 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
     if args.backtest_sample is not None and not 500 <= args.backtest_sample <= 252_514:
         raise BadInput(f"--backtest-sample {args.backtest_sample} is outside the allowed range 500–252,514 households")
     start = time.perf_counter()
-    run, checks = run_backtest(backtest_population(args.backtest_sample))
-    backtest = backtest_markdown(checks, run.population_label, run.result.draws, time.perf_counter() - start)
+    population = backtest_population(args.backtest_sample)
+    run, checks = run_backtest(population)
+    seconds = time.perf_counter() - start
+    backtest = backtest_markdown(checks, run.population_label, run.result.draws, seconds)
+    if args.write:
+        _save(record_of(run, checks, population.n, args.backtest_sample is not None, seconds))
     if args.sensitivity_result:
         try:
             result = json.loads(Path(args.sensitivity_result).read_text(encoding="utf-8"))
@@ -122,6 +139,9 @@ def register(sub) -> None:
     backtest = sub.add_parser("backtest", help="run 2022 policy from 2021 levels against the published 2022 figures")
     backtest.add_argument("--json", action="store_true", help="print one JSON object")
     backtest.add_argument("--sample", type=int, help=SAMPLE_HELP)
+    backtest.add_argument(
+        "--save", action="store_true", help="keep the result in out/backtest/backtest.json for the page to show"
+    )
     backtest.set_defaults(func=cmd_backtest)
     calibrate = sub.add_parser("calibrate", help="fit the organic growth rates to the back-test")
     calibrate.add_argument("--write", action="store_true", help="record the fit in calibration.toml [fitted]")
