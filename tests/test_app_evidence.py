@@ -111,6 +111,19 @@ def test_the_evidence_speaks_english_after_the_switch(page):
     page.run()
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_cards_show_no_unit_of_the_other_language(page, lang):
+    from tests.test_page_language import CHINESE_UNITS, ENGLISH_UNITS, visible_texts
+
+    page.session_state["test_lang"] = lang
+    page.run()
+    text = "\n".join(visible_texts(page))
+    foreign = ENGLISH_UNITS if lang == "zh" else CHINESE_UNITS
+    assert not sorted(u for u in foreign if u in text)
+    page.session_state["test_lang"] = "zh"
+    page.run()
+
+
 def test_growth_parts_keep_the_largest_channels_and_add_up():
     decomposition = {"organic": 0.14, "a": 0.001, "b": -0.02, "c": 0.03, "d": 0.0, "e": 0.004}
     parts = growth_parts(decomposition)

@@ -178,3 +178,18 @@ def test_a_backtest_runs_on_a_weighted_sample_when_asked_and_speaks_english(fold
     assert "% of households" in set(table["Unit"])
     rests_on = _rests_on(panel)
     assert f"{SAMPLE:,} households simulated, 256 draws" in rests_on and "weighted sample" in rests_on
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_panel_shows_no_unit_of_the_other_language_and_titles_every_chart_field(folder, record, lang):
+    from tests.test_page_language import CHINESE_UNITS, ENGLISH_UNITS, untitled_chart_fields, visible_texts
+
+    br.write_record(record)
+    panel = started(validation_panel_script)
+    panel.session_state["test_lang"] = lang
+    panel.run()
+    assert not panel.exception and len(charts(panel)) == 1
+    text = "\n".join(visible_texts(panel))
+    foreign = ENGLISH_UNITS if lang == "zh" else CHINESE_UNITS
+    assert not sorted(u for u in foreign if u in text)
+    assert not untitled_chart_fields(panel)
