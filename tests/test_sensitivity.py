@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from model.analyses import backtest_record
 from model.analyses import sensitivity as sa
 from model.cli.main import main
 from model.engine.draws import drawing_range
@@ -190,8 +189,7 @@ def test_sections_are_replaced_between_their_markers_and_the_prose_kept():
         assert f"<!-- {name}:start -->" in TEMPLATE and f"<!-- {name}:end -->" in TEMPLATE
 
 
-def test_the_report_command_writes_both_tables_into_the_document(tmp_path, result, monkeypatch):
-    monkeypatch.setattr(backtest_record, "RESULTS_DIR", tmp_path / "backtest")
+def test_the_report_command_writes_both_tables_into_the_document(tmp_path, result):
     stored = tmp_path / "result.json"
     stored.write_text(json.dumps(result), encoding="utf-8")
     doc = tmp_path / "VALIDATION.md"
@@ -205,5 +203,3 @@ def test_the_report_command_writes_both_tables_into_the_document(tmp_path, resul
     sensitivity = text.split("<!-- sensitivity:start -->")[1].split("<!-- sensitivity:end -->")[0]
     assert "N1's verdict depends mostly on" in sensitivity and "`assumptions.organic_growth_production`" in sensitivity
     assert sensitivity_markdown(result) in text
-    kept = backtest_record.read_record(tmp_path / "backtest" / backtest_record.RECORD_FILE)  # for the page
-    assert kept.households == 500 and kept.weighted_sample and f"{kept.draws} draws" in backtest

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from model.analyses.backtest import Check
 from model.engine.run import Run
+from model.schema.guard import stored_bytes, stored_json
 from model.schema.text import BilingualError
 
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "out" / "backtest"  # where the command keeps it for the page
@@ -115,14 +116,7 @@ def parse_record(data: bytes) -> BacktestRecord:
     Refuses, with a bounded bilingual message: too large a file, text that is not UTF-8 JSON, another version,
     missing parts, texts too long, numbers that are not finite, an unknown role.
     """
-    if len(data) > MAX_RECORD_BYTES:
-        raise _refuse(f"文件超过 {MAX_RECORD_BYTES // 1024} KB", f"the file is over {MAX_RECORD_BYTES // 1024} KB")
-    try:
-        raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise _refuse("不是 UTF-8 编码的 JSON", "not UTF-8 JSON") from None
-    if not isinstance(raw, dict) or raw.get("version") != RECORD_VERSION:
-        raise _refuse(f"版本应为 {RECORD_VERSION}", f"version must be {RECORD_VERSION}")
+    raw = stored_json(data, MAX_RECORD_BYTES, RECORD_VERSION, _refuse)
     try:
         checks = raw["checks"]
         if not isinstance(checks, list) or not 0 < len(checks) <= MAX_CHECKS:
@@ -142,11 +136,7 @@ def parse_record(data: bytes) -> BacktestRecord:
 
 def read_record(path: Path) -> BacktestRecord:
     """A stored back-test file, read and checked; an unreadable file is refused likewise."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _refuse(f"无法读取文件（{exc.strerror}）", f"the file cannot be read ({exc.strerror})") from None
-    return parse_record(data)
+    return parse_record(stored_bytes(path, _refuse))
 
 
 def stored_record(folder: Path | None = None) -> Path | None:

@@ -14,7 +14,6 @@ from model.analyses.calibrate import fit, write_fit
 from model.cli.common import BadInput, add_cluster_arguments, format_value, json_text, pad, text_width
 from model.cli.sensitivity import add_budget_arguments, compute
 from model.reports.validation import TEMPLATE, MarkerError, backtest_markdown, replace_section, sensitivity_markdown
-from model.reports.validation_charts import role_text
 
 SAMPLE_HELP = "run on a weighted sample of this many households (quicker, less exact) instead of all 252,514"
 
@@ -33,6 +32,7 @@ def render_checks(checks: list[Check], lang: str) -> str:
         if zh
         else ("figure", "unit", "published", "model mean", "P10–P90", "inside", "role")
     )
+    roles = {"fitted": "拟合", "held out": "留出检验", "follows from the fitted three": "由拟合三项推出"}
     rows = [head]
     for c in checks:
         rows.append(
@@ -43,7 +43,7 @@ def render_checks(checks: list[Check], lang: str) -> str:
                 format_value(c.model_mean, c.unit),
                 f"{format_value(c.p10, c.unit)} – {format_value(c.p90, c.unit)}",
                 ("是" if c.inside else "否") if zh else ("yes" if c.inside else "no"),
-                role_text(c.role, lang),
+                roles.get(c.role, c.role) if zh else c.role,
             )
         )
     widths = [max(text_width(r[i]) for r in rows) for i in range(len(head))]
@@ -58,7 +58,12 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     population = _population(args)
     run, checks = run_backtest(population)
     if args.save:
-        _save(record_of(run, checks, population.n, args.sample is not None, time.perf_counter() - start))
+        record = record_of(run, checks, population.n, args.sample is not None, time.perf_counter() - start)
+        try:
+            path = write_record(record)
+        except OSError as exc:
+            raise BadInput(f"out/backtest: {exc.strerror or type(exc).__name__}") from None
+        print(f"{path} written (the page's model validation shows it)", file=sys.stderr)
     if args.json:
         out = {
             "population": run.population_label,
@@ -70,14 +75,6 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     print(f"{run.scenario.name} — {run.population_label}, {run.result.draws} draws")
     print(render_checks(checks, args.lang))
     return 0
-
-
-def _save(record) -> None:
-    try:
-        path = write_record(record)
-    except OSError as exc:
-        raise BadInput(f"out/backtest: {exc.strerror or type(exc).__name__}") from None
-    print(f"{path} written (the page's model validation shows it)", file=sys.stderr)
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -106,12 +103,8 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
     if args.backtest_sample is not None and not 500 <= args.backtest_sample <= 252_514:
         raise BadInput(f"--backtest-sample {args.backtest_sample} is outside the allowed range 500–252,514 households")
     start = time.perf_counter()
-    population = backtest_population(args.backtest_sample)
-    run, checks = run_backtest(population)
-    seconds = time.perf_counter() - start
-    backtest = backtest_markdown(checks, run.population_label, run.result.draws, seconds)
-    if args.write:
-        _save(record_of(run, checks, population.n, args.backtest_sample is not None, seconds))
+    run, checks = run_backtest(backtest_population(args.backtest_sample))
+    backtest = backtest_markdown(checks, run.population_label, run.result.draws, time.perf_counter() - start)
     if args.sensitivity_result:
         try:
             result = json.loads(Path(args.sensitivity_result).read_text(encoding="utf-8"))
