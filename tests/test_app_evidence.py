@@ -125,8 +125,9 @@ def test_the_cards_show_no_unit_of_the_other_language(page, lang):
 
 
 def test_growth_parts_keep_the_largest_channels_and_add_up():
-    decomposition = {"organic": 0.14, "a": 0.001, "b": -0.02, "c": 0.03, "d": 0.0, "e": 0.004}
+    decomposition = {"organic": 0.14, "a": 0.001, "b": -0.02, "c": 0.03, "d": 0.0, "e": 0.004, "f": 0.0002}
     parts = growth_parts(decomposition)
     assert [name for name, _ in parts] == ["organic", "c", "b", "e", OTHER]
+    assert dict(parts)[OTHER] == pytest.approx(0.0012)  # a and f
     assert sum(share for _, share in parts) == pytest.approx(sum(decomposition.values()))
-    assert growth_parts({"organic": 0.1, "a": 0.02}) == [("organic", 0.1), ("a", 0.02)]
+    assert growth_parts({"organic": 0.1, "a": 0.02, "b": -0.0001}) == [("organic", 0.1), ("a", 0.02)]

@@ -26,21 +26,21 @@ from ui.runs import SlotRun
 PERCENT = 100
 SHOWN_CHANNELS = 3  # organic growth, then this many channels by size; the rest are summed as "other measures"
 OTHER = "other"
+SMALLEST_SHOWN = 0.0005  # a share of growth shown as ±0.0 points is not named
 
 
 def growth_parts(decomposition: dict[str, float], shown: int = SHOWN_CHANNELS) -> list[tuple[str, float]]:
     """(name, share) of organic growth, the ``shown`` largest channels by size, and the rest summed as ``other``.
 
-    Channels that add nothing are left out; the parts still add up to the growth (``other`` carries the rest).
+    A channel or a rest that rounds to 0.0 points is left out (the line shows one decimal); the parts shown add up
+    to the growth within that rounding.
     """
-    channels = sorted(
-        ((name, share) for name, share in decomposition.items() if name != "organic" and share != 0.0),
-        key=lambda item: -abs(item[1]),
-    )
+    visible = [(n, v) for n, v in decomposition.items() if n != "organic" and abs(v) >= SMALLEST_SHOWN]
+    channels = sorted(visible, key=lambda item: -abs(item[1]))
     parts = [("organic", decomposition.get("organic", 0.0)), *channels[:shown]]
-    rest = channels[shown:]
-    if rest:
-        parts.append((OTHER, sum(share for _, share in rest)))
+    rest = sum(v for n, v in decomposition.items() if n != "organic") - sum(v for _, v in channels[:shown])
+    if abs(rest) >= SMALLEST_SHOWN:
+        parts.append((OTHER, rest))
     return parts
 
 
