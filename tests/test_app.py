@@ -250,3 +250,17 @@ def test_an_unexpected_error_shows_a_short_message_and_no_traceback(monkeypatch)
     # a failing panel does not take the levers (and their state) with it
     assert at.slider(key="lever:funds.industry_share_central").value == 60.0
     assert at.text_input(key="slot_name").value == "我的方案"
+
+
+def test_cards_show_p_met_with_its_error_a_lever_beyond_capacity_is_flagged_and_validation_has_a_page():
+    at = _app()
+    captions = " ".join(c.value for c in at.caption)
+    assert len(re.findall(r"P\(达标\) \d+% ± \d+(?:\.\d)?%", captions)) == 4 * 4  # N1, N2, N3, below line per slot
+    assert "其中（百分点，结果）：自然增长" in captions and "帮扶前低于监测线" in captions
+    assert not any("超出可吸收能力" in w.value for w in at.warning)
+    _open_group(at, widgets.group_key("tourism"))
+    at.slider(key="lever:tourism.households_reached").set_value(100_000).run()
+    _ok(at)
+    flags = [w.value for w in at.warning if "超出可吸收能力" in w.value]
+    assert len(flags) == 1 and "100,000 户/年" in flags[0]  # the edited slot only
+    assert "validation" in {info.get("url_pathname") for info in at._registered_pages.values()}

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.engine.result import CITY
 from model.engine.run import run_scenario
+from model.engine.targets import p_met_text
 from model.reports import assessment, brief, workbook
 from model.schema import calibration, fieldspec
 from model.schema.fieldspec import COUNTIES
@@ -91,6 +92,11 @@ def test_brief_lists_every_target_with_value_unit_probability_and_verdict(full_b
     verdicts = html.count(">达标<") + html.count(">未达标<") + html.count(">—<")
     assert verdicts >= len(notice_run.targets)
     assert "同比增幅 %" in html and "万元/年" in html
+    for key in ("N1", "N2", "N3", "below_line"):
+        shown = p_met_text(notice_run.targets[key])
+        assert " ± " in shown and f'<td class="num">{escape(shown)}</td>' in html, key
+    assert f'<td class="num">{p_met_text(notice_run.targets["N5"])}</td>' in html  # a money rule: no error
+    assert f"蒙特卡洛标准误（{notice_run.result.draws} 次抽样）" in html
 
 
 def test_brief_has_the_county_table_of_the_quarter(full_brief, notice_run):

@@ -3,9 +3,10 @@
 A slot still showing a preview (few draws on a sample of the households) says so in its header and on every
 card's label; the page redraws the cards with the full run's values when it is done.
 
-To add something under a card (a standard error, a small chart beside the N1 card), write a function
-``draw(check, slot, lang)`` that draws into the current column and list it under the target's key in
-``CARD_DETAILS``; it is drawn on every rerun of the cards, so keep it cheap (cache what it computes by
+Beneath a card: its details (ui/card_details.py: N1/N2's growth by source, N1 if 2022 repeated, the below-line
+share before assistance); beneath a scenario's cards: its levers beyond what the city can absorb. To add one,
+write a function ``draw(check, slot, lang)`` that draws into the current column and list it under the target's
+key in ``CARD_DETAILS``; it is drawn on every rerun of the cards, so keep it cheap (cache what it computes by
 ``slot.key``) and mark preview values (``slot.final`` is False).
 """
 
@@ -15,8 +16,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from model.engine.targets import TargetCheck
+from model.engine.targets import TargetCheck, p_met_text
 from model.schema.text import either
+from ui.card_details import DETAILS, draw_capacity
 from ui.formats import is_share_unit, number, unit_text, with_unit
 from ui.i18n import t
 from ui.runs import SlotRun
@@ -24,7 +26,7 @@ from ui.runs import SlotRun
 CARD_KEYS = ("N1", "N2", "N3", "N7", "N11", "below_line")
 COMPARISONS = {">=": "≥", "<=": "≤", "==": "="}
 CardDetail = Callable[[TargetCheck, SlotRun, str], None]
-CARD_DETAILS: dict[str, tuple[CardDetail, ...]] = {}
+CARD_DETAILS: dict[str, tuple[CardDetail, ...]] = DETAILS
 
 
 def card_label(check: TargetCheck, lang: str) -> str:
@@ -53,7 +55,7 @@ def card_caption(check: TargetCheck, lang: str) -> str:
     if check.met is not None:
         parts.append(t("cards.met" if check.met else "cards.not_met", lang))
     if check.probability is not None and check.kind == "result" and check.p10 is not None:
-        parts.append(t("cards.probability", lang, probability=f"{check.probability:.0%}"))
+        parts.append(t("cards.probability", lang, probability=p_met_text(check)))
         parts.append(
             t(
                 "cards.range",
@@ -102,3 +104,4 @@ def draw_cards(runs: dict[str, SlotRun], active: str, lang: str) -> None:
                 check = slot.run.targets.get(key)
                 if check is not None:
                     draw_card(check, slot, lang)
+            draw_capacity(slot, lang)

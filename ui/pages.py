@@ -10,7 +10,7 @@ from model.schema.text import either
 from ui import compare
 from ui.context import PageContext
 from ui.formats import plain
-from ui.panels import assessment, brief, discover, households, seek, sensitivity
+from ui.panels import assessment, brief, discover, households, seek, sensitivity, validation
 
 RENDERS: dict[str, Callable[[PageContext], None]] = {
     "compare": compare.render,
@@ -18,6 +18,7 @@ RENDERS: dict[str, Callable[[PageContext], None]] = {
     "seek": seek.render,
     "discover": discover.render,
     "sensitivity": sensitivity.render,
+    "validation": validation.render,
     "households": households.render,
     "brief": brief.render,
 }
@@ -27,6 +28,7 @@ ICONS = {
     "seek": ":material/target:",
     "discover": ":material/travel_explore:",
     "sensitivity": ":material/tune:",
+    "validation": ":material/fact_check:",
     "households": ":material/upload_file:",
     "brief": ":material/description:",
 }
@@ -44,7 +46,7 @@ def population_caption(ctx: PageContext) -> str:
 
 
 def build_pages(ctx: PageContext) -> list[st.Page]:
-    """The comparison first (default), then the county assessment, goal seeking, discovery, import, the brief."""
+    """The comparison first (default), then the other panels in the order of ``RENDERS``."""
     return [
         st.Page(
             lambda render=render: render(ctx),

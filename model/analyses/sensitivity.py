@@ -21,7 +21,6 @@ draws, and its Monte Carlo standard error at the point (sd / √draws) is report
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import os
 import platform
@@ -40,6 +39,7 @@ from model.engine.draws import drawing_range
 from model.engine.run import Run
 from model.engine.targets import ASSESSMENT_YEAR
 from model.schema import fieldspec
+from model.schema.guard import stored_bytes, stored_json
 from model.schema.scenario import SHARE_GROUPS, Scenario
 from model.schema.text import BilingualError
 from model.sweep.design import Factor, factor_from_dict
@@ -447,14 +447,7 @@ def parse_result(data: bytes) -> dict:
     Refuses, with a bounded bilingual message: too large a file, text that is not UTF-8 JSON, another version,
     missing parts, factors without their labels and unit, indices that are not finite numbers.
     """
-    if len(data) > MAX_RESULT_BYTES:
-        raise _refuse(f"文件超过 {MAX_RESULT_BYTES // 2**20} MB", f"the file is over {MAX_RESULT_BYTES // 2**20} MB")
-    try:
-        result = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise _refuse("不是 UTF-8 编码的 JSON", "not UTF-8 JSON") from None
-    if not isinstance(result, dict) or result.get("version") != RESULT_VERSION:
-        raise _refuse(f"版本应为 {RESULT_VERSION}", f"version must be {RESULT_VERSION}")
+    result = stored_json(data, MAX_RESULT_BYTES, RESULT_VERSION, _refuse)
     try:
         factors = {f["factor"] for f in result["factors"]}
         for f in result["factors"]:
@@ -478,11 +471,7 @@ def parse_result(data: bytes) -> dict:
 
 def read_result(path: Path) -> dict:
     """A stored result file, read and checked (:func:`parse_result`); an unreadable file is refused likewise."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _refuse(f"无法读取文件（{exc.strerror}）", f"the file cannot be read ({exc.strerror})") from None
-    return parse_result(data)
+    return parse_result(stored_bytes(path, _refuse))
 
 
 def stored_results(folder: Path | None = None) -> list[Path]:

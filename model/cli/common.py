@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from model.engine.targets import CHECK_KEYS, TargetCheck
+from model.engine.targets import CHECK_KEYS, TargetCheck, p_met_text
 from model.population.synth import default_population
 from model.population.table import PopulationError
 from model.schema.scenario import Scenario, ScenarioError, load_scenario
@@ -79,16 +79,6 @@ def met_text(check: TargetCheck, lang: str) -> str:
     return "met" if check.met else "not met"
 
 
-def probability_text(check: TargetCheck) -> str:
-    """P(met) as "22% ± 4%" with its Monte Carlo standard error ("± 0.3%" below one point), "100%" for a rule."""
-    if check.probability is None:
-        return "—"
-    if check.p_met_se is None:
-        return f"{check.probability:.0%}"
-    se = check.p_met_se
-    return f"{check.probability:.0%} ± {se:.1%}" if se < 0.01 else f"{check.probability:.0%} ± {se:.0%}"
-
-
 def render_table(checks: dict[str, TargetCheck], lang: str) -> str:
     """A plain-text table of every target."""
     head = (
@@ -101,7 +91,7 @@ def render_table(checks: dict[str, TargetCheck], lang: str) -> str:
         if key not in checks:
             continue
         c = checks[key]
-        prob = probability_text(c)
+        prob = p_met_text(c)
         rows.append(
             (
                 key,

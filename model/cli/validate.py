@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from model.analyses.backtest import Check, backtest_population, run_backtest
+from model.analyses.backtest_record import record_of, write_record
 from model.analyses.calibrate import fit, write_fit
 from model.analyses.seeds import seed_runs
 from model.cli.common import (
@@ -70,8 +71,17 @@ def render_checks(checks: list[Check], lang: str) -> str:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    """``backtest``: 2021 levels, 2022 policy, 2022 as published."""
-    run, checks = run_backtest(_population(args))
+    """``backtest``: 2021 levels, 2022 policy, 2022 as published (``--save``: kept for the page)."""
+    start = time.perf_counter()
+    population = _population(args)
+    run, checks = run_backtest(population)
+    if args.save:
+        record = record_of(run, checks, population.n, args.sample is not None, time.perf_counter() - start)
+        try:
+            path = write_record(record)
+        except OSError as exc:
+            raise BadInput(f"out/backtest: {exc.strerror or type(exc).__name__}") from None
+        print(f"{path} written (the page's model validation shows it)", file=sys.stderr)
     if args.json:
         out = {
             "population": run.population_label,
@@ -145,6 +155,9 @@ def register(sub) -> None:
     backtest = sub.add_parser("backtest", help="run 2022 policy from 2021 levels against the published 2022 figures")
     backtest.add_argument("--json", action="store_true", help="print one JSON object")
     backtest.add_argument("--sample", type=int, help=SAMPLE_HELP)
+    backtest.add_argument(
+        "--save", action="store_true", help="keep the result in out/backtest/backtest.json for the page to show"
+    )
     backtest.set_defaults(func=cmd_backtest)
     calibrate = sub.add_parser("calibrate", help="fit the organic growth rates to the back-test")
     calibrate.add_argument("--write", action="store_true", help="record the fit in calibration.toml [fitted]")

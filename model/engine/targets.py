@@ -103,6 +103,19 @@ def p_met_se(check: TargetCheck) -> float | None:
     return check.p_met_se if check.p_met_se is not None else 0.0
 
 
+def p_met_text(check: TargetCheck) -> str:
+    """P(met) as "22% ± 4%" with its Monte Carlo standard error ("± 0.3%" below one point), "100%" for a rule.
+
+    One form for the page's cards, the brief and the command line; "—" for a check without a probability.
+    """
+    if check.probability is None:
+        return "—"
+    if check.p_met_se is None:
+        return f"{check.probability:.0%}"
+    se = check.p_met_se
+    return f"{check.probability:.0%} ± {se:.1%}" if se < 0.01 else f"{check.probability:.0%} ± {se:.0%}"
+
+
 def _outcome(
     key,
     zh,

@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 
 from model.engine.run import Run
-from model.engine.targets import ASSESSMENT_YEAR, TargetCheck
+from model.engine.targets import ASSESSMENT_YEAR, TargetCheck, p_met_text
 from model.reports import assessment, charts
 from model.reports.chart_text import place
 from model.reports.export import chart_png, chart_svg
@@ -331,7 +331,7 @@ def _targets_section(run: Run, lang: str) -> str:
     for check in run.targets.values():
         target = "—" if check.target is None else f"{check.comparison} {_target_value(check, check.target)}"
         band = "—" if check.p10 is None else f"{_target_value(check, check.p10)} – {_target_value(check, check.p90)}"
-        probability = "—" if check.probability is None else f"{check.probability * 100:.0f}%"
+        probability = p_met_text(check)
         met = text("met.none" if check.met is None else ("met.yes" if check.met else "met.no"), lang)
         rows.append(
             (
@@ -352,8 +352,10 @@ def _targets_section(run: Run, lang: str) -> str:
         )
     required = run.scenario.targets.required_probability
     note = {
-        "zh": f"“达标”指达标概率 ≥ 要求的达标概率 {required * 100:.0f}%（输入）。",
-        "en": f"“Met”: the probability of meeting the target is at least the required {required * 100:.0f}% (input).",
+        "zh": f"“达标”指达标概率 ≥ 要求的达标概率 {required * 100:.0f}%（输入）；± 后为达标概率的蒙特卡洛标准误"
+        f"（{run.result.draws} 次抽样）。",
+        "en": f"“Met”: the probability of meeting the target is at least the required {required * 100:.0f}% (input); "
+        f"± its Monte Carlo standard error ({run.result.draws} draws).",
     }["zh" if lang == "zh" else "en"]
     return "\n".join([f"<h2>{escape(text('s.targets', lang))}</h2>", _table(headers, rows), f"<p>{escape(note)}</p>"])
 

@@ -92,6 +92,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Non-industry connection funds (public-welfare jobs …)",
     ),
     "channel.safety_net": ("防返贫监测帮扶", "Monitoring and assistance"),
+    "channel_short.organic": ("自然增长", "organic growth"),
+    "channel_short.household_support": ("到户产业补助", "household support"),
+    "channel_short.industry_assets": ("产业资产联结", "industry assets"),
+    "channel_short.land_transfer": ("土地流转", "land transfer"),
+    "channel_short.dual_binding": ("“双绑”", "dual binding"),
+    "channel_short.microcredit": ("小额信贷", "microcredit"),
+    "channel_short.tourism": ("乡村旅游", "tourism"),
+    "channel_short.consumption": ("消费帮扶", "consumption assistance"),
+    "channel_short.training": ("培训", "training"),
+    "channel_short.collective": ("集体经济", "collective economy"),
+    "channel_short.non_industry_funds": ("非产业资金", "non-industry funds"),
+    "channel_short.safety_net": ("防返贫帮扶", "assistance"),
     "city": ("全市", "City"),
 }
 

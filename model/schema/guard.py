@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 MAX_TEXT_CHARS = 1024 * 1024  # a scenario file is ~6 kB; the page's upload limit is 1 MB
@@ -183,3 +185,32 @@ def _too_complex() -> InputRefused:
 def shorten(text: str, limit: int = ECHO_CHARS) -> str:
     """``text`` cut to ``limit`` characters with "…": no message ever echoes a value whole."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+Refuse = Callable[[str, str], Exception]  # (zh, en) → the exception a stored file's reader raises
+
+
+def stored_bytes(path: Path, refuse: Refuse) -> bytes:
+    """The bytes of a result file a command kept for the page; an unreadable file is refused through ``refuse``."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise refuse(f"无法读取文件（{exc.strerror}）", f"the file cannot be read ({exc.strerror})") from None
+
+
+def stored_json(data: bytes, max_bytes: int, version: int, refuse: Refuse) -> dict[str, Any]:
+    """A kept result file as a JSON object of ``version``, before its own reader checks its parts.
+
+    Refused through ``refuse(zh, en)``: more than ``max_bytes``, not UTF-8 JSON (or nested too deep to parse), not
+    an object of ``version``.
+    """
+    if len(data) > max_bytes:
+        size = f"{max_bytes // 2**20} MB" if max_bytes >= 2**20 else f"{max_bytes // 1024} KB"
+        raise refuse(f"文件超过 {size}", f"the file is over {size}")
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise refuse("不是 UTF-8 编码的 JSON", "not UTF-8 JSON") from None
+    if not isinstance(raw, dict) or raw.get("version") != version:
+        raise refuse(f"版本应为 {version}", f"version must be {version}")
+    return raw
