@@ -66,8 +66,8 @@ async def open_page(browser, url: str) -> dict:
     return out
 
 
-async def move_slider(out: dict, index: int) -> None:
-    """The planner moves slider ``index`` mod 9 down 1 + ``index`` div 9 steps; preview and refined times."""
+async def move_slider(out: dict, index: int, refined: bool = True) -> None:
+    """The planner moves slider ``index`` mod 9 down 1 + ``index`` div 9 steps; preview (and refined) times."""
     if out["errors"]:
         return
     page = out["page"]
@@ -79,7 +79,8 @@ async def move_slider(out: dict, index: int) -> None:
         start = time.perf_counter()
         await page.keyboard.press("ArrowLeft")
         out["slider_card"] = await _until(page, True, start, "preview")
-        out["slider_refined"] = await _until(page, False, start, "refined value")
+        if refined:
+            out["slider_refined"] = await _until(page, False, start, "refined value")
         for box in ("stException", "stAlertContentError"):
             if await page.get_by_test_id(box).count():
                 text = await page.get_by_test_id(box).first.inner_text()
@@ -113,7 +114,7 @@ def descendants(root: int) -> set[int]:
     return found
 
 
-async def one_round(url: str, server_pid: int, n: int, move: bool = True) -> dict:
+async def one_round(url: str, server_pid: int, n: int, move: bool = True, refined: bool = True) -> dict:
     """N planners open the page at once, then (unless not ``move``) move their sliders at once."""
     from playwright.async_api import async_playwright
 
@@ -125,7 +126,7 @@ async def one_round(url: str, server_pid: int, n: int, move: bool = True) -> dic
             await asyncio.sleep(2)
             rss_open = rss_mb(server_pid)
             if move:
-                await asyncio.gather(*(move_slider(out, i) for i, out in enumerate(results)))
+                await asyncio.gather(*(move_slider(out, i, refined) for i, out in enumerate(results)))
             rss = rss_mb(server_pid)
             server_cpu = cpu_seconds(server_pid) - server_before
             browser_cpu = sum(cpu_seconds(pid) for pid in descendants(os.getpid()) - {server_pid})
@@ -143,7 +144,7 @@ def stats(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} / {max(values):.2f} s"
 
 
-def measure(n: int, log: Path) -> str:
+def measure(n: int, log: Path, refined: bool = True) -> str:
     """One round on a server of its own: the table row, then up to three error lines."""
     with streamlit_process(log) as (url, server):
         warm = asyncio.run(one_round(url, server.pid, 1, move=False))["results"][0]  # start-up work, not timed
@@ -151,7 +152,7 @@ def measure(n: int, log: Path) -> str:
             return f"| {n} | start-up page failed: {warm['errors'][0]} |"
         time.sleep(2)
         idle = rss_mb(server.pid)
-        figures = asyncio.run(one_round(url, server.pid, n))
+        figures = asyncio.run(one_round(url, server.pid, n, refined=refined))
     results = figures["results"]
     failed = ["; ".join(r["errors"]) for r in results if r["errors"]]
     row = (
@@ -169,6 +170,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, nargs="+", default=list(ROUNDS), help="pages per round")
     parser.add_argument("--verbose", action="store_true", help="the server logs every full run (see the log file)")
+    parser.add_argument(
+        "--no-refined",
+        action="store_true",
+        help="stop at the preview: N simultaneous full runs queue one after another (N × a verdict run)",
+    )
     args = parser.parse_args()
     if args.verbose:
         os.environ["STREAMLIT_LOGGER_LEVEL"] = "info"
@@ -184,7 +190,7 @@ def main() -> None:
     for n in args.rounds:
         log = ROOT / "tests" / "artifacts" / f"bench_concurrency_{n}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        print(measure(n, log), flush=True)
+        print(measure(n, log, refined=not args.no_refined), flush=True)
 
 
 if __name__ == "__main__":
