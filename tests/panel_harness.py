@@ -13,16 +13,12 @@ def render_panel(module: str, draws: int) -> None:
     import streamlit as st
 
     from model.engine.run import run_scenario
-    from model.population.synth import generate_frame
-    from model.population.table import population_from_frame
+    from model.population.synth import sample_population
     from model.schema.scenario import load_scenario
     from ui.context import PageContext
 
     if "test_population" not in st.session_state:
-        frame = generate_frame()
-        sample = frame.sample(3_000, random_state=1).copy()
-        sample["weight"] = len(frame) / 3_000
-        pop = population_from_frame(sample, "test sample")
+        pop = sample_population(3_000)  # the tests' small_population: the panel and a direct call see the same
         scenario = load_scenario(ROOT / "scenarios" / "notice_2023.toml").with_changes({"simulation.draws": draws})
         st.session_state["test_population"] = pop
         st.session_state["test_run"] = run_scenario(pop, scenario)
