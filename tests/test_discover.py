@@ -35,7 +35,7 @@ def _synthetic_sweep(directory: Path, points: int = 400, flip: float = 0.0, seed
             "points": points,
             "seed": seed,
             "vary": [
-                {"field": MICROCREDIT, "min": 30_000, "max": 200_000},
+                {"field": MICROCREDIT, "min": 30_000, "max": 150_000},
                 {"field": QUARTER, "values": ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]},
                 {"field": LINKED, "min": 5, "max": 30},
                 {"field": PREMIUM, "min": 0.1, "max": 0.5},

@@ -76,8 +76,8 @@ BROKEN: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     "out_of_range_negative.toml": (
         "microcredit.new_lending_10k_yuan",
         "range",
-        ("microcredit.new_lending_10k_yuan", "-5.0", "0 – 300,000", "万元"),
-        ("microcredit.new_lending_10k_yuan", "-5.0", "0 – 300,000", "万元"),
+        ("microcredit.new_lending_10k_yuan", "-5.0", "0 – 150,000", "万元"),
+        ("microcredit.new_lending_10k_yuan", "-5.0", "0 – 150,000", "万元"),
     ),
     "out_of_range_quarter.toml": (
         "simulation.end_quarter",

@@ -47,10 +47,10 @@ def test_sweep_refuses_a_bad_cluster_choice(tmp_path, capsys, args, expected):
 
 def test_sweep_refuses_a_bad_design_naming_the_key(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
-    bad.write_text(SMALL_GRID.read_text(encoding="utf-8").replace("max = 160000", "max = 900000"), encoding="utf-8")
+    bad.write_text(SMALL_GRID.read_text(encoding="utf-8").replace("max = 140000", "max = 900000"), encoding="utf-8")
     bad.write_text(
         bad.read_text(encoding="utf-8").replace("../../../scenarios", str(ROOT / "scenarios")), encoding="utf-8"
     )
     assert main(["--lang", "en", "sweep", str(bad), "--out", str(tmp_path / "out"), "--workers", "0"]) == 2
     err = capsys.readouterr().err
-    assert "vary[0].max" in err and "0 – 300,000" in err and "Traceback" not in err
+    assert "vary[0].max" in err and "0 – 150,000" in err and "Traceback" not in err

@@ -133,8 +133,8 @@ values = ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
         ('method = "grid"\n[[vary]]\nfield = "funds.no_such_field"\nmin = 1\nmax = 2\n', "未知字段", "unknown field"),
         (
             GRID + CREDIT + "min = 1\nmax = 900000\nlevels = 2\n",
-            "超出字段允许范围 0 – 300,000",
-            "outside the field's allowed range 0 – 300,000",
+            "超出字段允许范围 0 – 150,000",
+            "outside the field's allowed range 0 – 150,000",
         ),
         (
             'method = "lhs"\npoints = 4\n[[vary]]\nfield = "dual_binding.target_quarter"\nvalues = ["2040Q1"]\n',
