@@ -12,6 +12,7 @@ from tests.expectations import expected_n7
 from ui import share, widgets
 from ui.files import scenario_file_bytes
 from ui.i18n import t
+from ui.jobs import full_runs
 from ui.scenarios import shipped
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -254,6 +255,9 @@ def test_an_unexpected_error_shows_a_short_message_and_no_traceback(monkeypatch)
 
 def test_cards_show_p_met_with_its_error_a_lever_beyond_capacity_is_flagged_and_validation_has_a_page():
     at = _app()
+    assert full_runs().wait_idle(900)  # a fresh checkout shows previews first: the verdicts' errors come with full runs
+    at.run()
+    _ok(at)
     captions = " ".join(c.value for c in at.caption)
     assert len(re.findall(r"P\(达标\) \d+% ± \d+(?:\.\d)?%", captions)) == 4 * 4  # N1, N2, N3, below line per slot
     assert "其中（百分点，结果）：自然增长" in captions and "帮扶前低于监测线" in captions
