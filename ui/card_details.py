@@ -18,6 +18,7 @@ import streamlit as st
 from model.engine.capacity import CapacityFlag
 from model.engine.targets import TargetCheck
 from model.reports.chart_text import text as chart_label
+from model.schema import fieldspec
 from model.schema.units import unit_text
 from ui.formats import number, with_unit
 from ui.i18n import t
@@ -27,6 +28,8 @@ PERCENT = 100
 SHOWN_CHANNELS = 3  # organic growth, then this many channels by size; the rest are summed as "other measures"
 OTHER = "other"
 SMALLEST_SHOWN = 0.0005  # a share of growth shown as ±0.0 points is not named
+LINE_UNIT = fieldspec.by_path()["simulation.monitoring_line_yuan"].unit  # the line, per person a year
+COST_UNIT = fieldspec.by_path()["funds.central_10k_yuan"].unit  # 万元 a year, as the funds that pay for it
 
 
 def growth_parts(decomposition: dict[str, float], shown: int = SHOWN_CHANNELS) -> list[tuple[str, float]]:
@@ -57,7 +60,7 @@ def decomposition_line(check: TargetCheck, slot: SlotRun, lang: str) -> None:
     decomposition = (check.detail or {}).get("decomposition")
     if not decomposition:
         return
-    sep = "，" if lang == "zh" else ", "
+    sep = t("cards.part_separator", lang)
     shown = sep.join(
         t("cards.part", lang, label=_part_label(name, lang), points=f"{share * PERCENT:+.1f}")
         for name, share in growth_parts(decomposition)
@@ -100,11 +103,11 @@ def below_line_detail(check: TargetCheck, slot: SlotRun, lang: str) -> None:
             "cards.below_line_before",
             lang,
             period=check.period,
-            line=with_unit(detail["monitoring_line_yuan_per_capita"], "元/人/年", lang),
+            line=with_unit(detail["monitoring_line_yuan_per_capita"], LINE_UNIT, lang),
             before=number(detail["share_before_assistance"], check.unit),
             after=number(check.value, check.unit),
-            cost=with_unit(detail["assistance_cost_10k_yuan"], "万元/年", lang),
-            cost_p90=with_unit(detail["assistance_cost_10k_yuan_p90"], "万元/年", lang),
+            cost=with_unit(detail["assistance_cost_10k_yuan"], COST_UNIT, lang),
+            cost_p90=with_unit(detail["assistance_cost_10k_yuan_p90"], COST_UNIT, lang),
             preview=_preview(slot, lang),
         )
     )

@@ -27,6 +27,7 @@ TEXTS = {
     ),
     "cards.preview_mark": ("（预览）", " (preview)"),
     "cards.part": ("{label} {points}", "{label} {points}"),
+    "cards.part_separator": ("，", ", "),
     "cards.other_measures": ("其他措施", "other measures"),
     "cards.decomposition": (
         "其中（百分点，结果）：{parts}{preview}",
