@@ -3,8 +3,8 @@
 The preview of a scenario (shown while its full run is computed) simulates every ``k``-th household of each
 county instead of all of them. Rows are sorted by county then village, so a systematic sample within a county is
 also spread over its villages. Weights are scaled per county so that each county's weighted household count is
-exactly the full population's: county totals, the money allocated by households and the N7 count of linked
-households stay the same; only the spread between households is sampled.
+exactly the full population's, within willing and unwilling households apart: county totals, the money allocated by
+households and the N7 count of linked households stay the same; only the spread between households is sampled.
 """
 
 from __future__ import annotations
@@ -53,10 +53,14 @@ def thinned(pop: Population, households: int = PREVIEW_HOUSEHOLDS) -> Population
     rows = np.concatenate([np.arange(start, stop, step) for start, stop in pop.county_slices])
     county = pop.county[rows]
     weight = pop.weight[rows].astype(np.float64)
-    full = pop.households_by_county()
-    sampled = np.bincount(county, weights=weight, minlength=len(pop.counties))
+    # Reweighted within county × willing: each county keeps its households and its willing households (support
+    # packages and the credit line reach only these), so the previews' money and linked households are exact.
+    cell = 2 * county + pop.industry_willing[rows]
+    cells = 2 * len(pop.counties)
+    full = np.bincount(2 * pop.county + pop.industry_willing, weights=pop.weight, minlength=cells)
+    sampled = np.bincount(cell, weights=weight, minlength=cells)
     scale = np.divide(full, sampled, out=np.zeros_like(full), where=sampled > 0)
-    weight = weight * scale[county]
+    weight = weight * scale[cell]
     present = [name for name in OPTIONAL_PER_HOUSEHOLD if getattr(pop, name) is not None]
     per_row = {name: _read_only(getattr(pop, name)[rows]) for name in (*PER_HOUSEHOLD, *present)}
     income = {k: _read_only(v[rows]) for k, v in pop.income_2022.items()}
