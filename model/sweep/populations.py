@@ -19,7 +19,7 @@ from model.population.table import Population
 class EmbeddedPopulation:
     """The embedded default population, built on whichever process needs it (cached per process)."""
 
-    label: str = DEFAULT_LABEL
+    label: str = DEFAULT_LABEL.format(year=2022)  # default_population()'s base year
 
     def load(self) -> Population:
         """The population (built on first use in this process)."""
