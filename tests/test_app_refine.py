@@ -86,5 +86,5 @@ def test_thresholds_names_and_the_start_quarter_simulate_nothing():
     assert (len(run_store()), len(preview_store()), full_runs().counts) == (stored, previews, counts)
     assert full_runs().pending() == 0
     active = at.session_state["slots"][ACTIVE].scenario
-    assert active.name == "只改了名字" and active.targets.falling_share_max == 0.05
+    assert active.name == "只改了名字" and active.targets.falling_share_max == 0.06
     assert active.simulation.start_quarter == "2024Q1"

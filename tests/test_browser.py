@@ -103,7 +103,7 @@ def wait_for_rerun(page, timeout_ms: float = 120_000) -> None:
 
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-SLIDER_LABEL = "每百万元产业资金联农带农户数"
+SLIDER_LABEL = "每百万元联结资产资金带动户数"
 ACTIVE_N7_CARD = 3 * 6 + 3  # fourth scenario (being edited), fourth card (N7)
 
 
