@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, card_number, streamlit_process, wait_for_rerun  # noqa: E402
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-PAGE = {"script": "app.py", "slider": "每百万元产业资金联农带农户数", "card": 3 * 6 + 3}
+PAGE = {"script": "app.py", "slider": "每百万元联结资产资金带动户数", "card": 3 * 6 + 3}
 TRIVIAL = {"script": "bench/trivial_app.py", "slider": "value", "card": 0}
 PREVIEW_MARK = "预览"
 SESSIONS = 5
