@@ -189,7 +189,7 @@ def main() -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0 if same else 1
     m = report["machine"]
-    print(f"machine: {m['cpu']} · {m['nproc']} cores · {m['memory_gb']} GB · Python {m['python']}")
+    print(f"machine: {m['cpu']} · {m['cores']} cores · {m['memory_gb']} GB · Python {m['python']}")
     print(f"design: {report['design']} (64 points × 32 draws × 12 quarters, 252,514 households)")
     head = (
         "config",

@@ -92,7 +92,7 @@ def main() -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
     m = described
-    print(f"machine: {m['cpu']} · {m['nproc']} cores · {m['memory_gb']} GB · Python {m['python']}")
+    print(f"machine: {m['cpu']} · {m['cores']} cores · {m['memory_gb']} GB · Python {m['python']}")
     print(f"{args.workers} workers; {k} factors; budget {report['budget']}")
     for name, s in report["stages"].items():
         print(f"  {name}: {s['points']} points in {s['seconds']} s ({s['s_per_point']} s/point)")
