@@ -22,6 +22,7 @@ a new per-household number into :class:`Households`, then the equation into the 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 from typing import NamedTuple
 
@@ -60,7 +61,8 @@ ASSUMPTIONS_AS_DRAWN = (  # per-draw assumptions the kernel reads as they are, u
     "participation_wage_share",
     "land_rent_yuan_per_mu",
 )
-OWN_GROWTH_VALUES = 1 << 20  # households × years × draws of own growth factors held at once (8 MB)
+OWN_GROWTH_VALUES = 1 << 22  # households × years × draws of own growth factors held at once (32 MB)
+TILE_ROWS = 512  # households of a tile: the SIMD loop's length
 _WORKQUEUE_LOCK = threading.Lock()  # numba's fallback thread pool must not be entered by two threads at once
 
 # LLVM's loop vectoriser checks at run time that the arrays a loop writes do not overlap the arrays it reads, and
@@ -141,7 +143,7 @@ class Draws(NamedTuple):
     dual_binding_ramp: np.ndarray
     training_ramp: np.ndarray
     growth_sd: np.ndarray  # household_growth_sd
-    common: np.ndarray  # (quarter, village, draw) float32, as the reference reads it
+    common: np.ndarray  # (quarter, draw, village) float32, the reference's values
     wage_shock: np.ndarray  # (quarter, draw)
     draw_golden: np.ndarray  # (draw,) uint64: draw number × φ
     normal: np.ndarray  # (2¹⁶,) normal quantiles
@@ -167,37 +169,41 @@ class Constants(NamedTuple):
 
 
 class Scratch(NamedTuple):
-    """Rows of draws, one per thread: what a household carries from quarter to quarter, and one quarter's values.
+    """Per-thread rows of a tile's households: what a household carries from quarter to quarter under one draw.
 
-    A quarter runs a few loops over the draws (random numbers, industry funds, production, the rest); they hand
-    values over in these rows (a few kilobytes: they stay in the core's cache).
+    A tile (at most ``TILE_ROWS`` households of one county) runs draw after draw, each through every quarter; its
+    households are the innermost, contiguous loop (SIMD lanes), so a draw's and a quarter's numbers are scalars
+    there. The rows hold a few tens of kilobytes per thread: they stay in the core's cache.
     """
 
-    unemployed: np.ndarray  # (thread, draw) uint8 (0/1)
-    detected: np.ndarray  # (thread, draw) uint8 (0/1)
-    detectable: np.ndarray  # (thread, draw) uint8: the detection lane is below the detection rate
-    ring: np.ndarray  # (thread, RING, draw) income before assistance of the last quarters
-    ytd: np.ndarray  # (thread, draw) production year to date
-    ytd_by_quarter: np.ndarray  # (thread, 4, draw) year-to-date production at each quarter, last year's until set
-    ex_year: np.ndarray  # (thread, draw) income before assistance, year to date
-    incl_year: np.ndarray  # (thread, draw) after assistance
-    household_normal: np.ndarray  # (thread, draw) this quarter's production-shock normal
-    ill_factor: np.ndarray  # (thread, draw) this quarter's income factor of illness
-    support: np.ndarray  # (thread, draw) yuan a year of household support this year
-    assets: np.ndarray  # (thread, draw) yuan a year of asset stakes, running
-    land_running: np.ndarray  # (thread, draw) running share of the first stake (land transferred)
-    production: np.ndarray  # (thread, draw) this quarter's production
-    p_factor: np.ndarray  # (thread, draw) production over its deterministic part
-    training: np.ndarray  # (thread, draw) this quarter's training gain before seasonality
+    word_key: np.ndarray  # (thread, quarter from the base quarter, row) uint64: the household's key in quarter t
+    credit: np.ndarray  # (thread, quarter from the base quarter, row) microcredit outstanding beyond the table's
+    start_key: np.ndarray  # (thread, row) uint64: the household's key for its start
+    unemployed: np.ndarray  # (thread, row) uint8 (0/1)
+    detected: np.ndarray  # (thread, row) uint8 (0/1)
+    training: np.ndarray  # (thread, row) the quarter training starts (inf: never)
+    ring: np.ndarray  # (thread, RING, row) income before assistance of the last quarters
+    ytd: np.ndarray  # (thread, row) production year to date
+    ytd_by_quarter: np.ndarray  # (thread, 4, row) year-to-date production at each quarter, last year's until set
+    ex_year: np.ndarray  # (thread, row) income before assistance, year to date
+    incl_year: np.ndarray  # (thread, row) after assistance
+    support: np.ndarray  # (thread, row) yuan a year of household support this year
+    assets: np.ndarray  # (thread, row) yuan a year of asset stakes, running
+    land_running: np.ndarray  # (thread, row) running share of the first stake (land transferred)
+    stakes: np.ndarray  # (thread, row) int64: asset stakes counted so far this quarter
 
 
-def scratch(threads: int, draws: int) -> Scratch:
-    """Empty scratch rows for ``threads`` threads."""
-    rows = {name: np.zeros((threads, draws)) for name in Scratch._fields}
-    rows["ring"] = np.zeros((threads, RING, draws))
-    rows["ytd_by_quarter"] = np.zeros((threads, 4, draws))
-    for name in ("unemployed", "detected", "detectable"):
-        rows[name] = np.zeros((threads, draws), np.uint8)
+def scratch(threads: int, quarters: int) -> Scratch:
+    """Empty scratch rows for ``threads`` threads and runs of ``quarters`` quarters."""
+    rows = {name: np.zeros((threads, TILE_ROWS)) for name in Scratch._fields}
+    rows["word_key"] = np.zeros((threads, quarters, TILE_ROWS), np.uint64)
+    rows["credit"] = np.zeros((threads, quarters, TILE_ROWS))
+    rows["start_key"] = np.zeros((threads, TILE_ROWS), np.uint64)
+    rows["ring"] = np.zeros((threads, RING, TILE_ROWS))
+    rows["ytd_by_quarter"] = np.zeros((threads, 4, TILE_ROWS))
+    rows["stakes"] = np.zeros((threads, TILE_ROWS), np.int64)
+    for name in ("unemployed", "detected"):
+        rows[name] = np.zeros((threads, TILE_ROWS), np.uint8)
     return Scratch(**rows)
 
 
@@ -249,7 +255,7 @@ class KernelRun:
         draws = len(shared.draw_index)
         self.years = plan.last_quarter // 4 - plan.pop.base_year + 1  # years since the base year, base included
         self.chunk_rows = max(1, OWN_GROWTH_VALUES // (self.years * draws))
-        self.scratch = scratch(self.threads, draws)
+        self.scratch = scratch(self.threads, plan.n_quarters)
         self.sums = sums(self.threads, plan.pop.n_counties, plan.n_quarters, plan.n_vintages, draws, plan.pop.n)
 
     def run(self, rows: slice) -> None:
@@ -261,12 +267,12 @@ class KernelRun:
             try:
                 for start in range(rows.start, rows.stop, self.chunk_rows):
                     stop = min(start + self.chunk_rows, rows.stop)
-                    own = np.empty((stop - start, self.years, len(dr.draw_golden)))
+                    own = np.empty((self.years, len(dr.draw_golden), stop - start))
                     own_growth_arguments(
                         start, stop, hh.key, k.start_stream, dr.draw_golden, dr.normal, dr.growth_sd, own
                     )
                     np.exp(own, out=own)  # numpy's exp, as the reference's
-                    simulate_rows(start, stop, own, hh, dr, k, self.scratch, self.sums)
+                    simulate_rows(tiles(hh.county, start, stop), start, own, hh, dr, k, self.scratch, self.sums)
             finally:
                 numba.set_num_threads(before)
 
@@ -378,7 +384,7 @@ def inputs(plan: Plan, dt: DrawTables, shared: Shared) -> tuple[Households, Draw
         dual_binding_ramp=c64(a["dual_binding_ramp_quarters"]),
         training_ramp=c64(a["training_ramp_quarters"]),
         growth_sd=c64(a["household_growth_sd"]),
-        common=np.ascontiguousarray(shared.common, dtype=np.float32),
+        common=np.ascontiguousarray(np.swapaxes(shared.common, 1, 2), dtype=np.float32),
         wage_shock=c64(shared.wage_shock),
         draw_golden=draw_golden,
         normal=normal_table(),
@@ -429,24 +435,38 @@ def _fixed(value, weight):
     return np.int64(np.rint(value * weight))
 
 
+def tiles(county: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Rows ``start … stop − 1`` cut into tiles of at most ``TILE_ROWS`` households of one county: (tile, 2) bounds."""
+    cuts = start + 1 + np.flatnonzero(county[start + 1 : stop] != county[start : stop - 1])
+    edges = np.concatenate(([start], cuts, [stop]))
+    lows = [np.arange(a, b, TILE_ROWS) for a, b in itertools.pairwise(edges)]
+    highs = [np.minimum(low + TILE_ROWS, b) for low, b in zip(lows, edges[1:], strict=True)]
+    return np.stack([np.concatenate(lows), np.concatenate(highs)], axis=1).astype(np.int64)
+
+
 @njit(parallel=True, cache=True, error_model="numpy")
 def own_growth_arguments(start, stop, key, start_stream, draw_golden, normal_table, growth_sd, out):
-    """``j·σ·ζ − (j·σ)²/2`` per household, year since the base year and draw (the reference's ``own`` before exp)."""
-    n_j, n_d = out.shape[1], out.shape[2]
-    for h in prange(start, stop):
-        start_key = _mix64(key[h] ^ start_stream)
-        for d in range(n_d):
-            zeta = normal_table[np.int64((_mix64(start_key + draw_golden[d]) >> LANE1) & LANE_MASK)]
-            for j in range(n_j):
-                spread = np.float64(j) * growth_sd[d]
-                out[h - start, j, d] = spread * zeta - spread * spread / 2
+    """``j·σ·ζ − (j·σ)²/2`` per year since the base year, draw and household (the reference's ``own`` before exp).
+
+    Row 0 (year 0) first holds the households' ζ, which the later years read before it gets its own value.
+    """
+    n_j, n_d = out.shape[0], out.shape[1]
+    for d in prange(n_d):
+        g = draw_golden[d]
+        for h in range(start, stop):
+            lane = (_mix64(_mix64(key[h] ^ start_stream) + g) >> LANE1) & LANE_MASK
+            out[0, d, h - start] = normal_table[np.int64(lane)]
+        for j in range(n_j - 1, -1, -1):
+            spread = np.float64(j) * growth_sd[d]
+            for i in range(stop - start):
+                out[j, d, i] = spread * out[0, d, i] - spread * spread / 2
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
-def simulate_rows(start, stop, own, hh, dr, k, scratch, sums):
-    """Every quarter of households ``start … stop − 1`` under every draw, added into each thread's ``sums``.
+def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
+    """Every quarter of the households of ``tile_bounds`` under every draw, added into each thread's ``sums``.
 
-    ``own`` holds the households' own growth factors (row − start, year since the base year, draw). Quarter rows
+    ``own`` holds the households' own growth factors (year since the base year, draw, row − start). Quarter rows
     of ``sums`` count from the base quarter (the base year's rows stay zero). Every array is unpacked from its tuple
     before the parallel loop: numba's parallel loop drops stores made through a tuple's arrays inside its body,
     and an array taken from a tuple inside the loop costs two atomic reference counts each time.
@@ -467,247 +487,263 @@ def simulate_rows(start, stop, own, hh, dr, k, scratch, sums):
     (industry_ramp, dual_binding_ramp, training_ramp) = dr[34:37]
     (common, wage_shock, draw_golden, normal_table) = dr[38:]
     seasonality = k.seasonality
-    (unemployed_s, detected_s, detectable_s, ring, ytd_s, ytd_by_quarter, ex_year_s, incl_year_s) = scratch[:8]
-    (household_normal, ill_factor_s, support_s, assets_s, land_running_s) = scratch[8:13]
-    (production_s, p_factor_s, training_s) = scratch[13:]
+    (word_key, credit_s, start_key, unemployed_s, detected_s, training_s, ring, ytd_s) = scratch[:8]
+    (ytd_by_quarter, ex_year_s, incl_year_s, support_s, assets_s, land_running_s, stakes_s) = scratch[8:]
     production_sum, wage_sum, property_sum, transfer_sum, assistance_sum, falling_sum, assisted_sum = sums[:7]
     below_before_sum, below_after_sum, terms_sum, pc_income_sum, below_sum = sums[7:]
     n_d = draw_golden.shape[0]
     first_year = k.first_quarter // 4
-    for h in prange(start, stop):
+    job_share = k.job_share
+    for tile in prange(tile_bounds.shape[0]):
         th = numba.get_thread_id()
-        c, vil = county[h], village[h]
-        money_w, count_w = money_weight[h], count_weight[h]
-        size, workers = size_h[h], has_workers[h] != 0
-        smask, amask, mode = support_mask[h], asset_mask[h], asset_mode[h]
-        land, tau, bound_base = land_mu[h], bind_quarter[h], dual_bound[h] != 0
-        existing, assisted = loan_existing[h], assisted_base[h]
-        train_pos, tour_pos = training_position[h], tourism_position[h]
-        willing_unit, per_household = willing_unit_h[h], collective_unit_h[h]
-        base_w, base_p, base_r = wage_base[h], production_base[h], property_base[h]
-        base_t_net = transfer_base[h] - assisted
-        line_total = k.line * size
-        is_land, is_contract, is_participation = mode == 1, mode >= 2, mode == 0
+        lo, n = tile_bounds[tile, 0], tile_bounds[tile, 1] - tile_bounds[tile, 0]
+        c = county[lo]
+        # Unsigned row numbers: the compiler sees they cannot wrap round (a negative index counts from the end in
+        # numba), so a household's numbers are read as contiguous vectors, not gathered lane by lane.
+        first_row, first_own = np.uint64(lo), np.uint64(lo - start)
 
-        # The household's start: job state, monitoring, the look-back before the base year.
-        start_key = _mix64(key[h] ^ k.start_stream)
-        for d in range(n_d):
-            lane0 = np.int64(_mix64(start_key + draw_golden[d]) & LANE_MASK)
-            unemployed_s[th, d] = workers & (lane0 < unemployed_below[d])
-            detected_s[th, d] = assisted > 0
-            ytd_by_quarter[th, 0, d] = 0.0
-            ytd_by_quarter[th, 1, d] = 0.0
-            ytd_by_quarter[th, 2, d] = 0.0
-            ytd_by_quarter[th, 3, d] = 0.0
-            per_year = training_per_year_c[c, d]
-            if per_year > 0 and np.isfinite(train_pos):
-                trained_year = np.floor(train_pos / _max(per_year, 1e-12))
-                training_s[th, d] = k.first_quarter + 4 * trained_year  # the quarter training starts
-            else:
-                training_s[th, d] = np.inf
-        for back in range(1, RING):
-            level = look_back_base[h, (k.base_quarter - back) % 4]
-            for d in range(n_d):
-                ring[th, (k.base_quarter - back) % RING, d] = level
-
+        # Per household and quarter, whatever the draw: the random key, microcredit beyond the table's loan.
+        for i in range(n):
+            h = first_row + np.uint64(i)
+            start_key[th, i] = _mix64(key[h] ^ k.start_stream)
         for t in range(k.base_quarter, k.last_quarter + 1):
-            q, year = t % 4, t // 4
-            j = year - k.base_year
-            v_now = year - first_year
-            projected = t >= k.first_quarter
             ti = t - k.base_quarter
-            s_p, s_w = seasonality[PRODUCTION, q], seasonality[WAGE, q]
-            s_r, s_t = seasonality[PROPERTY, q], seasonality[TRANSFER, q]
-            flow = _ramp(np.float64(t + 1 - k.first_quarter), k.flow_ramp)
+            t_golden = np.uint64(t) * GOLDEN
+            for i in range(n):
+                h = first_row + np.uint64(i)
+                word_key[th, ti, i] = _mix64((key[h] ^ k.household_stream) + t_golden)
+            if t >= k.first_quarter:
+                for i in range(n):
+                    h = first_row + np.uint64(i)
+                    credit_s[th, ti, i] = loan_outstanding[h, t - k.first_quarter] - loan_existing[h]
+            else:
+                for i in range(n):
+                    h = first_row + np.uint64(i)
+                    credit_s[th, ti, i] = loan_existing[h] - loan_existing[h]
 
-            # Random numbers: one word per draw, lanes 0–3 = production shock, job, illness, detection.
-            word_key = _mix64((key[h] ^ k.household_stream) + np.uint64(t) * GOLDEN)
-            for d in range(n_d):
-                word = _mix64(word_key + draw_golden[d])
-                household_normal[th, d] = normal_table[np.int64(word & LANE_MASK)]
-                u_job = np.int64((word >> LANE1) & LANE_MASK)
-                was = unemployed_s[th, d] != 0
-                finds, loses = u_job < job_find_below[d], u_job < job_loss_below[d]
-                unemployed_s[th, d] = workers & ((was & (not finds)) | ((not was) & loses))
-                ill = np.int64((word >> LANE2) & LANE_MASK) < illness_below[d]
-                ill_factor_s[th, d] = (1 - illness_income_loss[d] * (1.0 if ill else 0.0)) * ill_norm[d]
-                detectable_s[th, d] = np.int64((word >> LANE3) & LANE_MASK) < k.detection_below
+        for d in range(n_d):
+            golden = draw_golden[d]
 
-            # Industry funds: support packages (in-year, persisting) and asset stakes (after a build-up, failing).
-            for d in range(n_d):
-                support_s[th, d] = 0.0
-                assets_s[th, d] = 0.0
-                land_running_s[th, d] = 0.0
-            stakes = 0
-            for v in range(k.n_vintages):
-                if v <= v_now and (smask >> v) & 1:
-                    for d in range(n_d):
-                        support_s[th, d] += support_gain[d] * persistence_pow[v_now - v, d]
-                linked = (amask >> v) & 1
-                stakes += linked
-                start_q = 4 * (first_year + v)
-                if linked and t >= start_q:
-                    for d in range(n_d):
-                        running = _ramp(t + 1.0 - start_q, industry_ramp[d]) * survival[t - start_q, d]
-                        assets_s[th, d] += asset_increment_c[c, stakes - 1, d] * running
-                        if stakes == 1 and asset_increment_c[c, 0, d] > 0.0:  # a project too small to run rents no land
-                            land_running_s[th, d] += running
-
-            # Per household and quarter, whatever the draw.
-            credit = (loan_outstanding[h, t - k.first_quarter] if projected else existing) - existing
-            bound = bound_base | (tau < t + 1)
-            fade = j >= 1
-            flow_s_p = flow * s_p
-            trend_p_base = base_p * s_p
-            consumption_unit = flow * willing_unit
-            cap_s = s_p
-
-            # Production: terms, one enterprise chain capped, clamping, shocks.
-            tp0 = tp1 = tp2 = tp3 = tp4 = tp5 = tp6 = tp7 = np.int64(0)
-            for d in range(n_d):
-                g_p = growth_production[j, d] * own[h - start, j, d]
-                trend_p = trend_p_base * g_p
-                assets = assets_s[th, d]
-                contract = assets if is_contract else 0.0
-                land_running = land_running_s[th, d] * (1.0 if is_land else 0.0) * land
-                fade_d = willing_unit * support_fade_c[c, d] * (1 - persistence_pow[j, d]) if fade else 0.0
-                if projected:
-                    premium = dual_binding_premium[d] * trend_p * _ramp(t + 1 - tau, dual_binding_ramp[d])
+            # The household's start: job state, monitoring, training's start, the look-back before the base year.
+            per_year = training_per_year_c[c, d]
+            for i in range(n):
+                h = first_row + np.uint64(i)
+                lane0 = np.int64(_mix64(start_key[th, i] + golden) & LANE_MASK)
+                unemployed_s[th, i] = (has_workers[h] != 0) & (lane0 < unemployed_below[d])
+                detected_s[th, i] = assisted_base[h] > 0
+                ytd_by_quarter[th, 0, i] = 0.0
+                ytd_by_quarter[th, 1, i] = 0.0
+                ytd_by_quarter[th, 2, i] = 0.0
+                ytd_by_quarter[th, 3, i] = 0.0
+                train_pos = training_position[h]
+                if per_year > 0 and np.isfinite(train_pos):
+                    trained_year = np.floor(train_pos / _max(per_year, 1e-12))
+                    training_s[th, i] = k.first_quarter + 4 * trained_year  # the quarter training starts
                 else:
-                    premium = 0.0
-                premium = _max(premium - s_p * contract, 0.0)
-                consumption = consumption_unit * consumption_delta_c[c, d]
-                chain = s_p * (contract + consumption) + premium
-                cap = chain_cap_yuan[d] * cap_s
-                chain_factor = cap / _max(chain, 1e-12) if chain > cap else 1.0
-                tourism = (tourism_gain[d] if tour_pos < tourism_reach_c[c, d] else 0.0) - (
-                    tourism_base_gain[d] if tour_pos < tourism_base_reach_c[c, d] else 0.0
-                )
-                det = trend_p
-                det += s_p * (support_s[th, d] - fade_d)
-                det += s_p * contract * chain_factor
-                det += -s_p * land_forgone_yuan_per_mu[d] * land_running
-                det += premium * chain_factor
-                det += s_p * consumption * chain_factor
-                det += s_p * credit_return[d] * credit
-                det += flow_s_p * tourism
-                shock = household_shock_sd[d] * household_normal[th, d] + np.float64(common[ti, vil, d])
-                damping = dual_binding_damping[d] if bound else 0.0
-                multiplier = _max(0.0, 1 + shock * (1 - damping))
-                production = _max(det, 0.0) * multiplier * ill_factor_s[th, d]
-                p_factor = production / det if det > 0 else 0.0
-                production_s[th, d] = production
-                p_factor_s[th, d] = p_factor
-                if projected:
-                    f0 = _fixed(trend_p * p_factor, money_w)
-                    f1 = _fixed(s_p * (support_s[th, d] - fade_d) * p_factor, money_w)
-                    f2 = _fixed(s_p * contract * chain_factor * p_factor, money_w)
-                    f3 = _fixed(-s_p * land_forgone_yuan_per_mu[d] * land_running * p_factor, money_w)
-                    f4 = _fixed(premium * chain_factor * p_factor, money_w)
-                    f5 = _fixed(s_p * consumption * chain_factor * p_factor, money_w)
-                    f6 = _fixed(s_p * credit_return[d] * credit * p_factor, money_w)
-                    f7 = _fixed(flow_s_p * tourism * p_factor, money_w)
-                    production_sum[th, c, ti, d] += f0 + f1 + f2 + f3 + f4 + f5 + f6 + f7
-                    tp0 += f0
-                    tp1 += f1
-                    tp2 += f2
-                    tp3 += f3
-                    tp4 += f4
-                    tp5 += f5
-                    tp6 += f6
-                    tp7 += f7
+                    training_s[th, i] = np.inf
+            for back in range(1, RING):
+                slot, quarter = (k.base_quarter - back) % RING, (k.base_quarter - back) % 4
+                for i in range(n):
+                    h = first_row + np.uint64(i)
+                    ring[th, slot, i] = look_back_base[h, quarter]
 
-            # Wage, property, transfer; the safety net; year to date, falls, the year's line.
-            job_share = k.job_share
-            ring_row = t % RING
-            look = ((t - k.lag) % RING, (t - k.lag - 1) % RING, (t - k.lag - 2) % RING, (t - k.lag - 3) % RING)
-            tw0 = tw1 = tw2 = tw3 = tw4 = tr0 = tr1 = tr2 = tr3 = tt0 = tt1 = np.int64(0)
-            for d in range(n_d):
-                production = production_s[th, d]
-                ill_factor = ill_factor_s[th, d]
-                participation = assets_s[th, d] if is_participation else 0.0
-                land_running = land_running_s[th, d] * (1.0 if is_land else 0.0) * land
-                unemployed = unemployed_s[th, d] != 0
-                job_factor = ((1 - kappa[d]) if unemployed else 1.0) * job_norm[d] if workers else 1.0
-                train_start = training_s[th, d]
-                if projected and np.isfinite(train_start):
-                    training = training_wage_gain_yuan[d] * _ramp(t + 1 - train_start, training_ramp[d])
-                else:
-                    training = 0.0
-                w_factor = (1 + wage_shock[ti, d]) * job_factor * ill_factor
-                w0 = base_w * s_w * growth_wage[j, d] * w_factor
-                w1 = s_w * participation_wage_share[d] * participation * w_factor
-                w2 = s_w * training * w_factor
-                w3 = flow * s_w * per_household * non_industry_c[c, d]
-                r0 = base_r * s_r * growth_property[j, d]
-                r1 = s_r * (1 - participation_wage_share[d]) * participation
-                r2 = s_r * land_rent_yuan_per_mu[d] * land_running
-                r3 = flow * s_r * per_household * collective_delta_c[c, d]
-                det_r = r0 + r1 + r2 + r3
-                prop = _max(det_r, 0.0)
-                r_factor = prop / det_r if det_r > 0 else 0.0
-                transfer = base_t_net * s_t * growth_transfer[j, d]
-                wage = w0 + w1 + w2 + w3
-                before = production + wage + prop + transfer
+            for t in range(k.base_quarter, k.last_quarter + 1):
+                q, year = t % 4, t // 4
+                j = year - k.base_year
+                v_now = year - first_year
+                projected = t >= k.first_quarter
+                ti = t - k.base_quarter
+                s_p, s_w = seasonality[PRODUCTION, q], seasonality[WAGE, q]
+                s_r, s_t = seasonality[PROPERTY, q], seasonality[TRANSFER, q]
+                flow = _ramp(np.float64(t + 1 - k.first_quarter), k.flow_ramp)
 
-                if projected:
-                    look_back = ring[th, look[0], d] + ring[th, look[1], d] + ring[th, look[2], d]
-                    look_back += ring[th, look[3], d]
-                    need = line_total - look_back
-                    found = (need > 0) & (detectable_s[th, d] != 0)
-                    detected = (detected_s[th, d] != 0) | found
-                    detected_s[th, d] = detected
-                    pay = k.gap_covered_share * need / 4 if detected & (need > 0) else 0.0
-                else:
-                    pay = assisted * s_t
-                ring[th, ring_row, d] = before
+                # Industry funds: support packages (in-year, persisting) and asset stakes (after a build-up, failing).
+                for i in range(n):
+                    support_s[th, i] = 0.0
+                    assets_s[th, i] = 0.0
+                    land_running_s[th, i] = 0.0
+                    stakes_s[th, i] = 0
+                for v in range(k.n_vintages):
+                    if v <= v_now:
+                        gain = support_gain[d] * persistence_pow[v_now - v, d]
+                        for i in range(n):
+                            h = first_row + np.uint64(i)
+                            support_s[th, i] += gain if (support_mask[h] >> v) & 1 else 0.0
+                    start_q = 4 * (first_year + v)
+                    if t < start_q:  # later vintages start later still
+                        break
+                    running = _ramp(t + 1.0 - start_q, industry_ramp[d]) * survival[t - start_q, d]
+                    first_runs = asset_increment_c[c, 0, d] > 0.0  # a project too small to run rents no land
+                    for i in range(n):
+                        h = first_row + np.uint64(i)
+                        linked = (asset_mask[h] >> v) & 1
+                        stakes = stakes_s[th, i] + linked
+                        stakes_s[th, i] = stakes
+                        increment = asset_increment_c[c, _max(stakes - 1, 0), d]
+                        assets_s[th, i] += increment * running if linked else 0.0
+                        land_running_s[th, i] += running if linked and stakes == 1 and first_runs else 0.0
 
-                ytd = production if q == 0 else ytd_s[th, d] + production
-                ytd_s[th, d] = ytd
-                ex_year = before if q == 0 else ex_year_s[th, d] + before
-                ex_year_s[th, d] = ex_year
-                incl_year = before + pay if q == 0 else incl_year_s[th, d] + before + pay
-                incl_year_s[th, d] = incl_year
-                fell = ytd < ytd_by_quarter[th, q, d] * (1 - FALL_TOLERANCE)
-                ytd_by_quarter[th, q, d] = ytd
+                # Per draw and quarter, whatever the household.
+                g_production, g_wage = growth_production[j, d], growth_wage[j, d]
+                g_property, g_transfer = growth_property[j, d], growth_transfer[j, d]
+                fade_c = support_fade_c[c, d] if j >= 1 else 0.0  # past support fades from the second year
+                fade_pow = 1 - persistence_pow[j, d]
+                premium_rate = dual_binding_premium[d] if projected else 0.0
+                training_gain = training_wage_gain_yuan[d] if projected else 0.0
+                flow_s_p = flow * s_p
+                cap = chain_cap_yuan[d] * s_p
+                w_shock = 1 + wage_shock[ti, d]
+                look0, look1 = (t - k.lag) % RING, (t - k.lag - 1) % RING
+                look2, look3 = (t - k.lag - 2) % RING, (t - k.lag - 3) % RING
+                ring_row = t % RING
+                tp0 = tp1 = tp2 = tp3 = tp4 = tp5 = tp6 = tp7 = np.int64(0)
+                tw0 = tw1 = tw2 = tw3 = tw4 = tr0 = tr1 = tr2 = tr3 = tt0 = tt1 = np.int64(0)
+                falling = assistance = assisted_count = np.int64(0)
+                if q == 0:  # a new year: the year-to-date sums start again
+                    for i in range(n):
+                        ytd_s[th, i] = 0.0
+                        ex_year_s[th, i] = 0.0
+                        incl_year_s[th, i] = 0.0
+                # No branch on the quarter inside this loop (the vectoriser keeps a loop with one scalar): what
+                # differs before the projection is a zero rate above and a selected value below.
+                for i in range(n):
+                    h = first_row + np.uint64(i)
+                    money_w = money_weight[h]
+                    size, workers = size_h[h], has_workers[h] != 0
+                    mode, land, tau = asset_mode[h], land_mu[h], bind_quarter[h]
+                    is_land, is_contract, is_participation = mode == 1, mode >= 2, mode == 0
+                    willing_unit, per_household = willing_unit_h[h], collective_unit_h[h]
+                    assisted = assisted_base[h]
+                    tour_pos = tourism_position[h]
+
+                    # Random numbers: one word, lanes 0–3 = production shock, job, illness, detection.
+                    word = _mix64(word_key[th, ti, i] + golden)
+                    household_normal = normal_table[np.int64(word & LANE_MASK)]
+                    u_job = np.int64((word >> LANE1) & LANE_MASK)
+                    was = unemployed_s[th, i] != 0
+                    finds, loses = u_job < job_find_below[d], u_job < job_loss_below[d]
+                    unemployed = workers & ((was & (not finds)) | ((not was) & loses))
+                    unemployed_s[th, i] = unemployed
+                    ill = np.int64((word >> LANE2) & LANE_MASK) < illness_below[d]
+                    ill_factor = (1 - illness_income_loss[d] * (1.0 if ill else 0.0)) * ill_norm[d]
+                    detectable = np.int64((word >> LANE3) & LANE_MASK) < k.detection_below
+
+                    # Production: terms, one enterprise chain capped, clamping, shocks.
+                    credit = credit_s[th, ti, i]
+                    bound = (dual_bound[h] != 0) | (tau < t + 1)
+                    g_p = g_production * own[j, d, first_own + np.uint64(i)]
+                    trend_p = production_base[h] * s_p * g_p
+                    support = support_s[th, i]
+                    assets = assets_s[th, i]
+                    contract = assets if is_contract else 0.0
+                    land_running = land_running_s[th, i] * (1.0 if is_land else 0.0) * land
+                    fade_d = willing_unit * fade_c * fade_pow
+                    premium = premium_rate * trend_p * _ramp(t + 1 - tau, dual_binding_ramp[d])
+                    premium = _max(premium - s_p * contract, 0.0)
+                    consumption = flow * willing_unit * consumption_delta_c[c, d]
+                    chain = s_p * (contract + consumption) + premium
+                    chain_factor = cap / _max(chain, 1e-12) if chain > cap else 1.0
+                    tourism = (tourism_gain[d] if tour_pos < tourism_reach_c[c, d] else 0.0) - (
+                        tourism_base_gain[d] if tour_pos < tourism_base_reach_c[c, d] else 0.0
+                    )
+                    det = trend_p
+                    det += s_p * (support - fade_d)
+                    det += s_p * contract * chain_factor
+                    det += -s_p * land_forgone_yuan_per_mu[d] * land_running
+                    det += premium * chain_factor
+                    det += s_p * consumption * chain_factor
+                    det += s_p * credit_return[d] * credit
+                    det += flow_s_p * tourism
+                    shock = household_shock_sd[d] * household_normal + np.float64(common[ti, d, village[h]])
+                    damping = dual_binding_damping[d] if bound else 0.0
+                    multiplier = _max(0.0, 1 + shock * (1 - damping))
+                    production = _max(det, 0.0) * multiplier * ill_factor
+                    p_factor = production / det if det > 0 else 0.0
+
+                    # Wage, property, transfer; the safety net; year to date, falls.
+                    participation = assets if is_participation else 0.0
+                    job_factor = ((1 - kappa[d]) if unemployed else 1.0) * job_norm[d] if workers else 1.0
+                    train_start = training_s[th, i]
+                    trained = np.isfinite(train_start)
+                    training = training_gain * _ramp(t + 1 - train_start, training_ramp[d]) if trained else 0.0
+                    w_factor = w_shock * job_factor * ill_factor
+                    w0 = wage_base[h] * s_w * g_wage * w_factor
+                    w1 = s_w * participation_wage_share[d] * participation * w_factor
+                    w2 = s_w * training * w_factor
+                    w3 = flow * s_w * per_household * non_industry_c[c, d]
+                    r0 = property_base[h] * s_r * g_property
+                    r1 = s_r * (1 - participation_wage_share[d]) * participation
+                    r2 = s_r * land_rent_yuan_per_mu[d] * land_running
+                    r3 = flow * s_r * per_household * collective_delta_c[c, d]
+                    det_r = r0 + r1 + r2 + r3
+                    prop = _max(det_r, 0.0)
+                    r_factor = prop / det_r if det_r > 0 else 0.0
+                    transfer = (transfer_base[h] - assisted) * s_t * g_transfer
+                    wage = w0 + w1 + w2 + w3
+                    before = production + wage + prop + transfer
+
+                    look_back = ring[th, look0, i] + ring[th, look1, i] + ring[th, look2, i]
+                    look_back += ring[th, look3, i]
+                    need = k.line * size - look_back
+                    found = (need > 0) & detectable & projected
+                    detected = (detected_s[th, i] != 0) | found
+                    detected_s[th, i] = detected
+                    net_pay = k.gap_covered_share * need / 4 if detected & (need > 0) else 0.0
+                    pay = net_pay if projected else assisted * s_t  # the base year: its assistance as paid
+                    ring[th, ring_row, i] = before
+
+                    ytd = ytd_s[th, i] + production
+                    ytd_s[th, i] = ytd
+                    ex_year_s[th, i] = ex_year_s[th, i] + before
+                    incl_year_s[th, i] = incl_year_s[th, i] + before + pay
+                    fell = ytd < ytd_by_quarter[th, q, i] * (1 - FALL_TOLERANCE)
+                    ytd_by_quarter[th, q, i] = ytd
+                    count_w = count_weight[h]
+                    falling += count_w if fell else 0
+                    assistance += _fixed(pay, money_w)
+                    assisted_count += count_w if pay > 0 else 0
+                    tp0 += _fixed(trend_p * p_factor, money_w)
+                    tp1 += _fixed(s_p * (support - fade_d) * p_factor, money_w)
+                    tp2 += _fixed(s_p * contract * chain_factor * p_factor, money_w)
+                    tp3 += _fixed(-s_p * land_forgone_yuan_per_mu[d] * land_running * p_factor, money_w)
+                    tp4 += _fixed(premium * chain_factor * p_factor, money_w)
+                    tp5 += _fixed(s_p * consumption * chain_factor * p_factor, money_w)
+                    tp6 += _fixed(s_p * credit_return[d] * credit * p_factor, money_w)
+                    tp7 += _fixed(flow_s_p * tourism * p_factor, money_w)
+                    tw0 += _fixed(w0, money_w)
+                    tw1 += _fixed(w1, money_w)
+                    tw2 += _fixed(w2, money_w)
+                    tw3 += _fixed(w3, money_w)
+                    tw4 += _fixed(pay * job_share, money_w)
+                    tr0 += _fixed(r0 * r_factor, money_w)
+                    tr1 += _fixed(r1 * r_factor, money_w)
+                    tr2 += _fixed(r2 * r_factor, money_w)
+                    tr3 += _fixed(r3 * r_factor, money_w)
+                    tt0 += _fixed(transfer, money_w)
+                    tt1 += _fixed(pay * (1 - job_share), money_w)
                 if not projected:
                     continue
-                falling_sum[th, c, ti, d] += count_w if fell else 0
-                assistance_sum[th, c, ti, d] += _fixed(pay, money_w)
-                assisted_sum[th, c, ti, d] += count_w if pay > 0 else 0
-                fw0, fw1, fw2 = _fixed(w0, money_w), _fixed(w1, money_w), _fixed(w2, money_w)
-                fw3, fw4 = _fixed(w3, money_w), _fixed(pay * job_share, money_w)
-                fr0, fr1 = _fixed(r0 * r_factor, money_w), _fixed(r1 * r_factor, money_w)
-                fr2, fr3 = _fixed(r2 * r_factor, money_w), _fixed(r3 * r_factor, money_w)
-                ft0, ft1 = _fixed(transfer, money_w), _fixed(pay * (1 - job_share), money_w)
-                wage_sum[th, c, ti, d] += fw0 + fw1 + fw2 + fw3 + fw4
-                property_sum[th, c, ti, d] += fr0 + fr1 + fr2 + fr3
-                transfer_sum[th, c, ti, d] += ft0 + ft1
-                tw0 += fw0
-                tw1 += fw1
-                tw2 += fw2
-                tw3 += fw3
-                tw4 += fw4
-                tr0 += fr0
-                tr1 += fr1
-                tr2 += fr2
-                tr3 += fr3
-                tt0 += ft0
-                tt1 += ft1
-            if not projected:
-                continue
-            for m, total in enumerate(
-                (tp0, tp1, tp2, tp3, tp4, tp5, tp6, tp7, tw0, tw1, tw2, tw3, tw4, tr0, tr1, tr2, tr3, tt0, tt1)
-            ):
-                terms_sum[th, c, ti, m] += total
-            if q == 3:  # the year's line, before and after assistance
-                y = year - first_year
-                pc_total, below_count = 0.0, 0.0
-                for d in range(n_d):
-                    below_before_sum[th, c, y, d] += count_w if ex_year_s[th, d] < line_total else 0
-                    below = incl_year_s[th, d] < line_total
-                    below_after_sum[th, c, y, d] += count_w if below else 0
-                    pc_total += incl_year_s[th, d] / size
-                    below_count += 1.0 if below else 0.0
-                pc_income_sum[h, y] = pc_total
-                below_sum[h, y] = below_count
+                production_sum[th, c, ti, d] += tp0 + tp1 + tp2 + tp3 + tp4 + tp5 + tp6 + tp7
+                wage_sum[th, c, ti, d] += tw0 + tw1 + tw2 + tw3 + tw4
+                property_sum[th, c, ti, d] += tr0 + tr1 + tr2 + tr3
+                transfer_sum[th, c, ti, d] += tt0 + tt1
+                assistance_sum[th, c, ti, d] += assistance
+                falling_sum[th, c, ti, d] += falling
+                assisted_sum[th, c, ti, d] += assisted_count
+                for m, total in enumerate(
+                    (tp0, tp1, tp2, tp3, tp4, tp5, tp6, tp7, tw0, tw1, tw2, tw3, tw4, tr0, tr1, tr2, tr3, tt0, tt1)
+                ):
+                    terms_sum[th, c, ti, m] += total
+                if q == 3:  # the year's line, before and after assistance
+                    y = year - first_year
+                    below_before, below_after = np.int64(0), np.int64(0)
+                    for i in range(n):
+                        h = first_row + np.uint64(i)
+                        line_total = k.line * size_h[h]
+                        below_before += count_weight[h] if ex_year_s[th, i] < line_total else 0
+                        below = incl_year_s[th, i] < line_total
+                        below_after += count_weight[h] if below else 0
+                        pc_income_sum[h, y] += incl_year_s[th, i] / size_h[h]
+                        below_sum[h, y] += 1.0 if below else 0.0
+                    below_before_sum[th, c, y, d] += below_before
+                    below_after_sum[th, c, y, d] += below_after
