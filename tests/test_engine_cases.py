@@ -1419,6 +1419,20 @@ def test_capacity_flags_say_when_a_lever_asks_more_than_the_city_can_absorb():
     assert loans["microcredit.new_lending_10k_yuan"].value == pytest.approx(320 * 1e4 / 46_500 * 0.01 * 3)
 
 
+@pytest.mark.parametrize("lending, exceeded", [(140.0, False), (150.0, True)])
+def test_lending_beyond_the_published_borrower_share_is_flagged(lending, exceeded):
+    """§10: a year's lending L (万元, Qujing-sized; the region of 1% receives 1%) keeps L·10⁴/46,500 × 2.32 loans
+    outstanding in steady state; Yunnan's published borrower share is 18% of households, here 0.18 × 4. So lending
+    beyond 0.18 × 4 × 46,500 / 2.32 / 10⁴ / 0.01 = 144.3 万元 a year is flagged, in the lever's unit."""
+    pop = tiny(*[household(i, willing=True) for i in range(4)], scale=0.01)
+    run_ = run_scenario(pop, scenario().with_changes({"microcredit.new_lending_10k_yuan": lending}))
+    flag = run_.capacity["microcredit.new_lending_10k_yuan:borrower_share"]
+    assert flag.path == "microcredit.new_lending_10k_yuan" and flag.unit == "万元/年"
+    assert flag.capacity == pytest.approx(0.18 * 4 * 46_500 / 2.32 / 1e4 / 0.01)
+    assert flag.value == lending and flag.exceeded == exceeded
+    assert not run_.capacity["microcredit.new_lending_10k_yuan"].exceeded, "4 willing households: 0.9 new loans"
+    assert "18%" in flag.note_en and "18%" in flag.note_zh
+
 
 def test_industry_funds_combine_the_three_sources_and_n5_to_n7_report_them():
     """§4.1: F = Σ funds × industry share = 130 万元; N5/N6 are the shares as set. N7 is an outcome: households
