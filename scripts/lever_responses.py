@@ -2,7 +2,9 @@
 
 The reviewer's table of issue 7, recomputed on the current model: N1, N2, N3, the share below the line and N7
 of the first projected year at five points of each lever's range, on common random numbers (the scenario's seed
-and a fixed number of draws), with the capacity flag where the lever passes what the city can absorb. A lever
+and a fixed number of draws), with a flag where the lever's value passes what the city can absorb on any capacity
+not already passed by the shipped scenario (a lever can push another lever's flag: more central funds ask for more
+support packages than there are willing households). A lever
 whose mechanism should act must not be flat; none may grow without bound (the last step adds less than the first).
 Writes a Markdown table (for docs/MODEL.md) to standard output, or JSON with --json.
 
@@ -70,15 +72,20 @@ def population(sample: int | None):
     return default_population() if sample is None else sample_population(sample)
 
 
+def exceeded_flags(run) -> set[str]:
+    """The keys of a run's capacity flags that are exceeded."""
+    return {key for key, flag in run.capacity.items() if flag.exceeded}
+
+
 def responses(scenario_path: str, draws: int, sample: int | None = None) -> list[dict]:
-    """One row per lever and point: value, N1, N2 (means over the same draws) and whether capacity is exceeded."""
+    """One row per lever and point: value, N1, N2 (means over the same draws) and the capacity flags it raises."""
     pop = population(sample)
     base = load_scenario(scenario_path).with_changes({"simulation.draws": draws, "simulation.max_standard_error": 0.0})
+    shipped = exceeded_flags(run_scenario(pop, base))
     rows = []
     for path in LEVERS:
         for value in grid(path):
             run = run_scenario(pop, base.with_changes(changes_for(base, path, value)))
-            flag = run.capacity.get(path)
             rows.append(
                 {
                     "lever": path,
@@ -89,7 +96,7 @@ def responses(scenario_path: str, draws: int, sample: int | None = None) -> list
                     "N7": run.targets["N7"].value,
                     "below_line": run.targets["below_line"].value,
                     "assistance_10k_yuan": run.targets["below_line"].detail["assistance_cost_10k_yuan"],
-                    "capacity_exceeded": bool(flag and flag.exceeded),
+                    "capacity_exceeded": sorted(exceeded_flags(run) - shipped),
                 }
             )
     return rows
@@ -108,6 +115,13 @@ def markdown(rows: list[dict]) -> str:
         shares = [" → ".join(f"{r[key]:.1%}" for r in mine) for key in ("N1", "N2", "N3", "below_line")]
         n7 = " → ".join(f"{r['N7']:.0f}" for r in mine)
         lines.append(f"| `{path}` | {values} | {' | '.join(shares)} | {n7} |")
+    others = [
+        f"* `{r['lever']}` = {r['value']:,.4g}: " + ", ".join(f"`{k}`" for k in r["capacity_exceeded"])
+        for r in rows
+        if any(key.split(":")[0] != r["lever"] for key in r["capacity_exceeded"])
+    ]
+    if others:
+        lines += ["", "⚑ raised by another lever's capacity (flag keys, docs/MODEL.md §10):", "", *others]
     return "\n".join(lines)
 
 

@@ -553,6 +553,28 @@ def test_a_project_too_small_to_run_rents_no_land():
         assert r.income["production"][0, i, 0] == pytest.approx(trend(1_000_000.0, "production", i), abs=ATOL)
 
 
+@pytest.mark.parametrize(
+    "per_million, land, mu_rented",
+    [(10.0, 10.0, 10 * 1e5 / 19_000), (60.0, 10.0, 60 * (1e6 / 60) / 19_000), (60.0, 0.5, 60 * 0.5), (10.0, 0.5, 5.0)],
+    ids=["deep-land-rich", "broad-land-rich", "broad-land-poor", "deep-land-poor"],
+)
+def test_the_land_a_project_rents_is_bounded_by_its_money(per_million, land, mu_rented):
+    """§4.1: 100 万元 of asset funds (1 million yuan) linking n households per million, land transfer only: each
+    linked household rents min(its land, stake / 19,000 yuan a mu) mu. With 10 mu each the project rents
+    10⁶ / 19,000 = 52.6 mu whether it links 10 households (100,000 yuan, 5.26 mu each) or 60 (16,667 yuan,
+    0.88 mu each): linking more households to the same money rents no more land. With 0.5 mu each the land binds."""
+    assert cal.value("population.project_capital_per_mu") == 19_000
+    pop = tiny(*[household(i, willing=True, weight=10.0, land=land) for i in range(10)])  # whole records linked
+    land_only = dict.fromkeys(ONLY_CONTRACT, 0.0) | {"linking.share_land_transfer": 1.0}
+    links = {"linking.households_per_million_yuan": per_million}
+    r = simulate(pop, scenario().with_changes({**ASSETS, **land_only, **links}))
+    for i in range(4):  # 2023: the first vintage only
+        rent = 500 * mu_rented * asset_run_one(i, 0) * SEASON["property"][i]
+        forgone = -250 * mu_rented * asset_run_one(i, 0) * SEASON["production"][i]
+        assert term(r, "property", "land_transfer")[i] == pytest.approx(rent, abs=ATOL), f"quarter {i}"
+        assert term(r, "production", "land_transfer")[i] == pytest.approx(forgone, abs=ATOL), f"quarter {i}"
+
+
 def test_support_packages_reach_only_willing_households_and_the_rest_is_not_spent():
     """Two willing and two unwilling records of 10 households; 30 万元 of support in 5,000-yuan packages ask for
     60 packages a year: the 20 willing households get one each, the unwilling none, the rest is not spent (and
@@ -1395,6 +1417,21 @@ def test_capacity_flags_say_when_a_lever_asks_more_than_the_city_can_absorb():
         assert not flags[within].exceeded and flags[beyond].exceeded, (lever, flags)
     loans = run_scenario(pop, scenario().with_changes({**market, "microcredit.new_lending_10k_yuan": 320.0})).capacity
     assert loans["microcredit.new_lending_10k_yuan"].value == pytest.approx(320 * 1e4 / 46_500 * 0.01 * 3)
+
+
+@pytest.mark.parametrize("lending, exceeded", [(140.0, False), (150.0, True)])
+def test_lending_beyond_the_published_borrower_share_is_flagged(lending, exceeded):
+    """§10: a year's lending L (万元, Qujing-sized; the region of 1% receives 1%) keeps L·10⁴/46,500 × 2.32 loans
+    outstanding in steady state; Yunnan's published borrower share is 18% of households, here 0.18 × 4. So lending
+    beyond 0.18 × 4 × 46,500 / 2.32 / 10⁴ / 0.01 = 144.3 万元 a year is flagged, in the lever's unit."""
+    pop = tiny(*[household(i, willing=True) for i in range(4)], scale=0.01)
+    run_ = run_scenario(pop, scenario().with_changes({"microcredit.new_lending_10k_yuan": lending}))
+    flag = run_.capacity["microcredit.new_lending_10k_yuan:borrower_share"]
+    assert flag.path == "microcredit.new_lending_10k_yuan" and flag.unit == "万元/年"
+    assert flag.capacity == pytest.approx(0.18 * 4 * 46_500 / 2.32 / 1e4 / 0.01)
+    assert flag.value == lending and flag.exceeded == exceeded
+    assert not run_.capacity["microcredit.new_lending_10k_yuan"].exceeded, "4 willing households: 0.9 new loans"
+    assert "18%" in flag.note_en and "18%" in flag.note_zh
 
 
 def test_industry_funds_combine_the_three_sources_and_n5_to_n7_report_them():

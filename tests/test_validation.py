@@ -13,7 +13,9 @@ import math
 import pytest
 
 from model.analyses.backtest import backtest_population, run_backtest
+from model.analyses.calibrate import long_run_rate, projection_prior
 from model.analyses.seeds import AGREEMENT_SE, SeedRun, largest_disagreement, seed_runs
+from model.schema import calibration as cal
 from model.schema.scenario import Scenario
 
 BACKTEST_SAMPLE = 6_000
@@ -65,3 +67,19 @@ def test_disagreement_is_counted_in_combined_standard_errors():
     assert largest_disagreement(same) == 0.0
     apart = [SeedRun(1, 64, 0.2, 0.50, 0.03), SeedRun(2, 64, 0.2, 0.60, 0.04), SeedRun(3, 64, 0.2, 0.55, 0.0)]
     assert largest_disagreement(apart) == pytest.approx(0.10 / 0.05)
+
+
+def test_the_long_run_rate_uses_2022_data_only_and_production_carries_its_ratios_range():
+    """No look-ahead (docs/VALIDATION.md §2): the total's long-run rate is the NBS poverty-alleviated counties'
+    2021 → 22 growth, 15,111 / 14,051 − 1 = 7.54% ± 2%; production's is 0.67 × it with the ratio triangular on
+    0.67 ± 0.33 (variance 0.33² / 6), so var = 0.67²·0.02² + 0.0754²·0.33²/6 + 0.02²·0.33²/6."""
+    figure = cal.figures()["income.organic_long_run"]
+    assert figure.year == "2022" and figure.value == pytest.approx(15_111 / 14_051 - 1, abs=5e-5)
+    assert long_run_rate("wage") == long_run_rate("transfer") == (0.0754, 0.02)
+    var = 0.67**2 * 0.02**2 + 0.0754**2 * 0.33**2 / 6 + 0.02**2 * 0.33**2 / 6
+    assert long_run_rate("production") == pytest.approx((0.67 * 0.0754, math.sqrt(var)))
+    rho_var = 0.2**2 / 6
+    mean, sd = projection_prior(0.20, 0.04, "production")
+    assert mean == pytest.approx(0.5 * 0.20 + 0.5 * 0.67 * 0.0754)
+    expected = (0.5 * 0.04) ** 2 + 0.25 * var + (0.20 - 0.67 * 0.0754) ** 2 * rho_var + 0.04**2
+    assert sd == pytest.approx(math.sqrt(expected))

@@ -9,8 +9,9 @@ behaviour leaves open.
 
 **The projection.** 2022 was a year of recovery; nothing says it repeats. A projected year's organic rate is
 ρ·g₂₀₂₂ + (1 − ρ)·g_long_run + ε with ρ = ``income.organic_persistence`` (elicited, triangular), g_long_run =
-``income.organic_long_run`` (NBS, poverty-alleviated counties 2022–24) and ε the year-to-year variation
-(``income.organic_year_to_year_sd``). Its mean and standard deviation are recorded in calibration.toml
+``income.organic_long_run`` (NBS, poverty-alleviated counties 2021 → 22: only data for years before the projected
+one), for production times ``income.production_long_run_ratio`` (elicited, triangular), and ε the year-to-year
+variation (``income.organic_year_to_year_sd``). Its mean and standard deviation are recorded in calibration.toml
 ``[fitted]``, from which the scenario fields take their defaults and spreads.
 """
 
@@ -57,12 +58,31 @@ def _growth(pop: Population, rates: dict[str, float]) -> dict[str, np.ndarray]:
     return out
 
 
+def triangular_variance(half_width: float) -> float:
+    """Variance of a symmetric triangular distribution on value ± ``half_width``."""
+    return half_width**2 / 6
+
+
+def long_run_rate(key: str) -> tuple[float, float]:
+    """Mean and standard deviation of a component's long-run organic rate: the total's, × the ratio for production.
+
+    Production's rate is the product of two independent uncertain figures, g·f: its variance is
+    f²·sd_g² + g²·var_f + sd_g²·var_f.
+    """
+    total = cal.figures()["income.organic_long_run"]
+    if key != "production":
+        return total.value, total.sd
+    ratio = cal.figures()["income.production_long_run_ratio"]
+    var_f = triangular_variance(ratio.half_width)
+    var = (ratio.value * total.sd) ** 2 + total.value**2 * var_f + total.sd**2 * var_f
+    return ratio.value * total.value, math.sqrt(var)
+
+
 def projection_prior(rate_2022: float, sd_2022: float, key: str) -> tuple[float, float]:
     """Mean and standard deviation of a projected year's organic rate (module docstring)."""
     rho = cal.figures()["income.organic_persistence"]
-    long_run = cal.figures()["income.organic_long_run"]
-    g_lr, sd_lr = long_run.value[key], long_run.sd
-    var_rho = rho.half_width**2 / 6  # symmetric triangular on ρ ± h
+    g_lr, sd_lr = long_run_rate(key)
+    var_rho = triangular_variance(rho.half_width)
     year = cal.value("income.organic_year_to_year_sd")[key]
     mean = rho.value * rate_2022 + (1 - rho.value) * g_lr
     var = (rho.value * sd_2022) ** 2 + ((1 - rho.value) * sd_lr) ** 2 + (rate_2022 - g_lr) ** 2 * var_rho + year**2
@@ -129,7 +149,7 @@ def write_fit(result: Fit, path=cal.CALIBRATION_PATH) -> None:
                 result.projection[key],
                 result.projection_sd[key],
                 f"{YEAR + 1}–",
-                f"ρ·({result.rates[key]:.4f}) + (1 − ρ)·long run {cal.value('income.organic_long_run')[key]:.3f}, "
+                f"ρ·({result.rates[key]:.4f}) + (1 − ρ)·long run {long_run_rate(key)[0]:.4f} (2022 data only), "
                 f"ρ = {rho.value} ± {rho.half_width} (income.organic_persistence); sd combines the fit, the long "
                 "run, ρ and the year-to-year variation",
                 "L",

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from model.engine.plan import WAN, Plan
+from model.schema import calibration as cal
 from model.schema import fieldspec
 
 
@@ -26,6 +27,12 @@ class CapacityFlag:
     unit: str
     note_zh: str
     note_en: str
+    measure: str = ""  # which of a lever's capacities, when it has more than one
+
+    @property
+    def key(self) -> str:
+        """The flag's key in a scenario's flags: the lever's path, with the measure when there is one."""
+        return f"{self.path}:{self.measure}" if self.measure else self.path
 
     @property
     def exceeded(self) -> bool:
@@ -45,11 +52,13 @@ class CapacityFlag:
         return {**asdict(self), "exceeded": self.exceeded}
 
 
-# Tourism, purchases and collective payouts are flagged in their lever's unit: the value is the scenario's
-# city-wide amount and the capacity is what the table's households can absorb, scaled up by the region's programme
-# scale (of which the region receives that share). The other flags count households and loans of the region.
+# Tourism, purchases, collective payouts and lending against the published borrower share are flagged in their
+# lever's unit: the value is the scenario's city-wide amount and the capacity is what the table's households can
+# absorb, scaled up by the region's programme scale (of which the region receives that share). The other flags count
+# households and loans of the region. Flags are keyed by :attr:`CapacityFlag.key`.
+BORROWER_SHARE = "microcredit.new_lending_10k_yuan:borrower_share"
 IN_LEVER_UNITS = frozenset(
-    {"tourism.households_reached", "consumption.purchases_10k_yuan", "collective.dividends_10k_yuan"}
+    {"tourism.households_reached", "consumption.purchases_10k_yuan", "collective.dividends_10k_yuan", BORROWER_SHARE}
 )
 VALUE_FROM_TABLE = frozenset({"linking.households_per_million_yuan"})  # households linked depend on the table
 CAPACITY_OF_REGION = frozenset({"tourism.households_reached"})  # the tourism market is the region's, not a table's
@@ -103,6 +112,15 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
         float(plan.villages_c.sum()) * a.collective_income_per_village_yuan * a.collective_payout_share_max / WAN
     )
     loans_per_year = s.microcredit.new_lending_10k_yuan * WAN / s.microcredit.average_loan_yuan * scale
+    # Lending whose steady stock (a year's loans × the average term) gives the published share of borrowers.
+    borrower_share = cal.value("population.microcredit_borrower_share_published")
+    borrower_cap = in_lever_units(
+        borrower_share
+        * households
+        * s.microcredit.average_loan_yuan
+        / cal.value("population.microcredit_term_years")
+        / WAN
+    )
     flags = [
         CapacityFlag(
             "tourism.households_reached",
@@ -159,6 +177,16 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
             "new loans over the horizon cannot exceed the households with the will and conditions for industry",
         ),
         CapacityFlag(
+            "microcredit.new_lending_10k_yuan",
+            float(s.microcredit.new_lending_10k_yuan),
+            borrower_cap,
+            "万元/年",
+            f"年新增贷款形成的稳定贷款余额使借款户占比超过云南公布的{borrower_share:.0%}（借款需求的公开依据）",
+            "the loan stock this lending keeps outstanding would put more households in debt than Yunnan's published "
+            f"{borrower_share:.0%} borrower share (the published anchor of demand)",
+            measure="borrower_share",
+        ),
+        CapacityFlag(
             "training.person_times",
             float(s.training.person_times * scale * a.training_poverty_share * years),
             workers,
@@ -167,4 +195,4 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
             "poverty-alleviated trainees over the horizon cannot exceed the households with a worker",
         ),
     ]
-    return {f.path: f for f in flags}
+    return {f.key: f for f in flags}

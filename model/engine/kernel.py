@@ -337,7 +337,7 @@ def inputs(plan: Plan, dt: DrawTables, shared: Shared) -> tuple[Households, Draw
         transfer_base=c64(income["transfer"]),
         assisted_base=c64(pop.assistance_base),
         look_back_base=c64(look_back),
-        land_mu=c64(pop.transferable_land_mu),
+        land_mu=c64(plan.land_rented_mu),
         support_mask=plan.support_mask.astype(np.int64),
         asset_mask=plan.asset_mask.astype(np.int64),
         asset_mode=plan.asset_mode.astype(np.int64),

@@ -187,6 +187,7 @@ class Plan:
     support_mask: np.ndarray
     asset_mask: np.ndarray
     asset_mode: np.ndarray
+    land_rented_mu: np.ndarray
     support_base_households_c: np.ndarray
     support_base_amount: float
     willing_production_unit: np.ndarray
@@ -291,7 +292,9 @@ def _industry(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, hou
     Household support goes in packages of ``support_per_household_yuan``; asset funds link
     ``households_per_million_yuan`` households per million yuan, each holding a stake of 10⁶ / that number yuan.
     Support's line holds the willing households only (at most one package each a year); the asset line puts them
-    first, then the others. Both wrap round once used up.
+    first, then the others. Both wrap round once used up. A land-transfer link rents the household's transferable
+    land up to what its stake farms (``population.project_capital_per_mu``): the land a project rents grows with
+    its money, not with the number of households it links.
     """
     split = scenario.industry
     scale = pop.region.programme_scale
@@ -304,6 +307,9 @@ def _industry(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, hou
     asset_c = np.minimum(per_million * split.collective_assets_share * funds_c / 100.0, households)
     asset_amount_c = np.divide(
         WAN * split.collective_assets_share * funds_c, asset_c, out=np.zeros_like(funds_c), where=asset_c > 0
+    )
+    land_rented_mu = np.minimum(
+        pop.transferable_land_mu, asset_amount_c[pop.county] / cal.value("population.project_capital_per_mu")
     )
     shares = np.cumsum([getattr(scenario.linking, f) for f in LINK_MODE_FIELDS])
     mode = np.minimum(np.searchsorted(shares, q.mode * shares[-1], side="right"), 3).astype(np.int8)
@@ -330,6 +336,7 @@ def _industry(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, hou
         "support_mask": _vintage_mask(q.support, support_c, willing_c, pop.county, n_years),
         "asset_mask": _vintage_mask(q.assets, asset_c, households, pop.county, n_years),
         "asset_mode": mode,
+        "land_rented_mu": land_rented_mu,
         "support_base_households_c": base_support_c,
         "support_base_amount": float(default_amount),
         "willing_production_unit": unit,

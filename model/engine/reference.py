@@ -137,7 +137,7 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
     # Static per-household pieces of the plan.
     support_mask, asset_mask = plan.support_mask[rows], plan.asset_mask[rows]
     mode = plan.asset_mode[rows]
-    land = pop.transferable_land_mu[rows][:, None]
+    land = plan.land_rented_mu[rows][:, None]  # mu a first stake rents, if its project runs
     tau = plan.bind_quarter[rows][:, None]
     bound_base = pop.dual_bound[rows][:, None]
     existing = plan.loan_existing[rows][:, None]

@@ -12,6 +12,7 @@ import datetime as dt
 import platform
 
 from model.analyses.backtest import Check
+from model.analyses.calibrate import RATES, long_run_rate
 from model.analyses.seeds import AGREEMENT_SE, SeedRun, largest_disagreement
 from model.analyses.sensitivity import OUTPUTS, depends_mostly_on, ranking
 from model.schema import calibration as cal
@@ -109,11 +110,15 @@ def fitted_markdown() -> str:
             sd = "—" if f.sd is None else _share(f.sd)
             lines.append(f"| `{key}` | {_share(f.value)} | {sd} | {f.unit} | {f.year} | {f.source} |")
     rho, long_run = figures["income.organic_persistence"], figures["income.organic_long_run"]
-    long_run_rates = ", ".join(f"{k} {_share(v)}" for k, v in long_run.value.items())
+    ratio = figures["income.production_long_run_ratio"]
+    long_run_rates = ", ".join(
+        f"{k} {_share(mean)} ± {_share(sd)}" for k, (mean, sd) in ((k, long_run_rate(k)) for k in RATES)
+    )
     lines += [
         "",
         f"Projection inputs: persistence ρ = {rho.value} ± {rho.half_width} ({rho.source}); long-run growth "
-        f"{long_run_rates} ({long_run.source}).",
+        f"{long_run_rates} (data of {long_run.year} only: {long_run.source}; production × {ratio.value} ± "
+        f"{ratio.half_width}, {ratio.source}).",
     ]
     return "\n".join(lines)
 
