@@ -88,7 +88,7 @@ class Households(NamedTuple):
     transfer_base: np.ndarray
     assisted_base: np.ndarray  # the base year's assistance within transfer income, yuan a year
     look_back_base: np.ndarray  # (household, quarter of the year) base-year income before assistance, no shocks
-    land_mu: np.ndarray  # transferable land
+    land_mu: np.ndarray  # land rented to the first project (mu): transferable land, bounded by the stake
     support_mask: np.ndarray  # int64: bit v set where vintage v's support reaches the household
     asset_mask: np.ndarray  # int64: bit v set where vintage v's assets link the household
     asset_mode: np.ndarray  # int64
