@@ -387,12 +387,14 @@ def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first
         rows = slice(start, stop)
         w = pop.weight[rows]
         line = willing_line[rows]
+        by_line = np.argsort(line, kind="stable")  # once per county: each quarter filters this order
+        line_sorted = line[by_line]
         span = max(float(np.sum(w[np.isfinite(q.credit[rows])])), 1e-12)  # the whole line, borrowers included
         carried = 0.0
         for i, t in enumerate(range(first, last + 1)):
             budget = per_quarter_c[c] + carried
-            maturing = np.flatnonzero(until[rows] == t)
-            order = maturing[np.argsort(line[maturing], kind="stable")]
+            due = until[rows][by_line] == t
+            order = by_line[due]  # maturing loans in line order (ties by row)
             kept = np.cumsum(w[order]) <= budget + 1e-9
             renewed, ended = order[kept], order[~kept]
             amount[start + renewed] = loan
@@ -400,11 +402,14 @@ def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first
             amount[start + ended] = 0.0
             until[start + ended] = -1.0
             budget -= float(w[renewed].sum())
-            free = np.flatnonzero((until[rows] < t) & np.isfinite(line))
+            is_free = (until[rows][by_line] < t) & np.isfinite(line_sorted)
+            free = by_line[is_free]
             chosen = free[:0]
             if budget > 0 and len(free):
-                offset = np.mod(line[free] - pointer[c], span)
-                order = free[np.argsort(offset, kind="stable")]
+                # In line order from the pointer round to it again: the free households sorted by
+                # (line − pointer) mod span, i.e. the line order turned at the pointer (lines lie in [0, span)).
+                turn = np.searchsorted(line_sorted[is_free], pointer[c], side="left")
+                order = np.concatenate((free[turn:], free[:turn]))
                 chosen = order[np.cumsum(w[order]) <= budget + 1e-9]
                 amount[start + chosen] = loan
                 until[start + chosen] = t + length[start + chosen]
