@@ -435,6 +435,34 @@ def _fixed(value, weight):
     return np.int64(np.rint(value * weight))
 
 
+@njit(inline="always")
+def _random(word, normal_table, was_unemployed, workers, find_below, loss_below, ill_below, ill_loss, ill_norm):
+    """One household's quarter under one draw from its word: lanes 0–3 = production shock, job, illness, detection.
+
+    Returns the production shock's normal, whether unemployed now, the illness income factor, detectable.
+    """
+    household_normal = normal_table[np.int64(word & LANE_MASK)]
+    u_job = np.int64((word >> LANE1) & LANE_MASK)
+    finds, loses = u_job < find_below, u_job < loss_below
+    unemployed = workers & ((was_unemployed & (not finds)) | ((not was_unemployed) & loses))
+    ill = np.int64((word >> LANE2) & LANE_MASK) < ill_below
+    ill_factor = (1 - ill_loss * (1.0 if ill else 0.0)) * ill_norm
+    return household_normal, unemployed, ill_factor, np.int64((word >> LANE3) & LANE_MASK)
+
+
+@njit(inline="always")
+def _production_multiplier(shock_sd, household_normal, common, bound, damping):
+    """``max(0, 1 + shock · (1 − damping if bound))``: the production shock, damped for a dual-bound household."""
+    shock = shock_sd * household_normal + np.float64(common)
+    return _max(0.0, 1 + shock * (1 - (damping if bound else 0.0)))
+
+
+@njit(inline="always")
+def _job_factor(unemployed, workers, kappa, job_norm):
+    """Wage income's factor of the job state (mean one over households with workers)."""
+    return ((1 - kappa) if unemployed else 1.0) * job_norm if workers else 1.0
+
+
 def tiles(county: np.ndarray, start: int, stop: int) -> np.ndarray:
     """Rows ``start … stop − 1`` cut into tiles of at most ``TILE_ROWS`` households of one county: (tile, 2) bounds."""
     cuts = start + 1 + np.flatnonzero(county[start + 1 : stop] != county[start : stop - 1])
@@ -460,6 +488,85 @@ def own_growth_arguments(start, stop, key, start_stream, draw_golden, normal_tab
             spread = np.float64(j) * growth_sd[d]
             for i in range(stop - start):
                 out[j, d, i] = spread * out[0, d, i] - spread * spread / 2
+
+
+@njit(cache=True, error_model="numpy")
+def base_year_quarter(
+    n,
+    first_row,
+    first_own,
+    th,
+    ti,
+    t,
+    j,
+    d,
+    hh,
+    dr,
+    own,
+    seasonality,
+    word_key,
+    unemployed_s,
+    ring,
+    ytd_s,
+    ytd_by_quarter,
+    ex_year_s,
+    incl_year_s,
+):
+    """One base-year quarter of a tile under draw ``d``: the shocked income the projection looks back on.
+
+    No programme has started, so every channel's term of the loop in :func:`simulate_rows` is exactly zero (as in
+    the reference) and the base year's assistance is paid as it was. A function of its own: its loop's values
+    stay its own, so the compiler vectorises it (a name shared with the projected quarters' loop would not).
+    """
+    village, has_workers, bind_quarter, dual_bound = hh.village, hh.has_workers, hh.bind_quarter, hh.dual_bound
+    wage_base, production_base, property_base = hh.wage_base, hh.production_base, hh.property_base
+    transfer_base, assisted_base = hh.transfer_base, hh.assisted_base
+    household_shock_sd, dual_binding_damping = dr.household_shock_sd, dr.dual_binding_damping
+    illness_below, illness_income_loss, ill_norm = dr.illness_below, dr.illness_income_loss, dr.ill_norm
+    job_loss_below, job_find_below, kappa, job_norm = dr.job_loss_below, dr.job_find_below, dr.kappa, dr.job_norm
+    common, wage_shock, draw_golden, normal_table = dr.common, dr.wage_shock, dr.draw_golden, dr.normal
+    growth_production, growth_wage = dr.growth_production, dr.growth_wage
+    growth_property, growth_transfer = dr.growth_property, dr.growth_transfer
+    q = t % 4
+    s_p, s_w = seasonality[PRODUCTION, q], seasonality[WAGE, q]
+    s_r, s_t = seasonality[PROPERTY, q], seasonality[TRANSFER, q]
+    g_production, g_wage = growth_production[j, d], growth_wage[j, d]
+    g_property, g_transfer = growth_property[j, d], growth_transfer[j, d]
+    w_shock = 1 + wage_shock[ti, d]
+    golden, ring_row = draw_golden[d], t % RING
+    for i in range(n):
+        h = first_row + np.uint64(i)
+        workers = has_workers[h] != 0
+        word = _mix64(word_key[th, ti, i] + golden)
+        household_normal, unemployed, ill_factor, _ = _random(
+            word,
+            normal_table,
+            unemployed_s[th, i] != 0,
+            workers,
+            job_find_below[d],
+            job_loss_below[d],
+            illness_below[d],
+            illness_income_loss[d],
+            ill_norm[d],
+        )
+        unemployed_s[th, i] = unemployed
+        bound = (dual_bound[h] != 0) | (bind_quarter[h] < t + 1)
+        trend_p = production_base[h] * s_p * (g_production * own[j, d, first_own + np.uint64(i)])
+        multiplier = _production_multiplier(
+            household_shock_sd[d], household_normal, common[ti, d, village[h]], bound, dual_binding_damping[d]
+        )
+        production = _max(trend_p, 0.0) * multiplier * ill_factor
+        w_factor = w_shock * _job_factor(unemployed, workers, kappa[d], job_norm[d]) * ill_factor
+        wage = wage_base[h] * s_w * g_wage * w_factor
+        prop = _max(property_base[h] * s_r * g_property, 0.0)
+        transfer = (transfer_base[h] - assisted_base[h]) * s_t * g_transfer
+        before = production + wage + prop + transfer
+        ring[th, ring_row, i] = before
+        ytd = ytd_s[th, i] + production
+        ytd_s[th, i] = ytd
+        ytd_by_quarter[th, q, i] = ytd
+        ex_year_s[th, i] = ex_year_s[th, i] + before
+        incl_year_s[th, i] = incl_year_s[th, i] + before + assisted_base[h] * s_t
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
@@ -556,6 +663,36 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                 s_p, s_w = seasonality[PRODUCTION, q], seasonality[WAGE, q]
                 s_r, s_t = seasonality[PROPERTY, q], seasonality[TRANSFER, q]
                 flow = _ramp(np.float64(t + 1 - k.first_quarter), k.flow_ramp)
+                ring_row = t % RING
+                if q == 0:  # a new year: the year-to-date sums start again
+                    for i in range(n):
+                        ytd_s[th, i] = 0.0
+                        ex_year_s[th, i] = 0.0
+                        incl_year_s[th, i] = 0.0
+
+                if not projected:  # the base year: no programme has started; its shocked income is what counts
+                    base_year_quarter(
+                        n,
+                        first_row,
+                        first_own,
+                        th,
+                        ti,
+                        t,
+                        j,
+                        d,
+                        hh,
+                        dr,
+                        own,
+                        seasonality,
+                        word_key,
+                        unemployed_s,
+                        ring,
+                        ytd_s,
+                        ytd_by_quarter,
+                        ex_year_s,
+                        incl_year_s,
+                    )
+                    continue
 
                 # Industry funds: support packages (in-year, persisting) and asset stakes (after a build-up, failing).
                 for i in range(n):
@@ -588,24 +725,15 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                 g_property, g_transfer = growth_property[j, d], growth_transfer[j, d]
                 fade_c = support_fade_c[c, d] if j >= 1 else 0.0  # past support fades from the second year
                 fade_pow = 1 - persistence_pow[j, d]
-                premium_rate = dual_binding_premium[d] if projected else 0.0
-                training_gain = training_wage_gain_yuan[d] if projected else 0.0
                 flow_s_p = flow * s_p
                 cap = chain_cap_yuan[d] * s_p
                 w_shock = 1 + wage_shock[ti, d]
                 look0, look1 = (t - k.lag) % RING, (t - k.lag - 1) % RING
                 look2, look3 = (t - k.lag - 2) % RING, (t - k.lag - 3) % RING
-                ring_row = t % RING
                 tp0 = tp1 = tp2 = tp3 = tp4 = tp5 = tp6 = tp7 = np.int64(0)
                 tw0 = tw1 = tw2 = tw3 = tw4 = tr0 = tr1 = tr2 = tr3 = tt0 = tt1 = np.int64(0)
                 falling = assistance = assisted_count = np.int64(0)
-                if q == 0:  # a new year: the year-to-date sums start again
-                    for i in range(n):
-                        ytd_s[th, i] = 0.0
-                        ex_year_s[th, i] = 0.0
-                        incl_year_s[th, i] = 0.0
-                # No branch on the quarter inside this loop (the vectoriser keeps a loop with one scalar): what
-                # differs before the projection is a zero rate above and a selected value below.
+                # No branch on the quarter inside this loop: the vectoriser keeps a loop with one scalar.
                 for i in range(n):
                     h = first_row + np.uint64(i)
                     money_w = money_weight[h]
@@ -638,7 +766,7 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                     contract = assets if is_contract else 0.0
                     land_running = land_running_s[th, i] * (1.0 if is_land else 0.0) * land
                     fade_d = willing_unit * fade_c * fade_pow
-                    premium = premium_rate * trend_p * _ramp(t + 1 - tau, dual_binding_ramp[d])
+                    premium = dual_binding_premium[d] * trend_p * _ramp(t + 1 - tau, dual_binding_ramp[d])
                     premium = _max(premium - s_p * contract, 0.0)
                     consumption = flow * willing_unit * consumption_delta_c[c, d]
                     chain = s_p * (contract + consumption) + premium
@@ -654,18 +782,24 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                     det += s_p * consumption * chain_factor
                     det += s_p * credit_return[d] * credit
                     det += flow_s_p * tourism
-                    shock = household_shock_sd[d] * household_normal + np.float64(common[ti, d, village[h]])
-                    damping = dual_binding_damping[d] if bound else 0.0
-                    multiplier = _max(0.0, 1 + shock * (1 - damping))
+                    multiplier = _production_multiplier(
+                        household_shock_sd[d],
+                        household_normal,
+                        common[ti, d, village[h]],
+                        bound,
+                        dual_binding_damping[d],
+                    )
                     production = _max(det, 0.0) * multiplier * ill_factor
                     p_factor = production / det if det > 0 else 0.0
 
                     # Wage, property, transfer; the safety net; year to date, falls.
                     participation = assets if is_participation else 0.0
-                    job_factor = ((1 - kappa[d]) if unemployed else 1.0) * job_norm[d] if workers else 1.0
+                    job_factor = _job_factor(unemployed, workers, kappa[d], job_norm[d])
                     train_start = training_s[th, i]
                     trained = np.isfinite(train_start)
-                    training = training_gain * _ramp(t + 1 - train_start, training_ramp[d]) if trained else 0.0
+                    training = (
+                        training_wage_gain_yuan[d] * _ramp(t + 1 - train_start, training_ramp[d]) if trained else 0.0
+                    )
                     w_factor = w_shock * job_factor * ill_factor
                     w0 = wage_base[h] * s_w * g_wage * w_factor
                     w1 = s_w * participation_wage_share[d] * participation * w_factor
@@ -685,11 +819,10 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                     look_back = ring[th, look0, i] + ring[th, look1, i] + ring[th, look2, i]
                     look_back += ring[th, look3, i]
                     need = k.line * size - look_back
-                    found = (need > 0) & detectable & projected
+                    found = (need > 0) & detectable
                     detected = (detected_s[th, i] != 0) | found
                     detected_s[th, i] = detected
-                    net_pay = k.gap_covered_share * need / 4 if detected & (need > 0) else 0.0
-                    pay = net_pay if projected else assisted * s_t  # the base year: its assistance as paid
+                    pay = k.gap_covered_share * need / 4 if detected & (need > 0) else 0.0
                     ring[th, ring_row, i] = before
 
                     ytd = ytd_s[th, i] + production
@@ -721,8 +854,6 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                     tr3 += _fixed(r3 * r_factor, money_w)
                     tt0 += _fixed(transfer, money_w)
                     tt1 += _fixed(pay * (1 - job_share), money_w)
-                if not projected:
-                    continue
                 production_sum[th, c, ti, d] += tp0 + tp1 + tp2 + tp3 + tp4 + tp5 + tp6 + tp7
                 wage_sum[th, c, ti, d] += tw0 + tw1 + tw2 + tw3 + tw4
                 property_sum[th, c, ti, d] += tr0 + tr1 + tr2 + tr3
