@@ -1,9 +1,15 @@
-"""The engine's compiled kernel: :func:`model.engine.reference.simulate_block`'s arithmetic, one household at a time.
+"""The engine's compiled kernel: :func:`model.engine.reference.simulate_block`'s arithmetic, a tile at a time.
 
-Each household runs every quarter once; the draws are the innermost, contiguous loop, and what a household carries
-from quarter to quarter lives in a few per-thread rows of draws (O(threads × draws) memory), not in arrays of
-households × draws. Per-(household, quarter) pieces that do not depend on the draw are worked out before the draw
-loops.
+A tile is up to ``TILE_ROWS`` households of one county; it runs draw after draw, each through every quarter, and
+its households are the innermost loop, so the compiler puts them in SIMD lanes (8 float64 a instruction here) with
+a draw's and a quarter's numbers as scalars. What a household carries from quarter to quarter under one draw lives
+in per-thread rows of the tile (O(threads × tile) memory, in the core's cache), not in arrays of households ×
+draws. What does not depend on the draw (a household's random key per quarter, its microcredit) is worked out
+once per tile. Three things keep the loops vectorised, and are easy to undo by accident: household arrays are
+indexed with unsigned row numbers (numba wraps a negative index round, which turns a vector load into a gather);
+the projected quarters' loop has no branch on a quarter-level condition (a year's sums are reset before it, the
+base year has a loop of its own); and the base year's loop is a function of its own (two loops sharing value
+names in one function leave values "used outside the loop", which stops the vectoriser).
 
 Same numbers as the reference. The arithmetic is float64 with the reference's operations in the reference's order
 and no fast-math (no fused multiply-add, no reordering), so every value of a household, quarter and draw is the
@@ -14,9 +20,11 @@ differs from the C library's in the last bit), computed per chunk of rows — it
 The only float output that differs is a household's per-capita income summed over draws (numpy adds pairwise, the
 kernel in draw order): within a few float64 roundings.
 
-Carrying a change of the reference over: the loop body below follows ``simulate_block`` line by line with the
-same names and the same order of operations; a new per-draw number goes into :class:`Draws` (and :func:`inputs`),
-a new per-household number into :class:`Households`, then the equation into the same place of the loop.
+Carrying a change of the reference over: the projected quarters' loop in :func:`simulate_rows` follows
+``simulate_block`` line by line with the same names and the same order of operations (the base year's loop,
+:func:`base_year_quarter`, keeps only what is not zero before the programmes start); a new per-draw number goes
+into :class:`Draws` (and :func:`inputs`), a new per-household number into :class:`Households`, then the equation
+into the same place of the loop.
 """
 
 from __future__ import annotations
@@ -66,7 +74,7 @@ TILE_ROWS = 512  # households of a tile: the SIMD loop's length
 _WORKQUEUE_LOCK = threading.Lock()  # numba's fallback thread pool must not be entered by two threads at once
 
 # LLVM's loop vectoriser checks at run time that the arrays a loop writes do not overlap the arrays it reads, and
-# leaves a loop scalar when it would need more than 8 such checks; the kernel's draw loops read some twenty arrays.
+# leaves a loop scalar when it would need more than 8 such checks; the kernel's loops read some thirty arrays.
 # A higher limit lets them run in SIMD lanes (twice as fast) with the same IEEE arithmetic, element by element.
 # It is a process-wide LLVM option, set before the kernel is compiled; it changes no result of any compiled code.
 llvm.set_option("", "-runtime-memory-check-threshold=256")

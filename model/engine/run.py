@@ -16,6 +16,7 @@ from functools import cached_property
 import pandas as pd
 
 from model.engine.capacity import CapacityFlag
+from model.engine.plan import build_plan
 from model.engine.result import SimulationResult
 from model.engine.simulate import simulate
 from model.engine.targets import OUTCOME_KEYS, TargetCheck, contributions_table, evaluate_targets
@@ -116,6 +117,7 @@ def run_scenario(
     engine's threads (None: every core; Dask workers pass 1).
     """
     check_work_budget(scenario, pop.n)
+    plan = build_plan(pop, scenario)  # who each channel reaches: the same for every batch of draws
 
     def more(result: SimulationResult, wanted: int) -> SimulationResult:
         have = result.draws
@@ -125,9 +127,16 @@ def run_scenario(
                 progress((have + f * (wanted - have)) / wanted)
 
         extra = simulate(
-            pop, scenario, progress=batch_progress, draws=wanted - have, first_draw=have, held=held, threads=threads
+            pop,
+            scenario,
+            progress=batch_progress,
+            draws=wanted - have,
+            first_draw=have,
+            held=held,
+            threads=threads,
+            plan=plan,
         )
         return result.extend(extra)
 
-    first = simulate(pop, scenario, progress=progress, held=held, threads=threads)
+    first = simulate(pop, scenario, progress=progress, held=held, threads=threads, plan=plan)
     return Run(grow_draws(scenario, first, more, pop.n))

@@ -86,6 +86,7 @@ def simulate(
     engine: str = "kernel",
     threads: int | None = None,
     held: frozenset[str] = frozenset(),
+    plan: Plan | None = None,
 ) -> SimulationResult:
     """Project every household's income under ``scenario``; pure apart from the optional progress callback.
 
@@ -94,12 +95,13 @@ def simulate(
     ``block_rows`` (default: the engine's) inside one county; the progress callback gets the share done after
     each block and may raise to cancel the run. ``engine``: "kernel" (compiled) or "reference" (numpy).
     ``threads``: the kernel's threads (default all cores; a Dask worker running tasks side by side passes 1).
-    Results are the same, bit for bit, whatever the block size and thread count.
+    Results are the same, bit for bit, whatever the block size and thread count. ``plan``: the scenario's plan
+    when the caller has it already (a run adding draws), else built here.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     draws = scenario.simulation.draws if draws is None else draws
-    plan = build_plan(pop, scenario)
+    plan = build_plan(pop, scenario) if plan is None else plan
     draw_index = np.arange(first_draw, first_draw + draws, dtype=np.uint64)
     a = assumption_draws(scenario, draws, first_draw, held)
     dt = tables(plan, a)
