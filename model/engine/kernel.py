@@ -78,6 +78,9 @@ _WORKQUEUE_LOCK = threading.Lock()  # numba's fallback thread pool must not be e
 # A higher limit lets them run in SIMD lanes (twice as fast) with the same IEEE arithmetic, element by element.
 # It is a process-wide LLVM option, set before the kernel is compiled; it changes no result of any compiled code.
 llvm.set_option("", "-runtime-memory-check-threshold=256")
+# The vectoriser's default interleaves four SIMD iterations of the long loop, which spills registers to the stack
+# (a third of its instructions); one at a time is faster here (measured: 0.70 → 0.59 s at 32 draws). Same results.
+llvm.set_option("", "-force-vector-interleave=1")
 
 
 class Households(NamedTuple):
@@ -487,11 +490,12 @@ def own_growth_arguments(start, stop, key, start_stream, draw_golden, normal_tab
     Row 0 (year 0) first holds the households' ζ, which the later years read before it gets its own value.
     """
     n_j, n_d = out.shape[0], out.shape[1]
+    first_row = np.uint64(start)
     for d in prange(n_d):
         g = draw_golden[d]
-        for h in range(start, stop):
-            lane = (_mix64(_mix64(key[h] ^ start_stream) + g) >> LANE1) & LANE_MASK
-            out[0, d, h - start] = normal_table[np.int64(lane)]
+        for i in range(stop - start):
+            lane = (_mix64(_mix64(key[first_row + np.uint64(i)] ^ start_stream) + g) >> LANE1) & LANE_MASK
+            out[0, d, i] = normal_table[np.int64(lane)]
         for j in range(n_j - 1, -1, -1):
             spread = np.float64(j) * growth_sd[d]
             for i in range(stop - start):
