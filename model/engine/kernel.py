@@ -503,27 +503,7 @@ def own_growth_arguments(start, stop, key, start_stream, draw_golden, normal_tab
 
 
 @njit(cache=True, error_model="numpy")
-def base_year_quarter(
-    n,
-    first_row,
-    first_own,
-    th,
-    ti,
-    t,
-    j,
-    d,
-    hh,
-    dr,
-    own,
-    seasonality,
-    word_key,
-    unemployed_s,
-    ring,
-    ytd_s,
-    ytd_by_quarter,
-    ex_year_s,
-    incl_year_s,
-):
+def base_year_quarter(at, hh, dr, k, own, word_key, unemployed_s, ring, ytd_s, ytd_by_quarter, ex_year_s, incl_year_s):
     """One base-year quarter of a tile under draw ``d``: the shocked income the projection looks back on.
 
     No programme has started, so every channel's term of the loop in :func:`simulate_rows` is exactly zero (as in
@@ -539,9 +519,10 @@ def base_year_quarter(
     common, wage_shock, draw_golden, normal_table = dr.common, dr.wage_shock, dr.draw_golden, dr.normal
     growth_production, growth_wage = dr.growth_production, dr.growth_wage
     growth_property, growth_transfer = dr.growth_property, dr.growth_transfer
-    q = t % 4
-    s_p, s_w = seasonality[PRODUCTION, q], seasonality[WAGE, q]
-    s_r, s_t = seasonality[PROPERTY, q], seasonality[TRANSFER, q]
+    n, first_row, first_own, th, t, d = at  # the tile's rows and thread, the quarter, the draw
+    q, ti, j = t % 4, t - k.base_quarter, t // 4 - k.base_year
+    s_p, s_w = k.seasonality[PRODUCTION, q], k.seasonality[WAGE, q]
+    s_r, s_t = k.seasonality[PROPERTY, q], k.seasonality[TRANSFER, q]
     g_production, g_wage = growth_production[j, d], growth_wage[j, d]
     g_property, g_transfer = growth_property[j, d], growth_transfer[j, d]
     w_shock = 1 + wage_shock[ti, d]
@@ -683,26 +664,9 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                         incl_year_s[th, i] = 0.0
 
                 if not projected:  # the base year: no programme has started; its shocked income is what counts
+                    at = (n, first_row, first_own, th, t, d)
                     base_year_quarter(
-                        n,
-                        first_row,
-                        first_own,
-                        th,
-                        ti,
-                        t,
-                        j,
-                        d,
-                        hh,
-                        dr,
-                        own,
-                        seasonality,
-                        word_key,
-                        unemployed_s,
-                        ring,
-                        ytd_s,
-                        ytd_by_quarter,
-                        ex_year_s,
-                        incl_year_s,
+                        at, hh, dr, k, own, word_key, unemployed_s, ring, ytd_s, ytd_by_quarter, ex_year_s, incl_year_s
                     )
                     continue
 
