@@ -256,7 +256,8 @@ class KernelRun:
     """One simulation through the kernel: row ranges go in one after another, per-county totals come out.
 
     ``threads`` (default: numba's current count, all cores unless lowered) is set around each kernel call and
-    restored after it; a Dask worker that runs several simulations side by side passes 1.
+    restored after it; a Dask worker that runs several simulations side by side passes 1. The compiled calls
+    release the GIL: while a page's full run computes, its server keeps answering other sessions and previews.
     """
 
     def __init__(self, plan: Plan, dt: DrawTables, shared: Shared, threads: int | None = None) -> None:
@@ -483,7 +484,7 @@ def tiles(county: np.ndarray, start: int, stop: int) -> np.ndarray:
     return np.stack([np.concatenate(lows), np.concatenate(highs)], axis=1).astype(np.int64)
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@njit(parallel=True, cache=True, error_model="numpy", nogil=True)
 def own_growth_arguments(start, stop, key, start_stream, draw_golden, normal_table, growth_sd, out):
     """``j·σ·ζ − (j·σ)²/2`` per year since the base year, draw and household (the reference's ``own`` before exp).
 
@@ -502,7 +503,7 @@ def own_growth_arguments(start, stop, key, start_stream, draw_golden, normal_tab
                 out[j, d, i] = spread * out[0, d, i] - spread * spread / 2
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def base_year_quarter(at, hh, dr, k, own, word_key, unemployed_s, ring, ytd_s, ytd_by_quarter, ex_year_s, incl_year_s):
     """One base-year quarter of a tile under draw ``d``: the shocked income the projection looks back on.
 
@@ -562,7 +563,7 @@ def base_year_quarter(at, hh, dr, k, own, word_key, unemployed_s, ring, ytd_s, y
         incl_year_s[th, i] = incl_year_s[th, i] + before + assisted_base[h] * s_t
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@njit(parallel=True, cache=True, error_model="numpy", nogil=True)
 def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
     """Every quarter of the households of ``tile_bounds`` under every draw, added into each thread's ``sums``.
 
