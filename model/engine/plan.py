@@ -277,11 +277,14 @@ def _vintage_mask(position: np.ndarray, per_year_c: np.ndarray, households_c: np
     """
     per_year = per_year_c[county]
     size = households_c[county]
+    line_c = np.maximum(households_c, 1e-12)
     mask = np.zeros(len(position), dtype=np.uint16)
     reachable = np.isfinite(position) & (per_year > 0) & (position < size)
     for v in range(n_years):
-        start = np.mod(v * per_year, np.maximum(size, 1e-12))
-        offset = np.mod(position - start, np.maximum(size, 1e-12))
+        start = np.mod(v * per_year_c, line_c)[county]
+        # (position − start) mod L for a place in [0, L): numpy's mod of a number in (−L, L), without its division
+        behind = position - start
+        offset = np.where(behind < 0, behind + line_c[county], behind)
         mask |= np.where(reachable & (offset < per_year), np.uint16(1 << v), np.uint16(0))
     return mask
 
