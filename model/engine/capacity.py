@@ -181,9 +181,11 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
             float(s.microcredit.new_lending_10k_yuan),
             borrower_cap,
             "万元/年",
-            f"年新增贷款形成的稳定贷款余额使借款户占比超过云南公布的{borrower_share:.0%}（借款需求的公开依据）",
-            "the loan stock this lending keeps outstanding would put more households in debt than Yunnan's published "
-            f"{borrower_share:.0%} borrower share (the published anchor of demand)",
+            f"年新增贷款形成的稳定贷款余额使借款户占比超过云南2023年实际覆盖面{borrower_share:.0%}"
+            "（公开的实际水平，不是上限；超出部分的收益仍按线性计入，偏乐观）",
+            "the loan stock this lending keeps outstanding would put more households in debt than Yunnan's 2023 "
+            f"take-up of {borrower_share:.0%} (a realised level, not a ceiling; returns beyond it are still counted "
+            "in full: optimistic)",
             measure="borrower_share",
         ),
         CapacityFlag(
