@@ -14,7 +14,9 @@ before they move anything), its resident memory at the end (after N full runs), 
 server and the browser used in the round (both run on this machine's cores: the browser's share says how much
 of a page's wait is the browser's own rendering).
 
-Every step is bounded (TIMEOUT_S); nothing leaves the machine. Run: python3 bench/bench_concurrency.py [--rounds 1 5]
+Every step is bounded (TIMEOUT_S); nothing leaves the machine. `--trivial` opens bench/trivial_app.py instead (one
+slider, one metric; nothing moved): the same round for Streamlit alone, the floor of this setup (browser and server
+on the same cores). Run: python3 bench/bench_concurrency.py [--rounds 1 5] [--trivial]
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_page import PAGE, PREVIEW_MARK, machine, rss_mb  # noqa: E402
+from bench.bench_page import PAGE, PREVIEW_MARK, TRIVIAL, machine, rss_mb  # noqa: E402
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, RERUN_DONE, streamlit_process  # noqa: E402
 
 ROUNDS = (1, 5, 10, 20)
@@ -144,15 +146,18 @@ def stats(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} / {max(values):.2f} s"
 
 
-def measure(n: int, log: Path, refined: bool = True) -> str:
-    """One round on a server of its own: the table row, then up to three error lines."""
-    with streamlit_process(log) as (url, server):
+def measure(n: int, log: Path, refined: bool = True, script: str = PAGE["script"]) -> str:
+    """One round on a server of its own: the table row, then up to three error lines.
+
+    ``script`` other than the page (the trivial app, Streamlit's own floor) is only opened: it has no levers.
+    """
+    with streamlit_process(log, script=script) as (url, server):
         warm = asyncio.run(one_round(url, server.pid, 1, move=False))["results"][0]  # start-up work, not timed
         if warm["errors"]:
             return f"| {n} | start-up page failed: {warm['errors'][0]} |"
         time.sleep(2)
         idle = rss_mb(server.pid)
-        figures = asyncio.run(one_round(url, server.pid, n, refined=refined))
+        figures = asyncio.run(one_round(url, server.pid, n, move=script == PAGE["script"], refined=refined))
     results = figures["results"]
     failed = ["; ".join(r["errors"]) for r in results if r["errors"]]
     row = (
@@ -175,6 +180,11 @@ def main() -> None:
         action="store_true",
         help="stop at the preview: N simultaneous full runs queue one after another (N × a verdict run)",
     )
+    parser.add_argument(
+        "--trivial",
+        action="store_true",
+        help="open bench/trivial_app.py instead (no sliders moved): Streamlit's own floor for N pages at once",
+    )
     args = parser.parse_args()
     if args.verbose:
         os.environ["STREAMLIT_LOGGER_LEVEL"] = "info"
@@ -190,7 +200,8 @@ def main() -> None:
     for n in args.rounds:
         log = ROOT / "tests" / "artifacts" / f"bench_concurrency_{n}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        print(measure(n, log, refined=not args.no_refined), flush=True)
+        script = TRIVIAL["script"] if args.trivial else PAGE["script"]
+        print(measure(n, log, refined=not args.no_refined, script=script), flush=True)
 
 
 if __name__ == "__main__":
