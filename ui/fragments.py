@@ -3,10 +3,11 @@
 A lever's callback reruns only the parts that show the edited scenario — the target cards first, then the
 charts, the refinement progress and the scenario's file and link — not the sidebar's fifty widgets
 (:func:`rerun_after_lever`). While the page waits for full runs behind its previews, the refinement progress
-polls every ``POLL_S`` seconds: it shows how far they are and, when one is done, reruns the page to show the
-refined values. A page that waits for nothing does not poll (twenty idle tabs would otherwise cost twenty
-reruns a second); a lever move that makes an idle page wait therefore reruns the whole page once, which starts
-the poll.
+polls every ``POLL_S`` seconds while one of them runs and every ``QUEUED_POLL_S`` while they only queue (twenty
+pages polling each second took as much of a 2-core server as the runs they waited for): it shows how far they
+are and, when one is done, reruns the page to show the refined values. A page that waits for nothing does not
+poll (twenty idle tabs would otherwise cost twenty reruns a second); a lever move that makes an idle page wait
+therefore reruns the whole page once, which starts the poll.
 
 Keys of the fragments that draw results (others can add theirs to ``RESULT_PARTS`` when they draw results on
 the comparison page; a key named here must be drawn on that page, or Streamlit refuses the rerun).
@@ -30,7 +31,8 @@ FILES = "scenario_files"
 RESULT_PARTS = (CARDS, RESULTS, REFINE, FILES)
 COMPARE_PAGE = "compare"
 PAGE_KEY = "page.current"
-POLL_S = 1.0
+POLL_S = 1.0  # while one of the page's full runs is running: its progress moves
+QUEUED_POLL_S = 3.0  # while they only wait in the queue: a poll costs the server and the browser (~0.1 s of CPU)
 PAINT_PAUSE_S = 0.15
 PAINTED = "page.cards_painted"
 POLLING = "refine.polling"
@@ -67,9 +69,11 @@ def rerun_after_lever(waits: bool) -> None:
 
 def refine_status(runs: dict[str, SlotRun]) -> None:
     """The refinement progress of ``runs`` (this full run's), polling while any full run is queued or running."""
-    polling = any(slot.status is not None and slot.status.state in WAITING for slot in runs.values())
+    states = {slot.status.state for slot in runs.values() if slot.status is not None}
+    polling = bool(states & set(WAITING))
     st.session_state[POLLING] = polling
-    st.fragment(_refine, run_every=POLL_S if polling else None, key=REFINE)()
+    every = (POLL_S if "running" in states else QUEUED_POLL_S) if polling else None
+    st.fragment(_refine, run_every=every, key=REFINE)()
 
 
 def _refine() -> None:
