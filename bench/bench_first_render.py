@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_concurrency import cpu_seconds, descendants, open_page  # noqa: E402
-from bench.bench_page import PAGE, TRIVIAL, machine  # noqa: E402
+from bench.bench_page import PAGE, TRIVIAL, browser_bench_start  # noqa: E402
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, streamlit_process  # noqa: E402
 
 SETTLE_S = 2.0
@@ -98,10 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=7, help="warm first renders in AppTest")
     parser.add_argument("--opens", type=int, default=4, help="page opens per app in the browser")
-    args = parser.parse_args()
-    if not CHROMIUM.exists():
-        sys.exit(f"{CHROMIUM} missing: run scripts/install_browser.sh")
-    print(f"machine: {machine()}")
+    args = browser_bench_start(parser)
     start_up, warm = script_cpu(args.sessions)
     print(f"script, first run of a new session (AppTest, warm process): {warm * 1000:.0f} ms CPU")
     print(f"script, the process's first session (start-up work): {start_up:.2f} s CPU")

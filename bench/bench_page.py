@@ -128,15 +128,21 @@ def row(name: str, page: float, trivial: float) -> str:
     return f"| {name} | {trivial:.2f} s | {page:.2f} s | {page / trivial:.1f}× |"
 
 
+def browser_bench_start(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """A browser benchmark's arguments, once Debian's chromium is found; prints the machine it runs on."""
+    args = parser.parse_args()
+    if not CHROMIUM.exists():
+        sys.exit(f"{CHROMIUM} missing: run scripts/install_browser.sh")
+    print(f"machine: {machine()}")
+    return args
+
+
 def main() -> None:
     """Print the comparison table with the machine it was measured on."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=5, help="page opens measured after the first (default 5)")
     parser.add_argument("--keys", type=int, default=8, help="key presses measured (default 8)")
-    args = parser.parse_args()
-    if not CHROMIUM.exists():
-        sys.exit(f"{CHROMIUM} missing: run scripts/install_browser.sh")
-    print(f"machine: {machine()}")
+    args = browser_bench_start(parser)
     trivial = bench(TRIVIAL, args.visits, args.keys, SESSIONS)
     page = bench(PAGE, args.visits, args.keys, SESSIONS)
     median = statistics.median
