@@ -283,7 +283,8 @@ class KernelRun:
                     own_growth_arguments(
                         start, stop, hh.key, k.start_stream, dr.draw_golden, dr.normal, dr.growth_sd, own
                     )
-                    np.exp(own, out=own)  # numpy's exp, as the reference's
+                    np.exp(own[1:], out=own[1:])  # numpy's exp, as the reference's
+                    own[0] = 1.0  # the base year: exp(±0) is exactly one
                     simulate_rows(tiles(hh.county, start, stop), start, own, hh, dr, k, self.scratch, self.sums)
             finally:
                 numba.set_num_threads(before)
