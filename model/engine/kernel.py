@@ -614,14 +614,10 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
             for i in range(n):
                 h = first_row + np.uint64(i)
                 word_key[th, ti, i] = _mix64((key[h] ^ k.household_stream) + t_golden)
-            if t >= k.first_quarter:
+            if t >= k.first_quarter:  # the base year's loop reads no microcredit
                 for i in range(n):
                     h = first_row + np.uint64(i)
                     credit_s[th, ti, i] = loan_outstanding[h, t - k.first_quarter] - loan_existing[h]
-            else:
-                for i in range(n):
-                    h = first_row + np.uint64(i)
-                    credit_s[th, ti, i] = loan_existing[h] - loan_existing[h]
 
         for d in range(n_d):
             golden = draw_golden[d]
@@ -723,6 +719,7 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                     tour_pos = tourism_position[h]
 
                     # Random numbers: one word, lanes 0–3 = production shock, job, illness, detection.
+                    # :func:`_random`'s arithmetic written out: called here, its returned tuple stops the vectoriser
                     word = _mix64(word_key[th, ti, i] + golden)
                     household_normal = normal_table[np.int64(word & LANE_MASK)]
                     u_job = np.int64((word >> LANE1) & LANE_MASK)
