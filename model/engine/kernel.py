@@ -5,11 +5,13 @@ its households are the innermost loop, so the compiler puts them in SIMD lanes (
 a draw's and a quarter's numbers as scalars. What a household carries from quarter to quarter under one draw lives
 in per-thread rows of the tile (O(threads × tile) memory, in the core's cache), not in arrays of households ×
 draws. What does not depend on the draw (a household's random key per quarter, its microcredit) is worked out
-once per tile. Three things keep the loops vectorised, and are easy to undo by accident: household arrays are
+once per tile. Four things keep the loops vectorised, and are easy to undo by accident: household arrays are
 indexed with unsigned row numbers (numba wraps a negative index round, which turns a vector load into a gather);
 the projected quarters' loop has no branch on a quarter-level condition (a year's sums are reset before it, the
-base year has a loop of its own); and the base year's loop is a function of its own (two loops sharing value
-names in one function leave values "used outside the loop", which stops the vectoriser).
+base year has a loop of its own); the base year's loop is a function of its own (two loops sharing value
+names in one function leave values "used outside the loop", which stops the vectoriser); and a draw's numbers
+are read into scalars before the household loop (``x[d]`` read under a condition inside it became a masked
+gather per household: six of them cost 13% of the kernel).
 
 Same numbers as the reference. The arithmetic is float64 with the reference's operations in the reference's order
 and no fast-math (no fused multiply-add, no reordering), so every value of a household, quarter and draw is the
@@ -23,8 +25,8 @@ kernel in draw order): within a few float64 roundings.
 Carrying a change of the reference over: the projected quarters' loop in :func:`simulate_rows` follows
 ``simulate_block`` line by line with the same names and the same order of operations (the base year's loop,
 :func:`base_year_quarter`, keeps only what is not zero before the programmes start); a new per-draw number goes
-into :class:`Draws` (and :func:`inputs`), a new per-household number into :class:`Households`, then the equation
-into the same place of the loop.
+into :class:`Draws` (and :func:`inputs`) and is read as a scalar ``name_d`` with the others at the top of the
+draw loop, a new per-household number into :class:`Households`, then the equation into the same place of the loop.
 """
 
 from __future__ import annotations
@@ -621,6 +623,31 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
 
         for d in range(n_d):
             golden = draw_golden[d]
+            # A draw's numbers as scalars (module docstring: read under a condition in the loop, a gather).
+            credit_return_d = credit_return[d]
+            dual_binding_damping_d = dual_binding_damping[d]
+            dual_binding_premium_d = dual_binding_premium[d]
+            dual_binding_ramp_d = dual_binding_ramp[d]
+            household_shock_sd_d = household_shock_sd[d]
+            ill_norm_d = ill_norm[d]
+            illness_below_d = illness_below[d]
+            illness_income_loss_d = illness_income_loss[d]
+            job_find_below_d = job_find_below[d]
+            job_loss_below_d = job_loss_below[d]
+            job_norm_d = job_norm[d]
+            kappa_d = kappa[d]
+            land_forgone_yuan_per_mu_d = land_forgone_yuan_per_mu[d]
+            land_rent_yuan_per_mu_d = land_rent_yuan_per_mu[d]
+            participation_wage_share_d = participation_wage_share[d]
+            tourism_base_gain_d = tourism_base_gain[d]
+            tourism_gain_d = tourism_gain[d]
+            training_ramp_d = training_ramp[d]
+            training_wage_gain_yuan_d = training_wage_gain_yuan[d]
+            collective_delta_c_d = collective_delta_c[c, d]
+            consumption_delta_c_d = consumption_delta_c[c, d]
+            non_industry_c_d = non_industry_c[c, d]
+            tourism_base_reach_c_d = tourism_base_reach_c[c, d]
+            tourism_reach_c_d = tourism_reach_c[c, d]
 
             # The household's start: job state, monitoring, training's start, the look-back before the base year.
             per_year = training_per_year_c[c, d]
@@ -724,11 +751,11 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                     household_normal = normal_table[np.int64(word & LANE_MASK)]
                     u_job = np.int64((word >> LANE1) & LANE_MASK)
                     was = unemployed_s[th, i] != 0
-                    finds, loses = u_job < job_find_below[d], u_job < job_loss_below[d]
+                    finds, loses = u_job < job_find_below_d, u_job < job_loss_below_d
                     unemployed = workers & ((was & (not finds)) | ((not was) & loses))
                     unemployed_s[th, i] = unemployed
-                    ill = np.int64((word >> LANE2) & LANE_MASK) < illness_below[d]
-                    ill_factor = (1 - illness_income_loss[d] * (1.0 if ill else 0.0)) * ill_norm[d]
+                    ill = np.int64((word >> LANE2) & LANE_MASK) < illness_below_d
+                    ill_factor = (1 - illness_income_loss_d * (1.0 if ill else 0.0)) * ill_norm_d
                     detectable = np.int64((word >> LANE3) & LANE_MASK) < k.detection_below
 
                     # Production: terms, one enterprise chain capped, clamping, shocks.
@@ -741,49 +768,49 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                     contract = assets if is_contract else 0.0
                     land_running = land_running_s[th, i] * (1.0 if is_land else 0.0) * land
                     fade_d = willing_unit * fade_c * fade_pow
-                    premium = dual_binding_premium[d] * trend_p * _ramp(t + 1 - tau, dual_binding_ramp[d])
+                    premium = dual_binding_premium_d * trend_p * _ramp(t + 1 - tau, dual_binding_ramp_d)
                     premium = _max(premium - s_p * contract, 0.0)
-                    consumption = flow * willing_unit * consumption_delta_c[c, d]
+                    consumption = flow * willing_unit * consumption_delta_c_d
                     chain = s_p * (contract + consumption) + premium
                     chain_factor = cap / _max(chain, 1e-12) if chain > cap else 1.0
-                    tourism = (tourism_gain[d] if tour_pos < tourism_reach_c[c, d] else 0.0) - (
-                        tourism_base_gain[d] if tour_pos < tourism_base_reach_c[c, d] else 0.0
+                    tourism = (tourism_gain_d if tour_pos < tourism_reach_c_d else 0.0) - (
+                        tourism_base_gain_d if tour_pos < tourism_base_reach_c_d else 0.0
                     )
                     det = trend_p
                     det += s_p * (support - fade_d)
                     det += s_p * contract * chain_factor
-                    det += -s_p * land_forgone_yuan_per_mu[d] * land_running
+                    det += -s_p * land_forgone_yuan_per_mu_d * land_running
                     det += premium * chain_factor
                     det += s_p * consumption * chain_factor
-                    det += s_p * credit_return[d] * credit
+                    det += s_p * credit_return_d * credit
                     det += flow_s_p * tourism
                     multiplier = _production_multiplier(
-                        household_shock_sd[d],
+                        household_shock_sd_d,
                         household_normal,
                         common[ti, d, village[h]],
                         bound,
-                        dual_binding_damping[d],
+                        dual_binding_damping_d,
                     )
                     production = _max(det, 0.0) * multiplier * ill_factor
                     p_factor = production / det if det > 0 else 0.0
 
                     # Wage, property, transfer; the safety net; year to date, falls.
                     participation = assets if is_participation else 0.0
-                    job_factor = _job_factor(unemployed, workers, kappa[d], job_norm[d])
+                    job_factor = _job_factor(unemployed, workers, kappa_d, job_norm_d)
                     train_start = training_s[th, i]
                     trained = np.isfinite(train_start)
                     training = (
-                        training_wage_gain_yuan[d] * _ramp(t + 1 - train_start, training_ramp[d]) if trained else 0.0
+                        training_wage_gain_yuan_d * _ramp(t + 1 - train_start, training_ramp_d) if trained else 0.0
                     )
                     w_factor = w_shock * job_factor * ill_factor
                     w0 = wage_base[h] * s_w * g_wage * w_factor
-                    w1 = s_w * participation_wage_share[d] * participation * w_factor
+                    w1 = s_w * participation_wage_share_d * participation * w_factor
                     w2 = s_w * training * w_factor
-                    w3 = flow * s_w * per_household * non_industry_c[c, d]
+                    w3 = flow * s_w * per_household * non_industry_c_d
                     r0 = property_base[h] * s_r * g_property
-                    r1 = s_r * (1 - participation_wage_share[d]) * participation
-                    r2 = s_r * land_rent_yuan_per_mu[d] * land_running
-                    r3 = flow * s_r * per_household * collective_delta_c[c, d]
+                    r1 = s_r * (1 - participation_wage_share_d) * participation
+                    r2 = s_r * land_rent_yuan_per_mu_d * land_running
+                    r3 = flow * s_r * per_household * collective_delta_c_d
                     det_r = r0 + r1 + r2 + r3
                     prop = _max(det_r, 0.0)
                     r_factor = prop / det_r if det_r > 0 else 0.0
@@ -813,10 +840,10 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                     tp0 += _fixed(trend_p * p_factor, money_w)
                     tp1 += _fixed(s_p * (support - fade_d) * p_factor, money_w)
                     tp2 += _fixed(s_p * contract * chain_factor * p_factor, money_w)
-                    tp3 += _fixed(-s_p * land_forgone_yuan_per_mu[d] * land_running * p_factor, money_w)
+                    tp3 += _fixed(-s_p * land_forgone_yuan_per_mu_d * land_running * p_factor, money_w)
                     tp4 += _fixed(premium * chain_factor * p_factor, money_w)
                     tp5 += _fixed(s_p * consumption * chain_factor * p_factor, money_w)
-                    tp6 += _fixed(s_p * credit_return[d] * credit * p_factor, money_w)
+                    tp6 += _fixed(s_p * credit_return_d * credit * p_factor, money_w)
                     tp7 += _fixed(flow_s_p * tourism * p_factor, money_w)
                     tw0 += _fixed(w0, money_w)
                     tw1 += _fixed(w1, money_w)
