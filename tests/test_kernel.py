@@ -286,6 +286,17 @@ def test_same_run_whatever_threads_and_blocks(small_population):
     _assert_same_run(one, simulate(small_population, scenario, threads=2))
 
 
+def test_same_run_whatever_draws_per_call(small_population, monkeypatch):
+    """A kernel call takes a chunk of draws; chunks of 3 (the last one short) give the run of one chunk."""
+    scenario = _scenario(SCENARIOS["every channel at its most, the chain cap binding"])
+    whole = simulate(small_population, scenario, threads=2)
+    monkeypatch.setattr(kernel_engine, "DRAW_CHUNK", 3)
+    assert DRAWS % 3 != 0
+    chunked = simulate(small_population, scenario, threads=2, block_rows=700)
+    _assert_same_run(whole, chunked)
+    _compare(small_population, scenario, threads=1)
+
+
 def test_reference_same_run_whatever_blocks(small_population):
     scenario = _scenario({"simulation.draws": 4})
     small = simulate(small_population, scenario, engine="reference", block_rows=300)

@@ -72,6 +72,7 @@ ASSUMPTIONS_AS_DRAWN = (  # per-draw assumptions the kernel reads as they are, u
     "land_rent_yuan_per_mu",
 )
 OWN_GROWTH_VALUES = 1 << 22  # households × years × draws of own growth factors held at once (32 MB)
+DRAW_CHUNK = 32  # draws per kernel call: a call keeps tens of tiles for the threads to share, at any draw count
 TILE_ROWS = 512  # households of a tile: the SIMD loop's length
 _WORKQUEUE_LOCK = threading.Lock()  # numba's fallback thread pool must not be entered by two threads at once
 
@@ -268,26 +269,44 @@ class KernelRun:
         self.threads = min(threads or numba.get_num_threads(), numba.config.NUMBA_NUM_THREADS)
         draws = len(shared.draw_index)
         self.years = plan.last_quarter // 4 - plan.pop.base_year + 1  # years since the base year, base included
-        self.chunk_rows = max(1, OWN_GROWTH_VALUES // (self.years * draws))
+        self.draw_chunk = min(draws, DRAW_CHUNK)
+        self.chunk_rows = max(1, OWN_GROWTH_VALUES // (self.years * self.draw_chunk))
         self.scratch = scratch(self.threads, plan.n_quarters)
         self.sums = sums(self.threads, plan.pop.n_counties, plan.n_quarters, plan.n_vintages, draws, plan.pop.n)
 
     def run(self, rows: slice) -> None:
-        """Simulate households ``rows`` (any range: counties may be mixed), a chunk of rows at a time."""
+        """Simulate households ``rows`` (any range: counties may be mixed), a chunk of rows and draws at a time.
+
+        Chunks of draws run in draw order, so a household's sums over draws add up in the same order whatever the
+        chunk; a chunk of draws (not all of a verdict's hundreds) per call keeps the rows per call, hence the tiles
+        the threads share, many (a few tiles per call left one thread idle at the end of each).
+        """
         before = numba.get_num_threads()
         hh, dr, k = self.inputs
         with _exclusive():
             numba.set_num_threads(self.threads)
             try:
+                n_draws = len(dr.draw_golden)
                 for start in range(rows.start, rows.stop, self.chunk_rows):
                     stop = min(start + self.chunk_rows, rows.stop)
-                    own = np.empty((self.years, len(dr.draw_golden), stop - start))
-                    own_growth_arguments(
-                        start, stop, hh.key, k.start_stream, dr.draw_golden, dr.normal, dr.growth_sd, own
-                    )
-                    np.exp(own[1:], out=own[1:])  # numpy's exp, as the reference's
-                    own[0] = 1.0  # the base year: exp(±0) is exactly one
-                    simulate_rows(tiles(hh.county, start, stop), start, own, hh, dr, k, self.scratch, self.sums)
+                    tile_bounds = tiles(hh.county, start, stop)
+                    for first_draw in range(0, n_draws, self.draw_chunk):
+                        chunk = slice(first_draw, min(first_draw + self.draw_chunk, n_draws))
+                        own = np.empty((self.years, chunk.stop - chunk.start, stop - start))
+                        own_growth_arguments(
+                            start,
+                            stop,
+                            hh.key,
+                            k.start_stream,
+                            dr.draw_golden[chunk],
+                            dr.normal,
+                            dr.growth_sd[chunk],
+                            own,
+                        )
+                        np.exp(own[1:], out=own[1:])  # numpy's exp, as the reference's
+                        own[0] = 1.0  # the base year: exp(±0) is exactly one
+                        at = (start, first_draw)
+                        simulate_rows(tile_bounds, at, own, hh, dr, k, self.scratch, self.sums)
             finally:
                 numba.set_num_threads(before)
 
@@ -523,7 +542,7 @@ def base_year_quarter(at, hh, dr, k, own, word_key, unemployed_s, ring, ytd_s, y
     common, wage_shock, draw_golden, normal_table = dr.common, dr.wage_shock, dr.draw_golden, dr.normal
     growth_production, growth_wage = dr.growth_production, dr.growth_wage
     growth_property, growth_transfer = dr.growth_property, dr.growth_transfer
-    n, first_row, first_own, th, t, d = at  # the tile's rows and thread, the quarter, the draw
+    n, first_row, first_own, th, t, d, d_own = at  # the tile's rows and thread, the quarter, the draw (in own: d_own)
     q, ti, j = t % 4, t - k.base_quarter, t // 4 - k.base_year
     s_p, s_w = k.seasonality[PRODUCTION, q], k.seasonality[WAGE, q]
     s_r, s_t = k.seasonality[PROPERTY, q], k.seasonality[TRANSFER, q]
@@ -548,7 +567,7 @@ def base_year_quarter(at, hh, dr, k, own, word_key, unemployed_s, ring, ytd_s, y
         )
         unemployed_s[th, i] = unemployed
         bound = (dual_bound[h] != 0) | (bind_quarter[h] < t + 1)
-        trend_p = production_base[h] * s_p * (g_production * own[j, d, first_own + np.uint64(i)])
+        trend_p = production_base[h] * s_p * (g_production * own[j, d_own, first_own + np.uint64(i)])
         multiplier = _production_multiplier(
             household_shock_sd[d], household_normal, common[ti, d, village[h]], bound, dual_binding_damping[d]
         )
@@ -567,10 +586,11 @@ def base_year_quarter(at, hh, dr, k, own, word_key, unemployed_s, ring, ytd_s, y
 
 
 @njit(parallel=True, cache=True, error_model="numpy", nogil=True)
-def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
-    """Every quarter of the households of ``tile_bounds`` under every draw, added into each thread's ``sums``.
+def simulate_rows(tile_bounds, at, own, hh, dr, k, scratch, sums):
+    """Every quarter of the households of ``tile_bounds`` under a chunk of draws, added into each thread's ``sums``.
 
-    ``own`` holds the households' own growth factors (year since the base year, draw, row − start). Quarter rows
+    ``at`` = (first row, first draw) of ``own``, which holds the households' own growth factors (year since the
+    base year, draw − first draw, row − first row) for the chunk's draws. Quarter rows
     of ``sums`` count from the base quarter (the base year's rows stay zero). Every array is unpacked from its tuple
     before the parallel loop: numba's parallel loop drops stores made through a tuple's arrays inside its body,
     and an array taken from a tuple inside the loop costs two atomic reference counts each time.
@@ -595,7 +615,7 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
     (ytd_by_quarter, ex_year_s, incl_year_s, support_s, assets_s, land_running_s, stakes_s) = scratch[8:]
     production_sum, wage_sum, property_sum, transfer_sum, assistance_sum, falling_sum, assisted_sum = sums[:7]
     below_before_sum, below_after_sum, terms_sum, pc_income_sum, below_sum = sums[7:]
-    n_d = draw_golden.shape[0]
+    start, first_draw = at
     first_year = k.first_quarter // 4
     job_share = k.job_share
     for tile in prange(tile_bounds.shape[0]):
@@ -621,8 +641,9 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                     h = first_row + np.uint64(i)
                     credit_s[th, ti, i] = loan_outstanding[h, t - k.first_quarter] - loan_existing[h]
 
-        for d in range(n_d):
+        for d in range(first_draw, first_draw + own.shape[1]):
             golden = draw_golden[d]
+            d_own = d - first_draw
             # A draw's numbers as scalars (module docstring: read under a condition in the loop, a gather).
             credit_return_d = credit_return[d]
             dual_binding_damping_d = dual_binding_damping[d]
@@ -648,13 +669,14 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
             non_industry_c_d = non_industry_c[c, d]
             tourism_base_reach_c_d = tourism_base_reach_c[c, d]
             tourism_reach_c_d = tourism_reach_c[c, d]
+            unemployed_below_d = unemployed_below[d]
 
             # The household's start: job state, monitoring, training's start, the look-back before the base year.
             per_year = training_per_year_c[c, d]
             for i in range(n):
                 h = first_row + np.uint64(i)
                 lane0 = np.int64(_mix64(start_key[th, i] + golden) & LANE_MASK)
-                unemployed_s[th, i] = (has_workers[h] != 0) & (lane0 < unemployed_below[d])
+                unemployed_s[th, i] = (has_workers[h] != 0) & (lane0 < unemployed_below_d)
                 detected_s[th, i] = assisted_base[h] > 0
                 ytd_by_quarter[th, 0, i] = 0.0
                 ytd_by_quarter[th, 1, i] = 0.0
@@ -689,7 +711,7 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                         incl_year_s[th, i] = 0.0
 
                 if not projected:  # the base year: no programme has started; its shocked income is what counts
-                    at = (n, first_row, first_own, th, t, d)
+                    at = (n, first_row, first_own, th, t, d, d_own)
                     base_year_quarter(
                         at, hh, dr, k, own, word_key, unemployed_s, ring, ytd_s, ytd_by_quarter, ex_year_s, incl_year_s
                     )
@@ -761,7 +783,7 @@ def simulate_rows(tile_bounds, start, own, hh, dr, k, scratch, sums):
                     # Production: terms, one enterprise chain capped, clamping, shocks.
                     credit = credit_s[th, ti, i]
                     bound = (dual_bound[h] != 0) | (tau < t + 1)
-                    g_p = g_production * own[j, d, first_own + np.uint64(i)]
+                    g_p = g_production * own[j, d_own, first_own + np.uint64(i)]
                     trend_p = production_base[h] * s_p * g_p
                     support = support_s[th, i]
                     assets = assets_s[th, i]
