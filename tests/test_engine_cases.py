@@ -26,7 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from model.engine import plan as plan_engine
 from model.engine.plan import build_plan, queues
 from model.engine.reference import TERMS
 from model.engine.rng import GOLDEN, STREAM_HOUSEHOLD, STREAM_START, keyed, mix64, normal, stream_key, uniform
@@ -901,6 +904,13 @@ def lending(loans_a_quarter: float) -> dict[str, float]:
     return {"microcredit__new_lending_10k_yuan": 4 * loans_a_quarter * LOAN / 1e4}
 
 
+@pytest.fixture
+def full_return(monkeypatch):
+    """Every loan at the full return: the tiny tables below lend to most of their households, far beyond the
+    published take-up, and test the lending itself; later borrowers' lower return has tests of its own."""
+    monkeypatch.setattr(plan_engine, "credit_return_factor", lambda share, share_base: np.ones_like(share))
+
+
 def nine_borrowers():
     """Nine willing borrowers of 46,500 yuan (ranks k/9 mature at t₀ + ⌊9.28 k / 9⌋ = t₀ + k), a willing household
     without a loan and an unwilling one."""
@@ -918,7 +928,7 @@ def nine_borrowers():
     ],
     ids=["at-the-maturing-rate", "more", "half", "none"],
 )
-def test_lending_renews_maturing_loans_first_and_acts_in_the_quarter_it_is_lent(loans_a_quarter, change):
+def test_lending_renews_maturing_loans_first_and_acts_in_the_quarter_it_is_lent(loans_a_quarter, change, full_return):
     """§4.4: one of the nine loans matures each quarter from t₀. Lending one loan a quarter renews it: the stock
     and production stay as they were. Two a quarter also lend to the willing household without a loan at t₀ —
     the change acts from the quarter it is lent. Half a loan a quarter renews every other one (the half left
@@ -939,7 +949,9 @@ def test_lending_renews_maturing_loans_first_and_acts_in_the_quarter_it_is_lent(
     [(0.0, 0.03, 0.3, THETA), (0.02, 0.05, 0.5, 0.95 * 0.10 - 0.05 * 0.5)],
     ids=["defaults", "with-interest"],
 )
-def test_new_loans_go_to_the_next_willing_households_in_the_credit_line(interest, default, loss, net_return):
+def test_new_loans_go_to_the_next_willing_households_in_the_credit_line(
+    interest, default, loss, net_return, full_return
+):
     """An unwilling borrower of 30,000 yuan (first in the credit line, where borrowers stand first; its loan matures
     at t₀) and four willing households without loans; two loans a quarter. At t₀ the maturing loan is renewed at
     46,500 yuan and the other loan goes to the first willing household in line; at t₀ + 1 the next two, at t₀ + 2
@@ -974,6 +986,63 @@ def test_every_existing_borrower_matures_in_the_lines_order_willing_or_not():
     repaid = [1] * 3 + [2] * 3 + [3] * 6  # ranks 0, ⅓, ⅔ → t₀, t₀ + 3, t₀ + 6
     for i in QUARTERS:
         expected = trend(30_000.0, "production", i) - SEASON["production"][i % 4] * THETA * 30_000 * repaid[i]
+        assert r.income["production"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
+
+
+FADE_WIDTH = 0.22  # population.microcredit_return_fade_width
+
+
+@pytest.mark.parametrize(
+    "share, share_base, factor",
+    [
+        (0.15, 0.10, 1.0),  # within the published take-up (18%): full return
+        (0.10, 0.15, 1.0),  # less lending gives up full-return loans
+        (0.20, 0.00, (0.18 + 0.02 - 0.02**2 / (2 * FADE_WIDTH)) / 0.20),
+        (0.40, 0.00, (0.18 + FADE_WIDTH / 2) / 0.40),  # fade complete at 18% + 22%
+        (0.60, 0.00, (0.18 + FADE_WIDTH / 2) / 0.60),  # no return beyond it
+        (0.29, 0.109, (0.18 + 0.11 - 0.11**2 / (2 * FADE_WIDTH) - 0.109) / (0.29 - 0.109)),
+        (0.50, 0.40, 1 - 0.10 / (2 * FADE_WIDTH)),  # a county's own base share above 18%: its borrowers earn fully
+        (0.30, 0.30, 1.0),  # loans turned over, none added: the base share's full return
+    ],
+)
+def test_later_borrowers_earn_less(share, share_base, factor):
+    """§4.4: the marginal loan earns the full return up to the larger of Yunnan's published take-up (18% of
+    households) and the county's base-year share, then a return falling linearly to nothing over 22% of households;
+    the change in loans against the base year earns the average of the marginal returns between the two shares."""
+    assert cal.value("population.microcredit_return_fade_width") == FADE_WIDTH
+    got = plan_engine.credit_return_factor(np.array([[share]]), np.array([[share_base]]))
+    assert got[0, 0] == pytest.approx(factor, rel=1e-12)
+
+
+@given(
+    base=st.floats(0.0, 1.0),
+    low=st.floats(0.0, 1.0),
+    high=st.floats(0.0, 1.0),
+)
+def test_the_return_of_more_lending_never_rises(base, low, high):
+    """Property: between 0 and 1, and the average return of a larger change in borrowers is never higher (the
+    marginal return never rises with the share)."""
+    low, high = sorted((low, high))
+    got = plan_engine.credit_return_factor(np.array([low, high]), np.array([base, base]))
+    assert np.all((got >= 0) & (got <= 1 + 1e-12))
+    if low > base:
+        assert got[1] <= got[0] + 1e-9
+
+
+def test_ten_households_borrowing_beyond_the_take_up():
+    """Ten willing households without loans, two loans a quarter: the county's share of borrowers is 20%, 40%, 60%
+    at the end of 2023Q1–Q3, and the new stock earns (18% + fade)/share of its full return — 0.995, 0.725, 0.483.
+    Production in 2023Q2 gains s_P · r_c · 4 loans · 0.725."""
+    pop = tiny(*[household(i, willing=True) for i in range(10)])
+    r = run(pop, **lending(2.0))
+    plan = build_plan(pop, scenario(**lending(2.0)))
+    p = [
+        (0.18 + min(s - 0.18, FADE_WIDTH) - min(s - 0.18, FADE_WIDTH) ** 2 / (2 * FADE_WIDTH)) / s
+        for s in (0.2, 0.4, 0.6)
+    ]
+    np.testing.assert_allclose(plan.credit_factor_c[0, :3], p, rtol=1e-12)
+    for i, loans in ((0, 2), (1, 4), (2, 6)):
+        expected = 10 * trend(10_000.0, "production", i) + SEASON["production"][i] * THETA * loans * LOAN * p[i]
         assert r.income["production"][0, i, 0] == pytest.approx(expected, abs=ATOL), f"quarter {i}"
 
 

@@ -180,6 +180,7 @@ class Constants(NamedTuple):
     detection_below: int
     gap_covered_share: float
     job_share: float
+    credit_factor: np.ndarray  # (county, projected quarter): the return factor of the change in loans
 
 
 class Scratch(NamedTuple):
@@ -438,6 +439,7 @@ def inputs(plan: Plan, dt: DrawTables, shared: Shared) -> tuple[Households, Draw
         detection_below=int(lane_threshold(np.array([shared.safety["detection_rate"]]))[0]),
         gap_covered_share=float(shared.safety["gap_covered_share"]),
         job_share=float(shared.safety["public_welfare_job_share"]),
+        credit_factor=np.ascontiguousarray(plan.credit_factor_c, dtype=f64),
     )
     return households, draws, constants
 
@@ -636,10 +638,11 @@ def simulate_rows(tile_bounds, at, own, hh, dr, k, scratch, sums):
             for i in range(n):
                 h = first_row + np.uint64(i)
                 word_key[th, ti, i] = _mix64((key[h] ^ k.household_stream) + t_golden)
-            if t >= k.first_quarter:  # the base year's loop reads no microcredit
+            tq = t - k.first_quarter
+            if tq >= 0:  # the base year's loop reads no microcredit
                 for i in range(n):
                     h = first_row + np.uint64(i)
-                    credit_s[th, ti, i] = loan_outstanding[h, t - k.first_quarter] - loan_existing[h]
+                    credit_s[th, ti, i] = (loan_outstanding[h, tq] - loan_existing[h]) * k.credit_factor[c, tq]
 
         for d in range(first_draw, first_draw + own.shape[1]):
             golden = draw_golden[d]

@@ -200,6 +200,7 @@ class Plan:
     # microcredit (N9): loan outstanding per household and projected quarter, against the base year's
     loan_outstanding: np.ndarray
     loan_existing: np.ndarray
+    credit_factor_c: np.ndarray  # (county, projected quarter): the return of the change in loans (0–1)
     # tourism (N15), training (N18): positions; their reach depends on drawn shares
     tourism_position: np.ndarray
     tourism_farmers_c: np.ndarray
@@ -421,7 +422,41 @@ def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first
                     pointer[c] = np.mod(line[chosen[-1]] + w[chosen[-1]], span)
             carried = max(budget, 0.0) if len(free) > len(chosen) else 0.0
             out[rows, i] = np.where(until[rows] > t, amount[rows], 0.0)
-    return {"loan_outstanding": out, "loan_existing": existing}
+    households = np.bincount(pop.county, weights=pop.weight, minlength=pop.n_counties)[:, None]
+    borrowers = np.stack(
+        [np.bincount(pop.county, weights=pop.weight * (col > 0), minlength=pop.n_counties) for col in out.T], axis=1
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share, share_base = borrowers / households, borrower_c[:, None] / households
+    factor = credit_return_factor(np.nan_to_num(share), np.nan_to_num(share_base))
+    return {"loan_outstanding": out, "loan_existing": existing, "credit_factor_c": factor}
+
+
+def productive_borrowers(share: np.ndarray, fade_from: np.ndarray) -> np.ndarray:
+    """Borrowers at full return equivalent to a borrower share ``share`` (shares of households, 0–1).
+
+    The marginal borrower earns the full return up to ``fade_from``, then a return falling linearly to nothing
+    over the next ``population.microcredit_return_fade_width`` of households: the integral of that marginal
+    return from 0 to ``share``.
+    """
+    width = cal.value("population.microcredit_return_fade_width")
+    beyond = np.clip(share - fade_from, 0.0, width)
+    return np.minimum(share, fade_from) + beyond - beyond**2 / (2 * width)
+
+
+def credit_return_factor(share: np.ndarray, share_base: np.ndarray) -> np.ndarray:
+    """The average return (0–1 of the full return) of a county's change in borrowers from ``share_base`` to ``share``.
+
+    Later borrowers earn less: the marginal return fades beyond the larger of the published take-up (Yunnan's
+    18%) and the county's own base-year share (its borrowers have shown a use for their loans). The channel
+    counts the change in loans against the base year (docs/MODEL.md §3), so the change earns the marginal returns
+    between the two shares: exactly 1 while the share stays at or below where the fade starts.
+    """
+    share_base = np.broadcast_to(share_base, share.shape)
+    fade_from = np.maximum(cal.value("population.microcredit_borrower_share_published"), share_base)
+    gained = productive_borrowers(share, fade_from) - productive_borrowers(share_base, fade_from)
+    average = np.divide(gained, share - share_base, out=np.ones(share.shape), where=share > fade_from)
+    return np.where(share > fade_from, average, 1.0)
 
 
 def base_total_funds_10k_yuan(year: int) -> float:

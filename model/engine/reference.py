@@ -221,7 +221,7 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
             -s["production"] * a["land_forgone_yuan_per_mu"] * land_running,
             premium * chain_factor,
             s["production"] * consumption * chain_factor,
-            s["production"] * dt.credit_return * (_outstanding(plan, outstanding, existing, t) - existing),
+            s["production"] * dt.credit_return * _credit_change(plan, outstanding, existing, c, t),
             flow
             * s["production"]
             * (
@@ -319,8 +319,13 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
     return out
 
 
-def _outstanding(plan: Plan, outstanding: np.ndarray, existing: np.ndarray, t: int) -> np.ndarray:
-    """Microcredit outstanding per household in quarter ``t`` (yuan, a column): the table's loan before t₀."""
+def _credit_change(plan: Plan, outstanding: np.ndarray, existing: np.ndarray, c: int, t: int) -> np.ndarray:
+    """Microcredit outstanding in quarter ``t`` beyond the table's loan, at its return (yuan at full return, a column).
+
+    Zero before t₀; after, the change in the household's loan × its county's return factor for the quarter (later
+    borrowers earn less: ``Plan.credit_factor_c``, 1 while lending stays within the published take-up).
+    """
     if t < plan.first_quarter:
-        return existing
-    return outstanding[:, t - plan.first_quarter][:, None].astype(np.float64)
+        return np.zeros_like(existing)
+    q = t - plan.first_quarter
+    return (outstanding[:, q][:, None].astype(np.float64) - existing) * plan.credit_factor_c[c, q]
