@@ -180,7 +180,7 @@ class Constants(NamedTuple):
     detection_below: int
     gap_covered_share: float
     job_share: float
-    credit_factor: np.ndarray  # (county, projected quarter): the return factor of the change in loans
+    credit_factor: np.ndarray  # (county, projected quarter): new borrowers' return, 0–1 of the full return
 
 
 class Scratch(NamedTuple):
@@ -642,7 +642,8 @@ def simulate_rows(tile_bounds, at, own, hh, dr, k, scratch, sums):
             if tq >= 0:  # the base year's loop reads no microcredit
                 for i in range(n):
                     h = first_row + np.uint64(i)
-                    credit_s[th, ti, i] = (loan_outstanding[h, tq] - loan_existing[h]) * k.credit_factor[c, tq]
+                    new_borrower = k.credit_factor[c, tq] if loan_existing[h] <= 0 else 1.0
+                    credit_s[th, ti, i] = (loan_outstanding[h, tq] - loan_existing[h]) * new_borrower
 
         for d in range(first_draw, first_draw + own.shape[1]):
             golden = draw_golden[d]

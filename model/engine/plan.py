@@ -200,7 +200,7 @@ class Plan:
     # microcredit (N9): loan outstanding per household and projected quarter, against the base year's
     loan_outstanding: np.ndarray
     loan_existing: np.ndarray
-    credit_factor_c: np.ndarray  # (county, projected quarter): the return of the change in loans (0–1)
+    credit_factor_c: np.ndarray  # (county, projected quarter): new borrowers' return, 0–1 of the full return
     # tourism (N15), training (N18): positions; their reach depends on drawn shares
     tourism_position: np.ndarray
     tourism_farmers_c: np.ndarray
@@ -423,12 +423,18 @@ def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first
             carried = max(budget, 0.0) if len(free) > len(chosen) else 0.0
             out[rows, i] = np.where(until[rows] > t, amount[rows], 0.0)
     households = np.bincount(pop.county, weights=pop.weight, minlength=pop.n_counties)[:, None]
-    borrowers = np.stack(
-        [np.bincount(pop.county, weights=pop.weight * (col > 0), minlength=pop.n_counties) for col in out.T], axis=1
+    had_loan = existing > 0
+
+    def holding(who: np.ndarray) -> np.ndarray:
+        """(county, projected quarter): the weighted share of households among ``who`` holding a loan."""
+        held = [
+            np.bincount(pop.county, weights=pop.weight * (who & (col > 0)), minlength=pop.n_counties) for col in out.T
+        ]
+        return np.stack(held, axis=1) / np.maximum(households, 1e-12)
+
+    factor = new_borrower_return(
+        holding(had_loan), holding(~had_loan), borrower_c[:, None] / np.maximum(households, 1e-12)
     )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share, share_base = borrowers / households, borrower_c[:, None] / households
-    factor = credit_return_factor(np.nan_to_num(share), np.nan_to_num(share_base))
     return {"loan_outstanding": out, "loan_existing": existing, "credit_factor_c": factor}
 
 
@@ -444,18 +450,20 @@ def productive_borrowers(share: np.ndarray, fade_from: np.ndarray) -> np.ndarray
     return np.minimum(share, fade_from) + beyond - beyond**2 / (2 * width)
 
 
-def credit_return_factor(share: np.ndarray, share_base: np.ndarray) -> np.ndarray:
-    """The average return (0–1 of the full return) of a county's change in borrowers from ``share_base`` to ``share``.
+def new_borrower_return(held_base: np.ndarray, held_new: np.ndarray, share_base: np.ndarray) -> np.ndarray:
+    """The return (0–1 of the full return) of the loans of households without a base-year loan, per county and quarter.
 
-    Later borrowers earn less: the marginal return fades beyond the larger of the published take-up (Yunnan's
-    18%) and the county's own base-year share (its borrowers have shown a use for their loans). The channel
-    counts the change in loans against the base year (docs/MODEL.md §3), so the change earns the marginal returns
-    between the two shares: exactly 1 while the share stays at or below where the fade starts.
+    Later borrowers earn less (the best projects are financed first; expanding access reaches households with
+    fewer productive uses). A county's base-year borrowers have shown a use for their loans and keep the full
+    return; the marginal borrower earns it up to the county's base-year share ``share_base``, then a return
+    fading to nothing (:func:`productive_borrowers`). ``held_base`` and ``held_new`` are the shares of households
+    holding a loan that had one in the base year or not: new borrowers earn what the marginal returns up to the
+    county's share leave after the base-year borrowers, exactly 1 while the share stays within the base year's.
     """
-    share_base = np.broadcast_to(share_base, share.shape)
-    fade_from = np.maximum(cal.value("population.microcredit_borrower_share_published"), share_base)
-    gained = productive_borrowers(share, fade_from) - productive_borrowers(share_base, fade_from)
-    average = np.divide(gained, share - share_base, out=np.ones(share.shape), where=share > fade_from)
+    share = held_base + held_new
+    fade_from = np.broadcast_to(share_base, share.shape)
+    left = productive_borrowers(share, fade_from) - held_base
+    average = np.divide(left, held_new, out=np.ones(share.shape), where=(share > fade_from) & (held_new > 0))
     return np.where(share > fade_from, average, 1.0)
 
 

@@ -322,10 +322,11 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
 def _credit_change(plan: Plan, outstanding: np.ndarray, existing: np.ndarray, c: int, t: int) -> np.ndarray:
     """Microcredit outstanding in quarter ``t`` beyond the table's loan, at its return (yuan at full return, a column).
 
-    Zero before t₀; after, the change in the household's loan × its county's return factor for the quarter (later
-    borrowers earn less: ``Plan.credit_factor_c``, 1 while lending stays within the published take-up).
+    Zero before t₀; after, the change in the household's loan × its return factor: 1 for a household with a loan
+    in the base year, the county's new borrowers' return for the quarter otherwise (``Plan.credit_factor_c``).
     """
     if t < plan.first_quarter:
         return np.zeros_like(existing)
     q = t - plan.first_quarter
-    return (outstanding[:, q][:, None].astype(np.float64) - existing) * plan.credit_factor_c[c, q]
+    factor = np.where(existing > 0, 1.0, plan.credit_factor_c[c, q])
+    return (outstanding[:, q][:, None].astype(np.float64) - existing) * factor
