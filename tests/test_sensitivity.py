@@ -185,7 +185,7 @@ def test_sections_are_replaced_between_their_markers_and_the_prose_kept():
     assert replace_section(out, "backtest", "| new |") == out
     with pytest.raises(MarkerError):
         replace_section(text, "sensitivity", "x")
-    for name in ("backtest", "fitted", "seeds", "sensitivity"):
+    for name in ("backtest", "fitted", "seeds", "fixed_ranges", "sensitivity"):
         assert f"<!-- {name}:start -->" in TEMPLATE and f"<!-- {name}:end -->" in TEMPLATE
 
 
@@ -209,3 +209,5 @@ def test_the_report_command_writes_every_table_into_the_document(tmp_path, resul
     rows = [line for line in seeds.splitlines() if line.startswith("| ") and line[2].isdigit()]
     assert [row.split("|")[1].strip() for row in rows] == ["1", "2", "3"]
     assert "combined standard errors" in seeds and "sample of 500" in seeds
+    fixed = text.split("<!-- fixed_ranges:start -->")[1].split("<!-- fixed_ranges:end -->")[0]
+    assert "| `population.project_capital_per_mu` |" in fixed and "sample of 500" in fixed

@@ -29,6 +29,11 @@ from model.population.table import Population
 from model.schema import calibration as cal
 
 RATES = dict(zip(("production", "wage", "transfer"), FITTED_RATES, strict=True))
+LONG_RUN, RATIO = "income.organic_long_run", "income.production_long_run_ratio"
+PERSISTENCE = "income.organic_persistence"
+# The figures whose uncertainty (sd or half width) this module folds into the projection's organic growth, an
+# assumption drawn in every verdict and varied by the sensitivity analysis: their ranges are drawn, through it.
+SPREAD_FIGURES = (LONG_RUN, RATIO, PERSISTENCE)
 COMPONENTS = {"production": ("production",), "wage": ("wage",), "transfer": ("property", "transfer")}
 STEP = 0.02
 
@@ -69,10 +74,10 @@ def long_run_rate(key: str) -> tuple[float, float]:
     Production's rate is the product of two independent uncertain figures, g·f: its variance is
     f²·sd_g² + g²·var_f + sd_g²·var_f.
     """
-    total = cal.figures()["income.organic_long_run"]
+    total = cal.figures()[LONG_RUN]
     if key != "production":
         return total.value, total.sd
-    ratio = cal.figures()["income.production_long_run_ratio"]
+    ratio = cal.figures()[RATIO]
     var_f = triangular_variance(ratio.half_width)
     var = (ratio.value * total.sd) ** 2 + total.value**2 * var_f + total.sd**2 * var_f
     return ratio.value * total.value, math.sqrt(var)
@@ -80,7 +85,7 @@ def long_run_rate(key: str) -> tuple[float, float]:
 
 def projection_prior(rate_2022: float, sd_2022: float, key: str) -> tuple[float, float]:
     """Mean and standard deviation of a projected year's organic rate (module docstring)."""
-    rho = cal.figures()["income.organic_persistence"]
+    rho = cal.figures()[PERSISTENCE]
     g_lr, sd_lr = long_run_rate(key)
     var_rho = triangular_variance(rho.half_width)
     year = cal.value("income.organic_year_to_year_sd")[key]
@@ -132,7 +137,7 @@ def _line(name: str, value: float, sd: float, year: str, source: str, confidence
 def write_fit(result: Fit, path=cal.CALIBRATION_PATH) -> None:
     """Rewrite calibration.toml's ``[fitted]`` entries with ``result`` (the rest of the file untouched)."""
     text = path.read_text(encoding="utf-8")
-    rho = cal.figures()["income.organic_persistence"]
+    rho = cal.figures()[PERSISTENCE]
     for key, name in RATES.items():
         lines = {
             f"{name}_{YEAR}": _line(

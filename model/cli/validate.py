@@ -1,4 +1,8 @@
-"""``backtest`` and ``calibrate``: the model against the year that already happened, and the fit of its free rates."""
+"""``backtest``, ``calibrate``, ``fixed-ranges``, ``validation-report``: the model against the past and its doubts.
+
+The year that already happened, the fit of the model's free rates, the fixed assumptions at the ends of their
+ranges, and the tables of docs/VALIDATION.md.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from pathlib import Path
 from model.analyses.backtest import Check, backtest_population, run_backtest
 from model.analyses.backtest_record import record_of, write_record
 from model.analyses.calibrate import fit, write_fit
+from model.analyses.fixed_ranges import fixed_ranges
 from model.analyses.seeds import seed_runs
 from model.cli.common import (
     BadInput,
@@ -28,6 +33,7 @@ from model.reports.validation import (
     MarkerError,
     backtest_markdown,
     fitted_markdown,
+    fixed_ranges_markdown,
     replace_section,
     seeds_markdown,
     sensitivity_markdown,
@@ -36,9 +42,13 @@ from model.reports.validation import (
 SAMPLE_HELP = "run on a weighted sample of this many households (quicker, less exact) instead of all 252,514"
 
 
+def _check_sample(option: str, sample: int | None) -> None:
+    if sample is not None and not 500 <= sample <= 252_514:
+        raise BadInput(f"{option} {sample} is outside the allowed range 500–252,514 households")
+
+
 def _population(args: argparse.Namespace):
-    if args.sample is not None and not 500 <= args.sample <= 252_514:
-        raise BadInput(f"--sample {args.sample} is outside the allowed range 500–252,514 households")
+    _check_sample("--sample", args.sample)
     return backtest_population(args.sample)
 
 
@@ -116,29 +126,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_validation_report(args: argparse.Namespace) -> int:
-    """``validation-report``: the back-test and the sensitivity tables, written into docs/VALIDATION.md."""
-    if args.backtest_sample is not None and not 500 <= args.backtest_sample <= 252_514:
-        raise BadInput(f"--backtest-sample {args.backtest_sample} is outside the allowed range 500–252,514 households")
-    start = time.perf_counter()
-    run, checks = run_backtest(backtest_population(args.backtest_sample))
-    backtest = backtest_markdown(checks, run.population_label, run.result.draws, time.perf_counter() - start)
-    scenario = load_scenario_arg(args.scenario, args.lang)
-    population = default_population() if args.backtest_sample is None else sample_population(args.backtest_sample)
-    seeds = seeds_markdown(seed_runs(population, scenario), args.scenario, population.label)
-    if args.sensitivity_result:
-        try:
-            result = json.loads(Path(args.sensitivity_result).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise BadInput(f"{args.sensitivity_result}: {exc}") from None
-    else:
-        result = compute(args, args.scenario, None)
-    sensitivity = sensitivity_markdown(result)
-    sections = {"backtest": backtest, "fitted": fitted_markdown(), "seeds": seeds, "sensitivity": sensitivity}
-    if not args.write:
-        print(*sections.values(), sep="\n\n")
-        return 0
-    path = Path(args.write)
+def _write_sections(target: str, sections: dict[str, str]) -> None:
+    """Replace each section's table between its markers in the document ``target`` (created when missing)."""
+    path = Path(target)
     text = path.read_text(encoding="utf-8") if path.exists() else TEMPLATE
     try:
         for name, content in sections.items():
@@ -147,11 +137,56 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
         raise BadInput(f"{path}: {exc}") from None
     path.write_text(text, encoding="utf-8")
     print(f"{path} updated", file=sys.stderr)
+
+
+def cmd_fixed_ranges(args: argparse.Namespace) -> int:
+    """``fixed-ranges``: the scenario with each fixed assumption at the ends of its range, one at a time."""
+    _check_sample("--sample", args.sample)
+    scenario = load_scenario_arg(args.scenario, args.lang)
+    result = fixed_ranges(scenario, args.sample, progress=lambda text: print(text, file=sys.stderr))
+    if args.json:
+        print(json_text(result.as_dict()))
+    else:
+        print(fixed_ranges_markdown(result))
+    if args.write:
+        _write_sections(args.write, {"fixed_ranges": fixed_ranges_markdown(result)})
+    return 0
+
+
+def cmd_validation_report(args: argparse.Namespace) -> int:
+    """``validation-report``: the back-test and the sensitivity tables, written into docs/VALIDATION.md."""
+    _check_sample("--backtest-sample", args.backtest_sample)
+    start = time.perf_counter()
+    run, checks = run_backtest(backtest_population(args.backtest_sample))
+    backtest = backtest_markdown(checks, run.population_label, run.result.draws, time.perf_counter() - start)
+    scenario = load_scenario_arg(args.scenario, args.lang)
+    population = default_population() if args.backtest_sample is None else sample_population(args.backtest_sample)
+    seeds = seeds_markdown(seed_runs(population, scenario), args.scenario, population.label)
+    fixed = fixed_ranges_markdown(fixed_ranges(scenario, args.backtest_sample))
+    if args.sensitivity_result:
+        try:
+            result = json.loads(Path(args.sensitivity_result).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BadInput(f"{args.sensitivity_result}: {exc}") from None
+    else:
+        result = compute(args, args.scenario, None)
+    sensitivity = sensitivity_markdown(result)
+    sections = {
+        "backtest": backtest,
+        "fitted": fitted_markdown(),
+        "seeds": seeds,
+        "fixed_ranges": fixed,
+        "sensitivity": sensitivity,
+    }
+    if not args.write:
+        print(*sections.values(), sep="\n\n")
+        return 0
+    _write_sections(args.write, sections)
     return 0
 
 
 def register(sub) -> None:
-    """Add ``backtest``, ``calibrate`` and ``validation-report`` to the command line's subparsers."""
+    """Add ``backtest``, ``calibrate``, ``fixed-ranges`` and ``validation-report`` to the command line's subparsers."""
     backtest = sub.add_parser("backtest", help="run 2022 policy from 2021 levels against the published 2022 figures")
     backtest.add_argument("--json", action="store_true", help="print one JSON object")
     backtest.add_argument("--sample", type=int, help=SAMPLE_HELP)
@@ -163,12 +198,25 @@ def register(sub) -> None:
     calibrate.add_argument("--write", action="store_true", help="record the fit in calibration.toml [fitted]")
     calibrate.add_argument("--sample", type=int, help=SAMPLE_HELP)
     calibrate.set_defaults(func=cmd_calibrate)
+    fixed = sub.add_parser(
+        "fixed-ranges",
+        help="the scenario with each fixed (not drawn) assumption at the low and the high end of its range",
+        description="Every parameter-file figure with a stated range (half_width, or low/high) that no run draws, "
+        "set to either end of its range one at a time, the others and the calibration as shipped: N1, N2, N3 and "
+        "their P(met) ± Monte Carlo error at each end, with the 2022 back-test's distance from its fitted figures.",
+    )
+    fixed.add_argument("--scenario", default="scenarios/notice_2023.toml", help="the scenario (default: %(default)s)")
+    fixed.add_argument("--sample", type=int, help=SAMPLE_HELP)
+    fixed.add_argument("--json", action="store_true", help="print one JSON object")
+    fixed.add_argument("--write", help="also write the table into this document's fixed_ranges section")
+    fixed.set_defaults(func=cmd_fixed_ranges)
     report = sub.add_parser(
         "validation-report",
-        help="regenerate the back-test, fitted growth, seed and sensitivity tables of docs/VALIDATION.md",
-        description="Runs the back-test, the scenario with seeds 1–3 and the sensitivity analysis (or reads a "
-        "stored sensitivity result) and writes their tables and the fitted growth, with machine, date and draws, "
-        "between the markers of the document; the prose around them is left as it is.",
+        help="regenerate the back-test, fitted growth, seed, fixed-range and sensitivity tables of docs/VALIDATION.md",
+        description="Runs the back-test, the scenario with seeds 1–3, with each fixed assumption at the ends of its "
+        "range and the sensitivity analysis (or reads a stored sensitivity result) and writes their tables and the "
+        "fitted growth, with machine, date and draws, between the markers of the document; the prose around them "
+        "is left as it is.",
     )
     report.add_argument("--write", help="the document to update, e.g. docs/VALIDATION.md (created if missing)")
     report.add_argument(

@@ -21,19 +21,9 @@ from model.schema import calibration, fieldspec
 
 OUTCOME_KEYS = ("N1", "N2", "N3", "N4", "below_line")
 ASSESSMENT_YEAR = 2023  # the notice's year; a run from another base year is judged on its own first year
-CHANNELS: tuple[str, ...] = (
-    "household_support",
-    "industry_assets",
-    "land_transfer",
-    "dual_binding",
-    "consumption",
-    "microcredit",
-    "tourism",
-    "training",
-    "collective",
-    "non_industry_funds",
-    "safety_net",
-)
+# The channels of the decomposition: every term of the engine's components but the trend, each once, in the
+# engine's order (production's, then wage's, property's and transfer's own) — derived, so the two cannot drift.
+CHANNELS: tuple[str, ...] = tuple(dict.fromkeys(term for terms in TERMS.values() for term in terms if term != "trend"))
 
 
 def p_met_standard_error(probability: float, draws: int) -> float:

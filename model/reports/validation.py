@@ -1,9 +1,9 @@
-"""The tables of docs/VALIDATION.md: the back-test, the fitted growth, the seed check and the sensitivity analysis.
+"""The tables of docs/VALIDATION.md: back-test, fitted growth, seed check, fixed ranges, sensitivity analysis.
 
 Each table is written between two markers (``<!-- backtest:start -->`` … ``<!-- backtest:end -->``, and the same
-for ``fitted``, ``seeds`` and ``sensitivity``), with the machine, date and draws it was computed with; the
-prose around the markers is left as it is. A missing file is created with the markers and a placeholder paragraph
-per section.
+for ``fitted``, ``seeds``, ``fixed_ranges`` and ``sensitivity``), with the machine, date and draws it was computed
+with; the prose around the markers is left as it is. A missing file is created with the markers and a placeholder
+paragraph per section.
 """
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ import platform
 
 from model.analyses.backtest import Check
 from model.analyses.calibrate import RATES, long_run_rate
+from model.analyses.fixed_ranges import OUTPUTS as FIXED_OUTPUTS
+from model.analyses.fixed_ranges import FixedRanges
 from model.analyses.seeds import AGREEMENT_SE, SeedRun, largest_disagreement
 from model.analyses.sensitivity import OUTPUTS, depends_mostly_on, ranking
+from model.engine.targets import p_met_text
 from model.schema import calibration as cal
 
-SECTIONS = ("backtest", "fitted", "seeds", "sensitivity")
+SECTIONS = ("backtest", "fitted", "seeds", "fixed_ranges", "sensitivity")
 TOP_FACTORS = 8
 TEMPLATE = """# Validation
 
@@ -42,6 +45,11 @@ table.)
 
 <!-- seeds:start -->
 <!-- seeds:end -->
+
+## Fixed assumptions at the ends of their ranges
+
+<!-- fixed_ranges:start -->
+<!-- fixed_ranges:end -->
 
 ## Sensitivity: which numbers matter
 
@@ -141,6 +149,49 @@ def seeds_markdown(runs: list[SeedRun], scenario: str, population: str, target: 
         f"(allowed: {AGREEMENT_SE:.0f}). Scenario {scenario} on {population}.",
         "",
         _stamp(f"draws grown until every P(met) standard error ≤ {max(r.p_met_se for r in runs):.3f}"),
+    ]
+    return "\n".join(lines)
+
+
+def fixed_ranges_markdown(result: FixedRanges) -> str:
+    """Per fixed figure with a range: N1, N2, N3 and their P(met) at the low end, as shipped and at the high end."""
+    head = ["assumption", "unit", "low → shipped → high"]
+    if result.rows:
+        shipped = result.rows[0].default.outcomes
+        for key in FIXED_OUTPUTS:
+            o = shipped[key]
+            sign = {">=": "≥", "<=": "≤"}.get(o.comparison, o.comparison)
+            head += [f"{key} ({sign} {_share(o.target)})", f"{key} P(met) ± error"]
+    else:
+        head += [x for key in FIXED_OUTPUTS for x in (key, f"{key} P(met) ± error")]
+    head += ["2022 back-test: largest miss of a fitted figure (pp)", "households"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in result.rows:
+        f = row.figure
+        cells = [f"`{f.key}`", f.unit, " → ".join(_number(p.value, f.unit) for p in row.points)]
+        for key in FIXED_OUTPUTS:
+            cells.append(" → ".join(f"{p.outcomes[key].value * 100:.2f}%" for p in row.points))
+            cells.append(" → ".join(p_met_text(p.outcomes[key]) for p in row.points))
+        misses = [p.backtest_miss for p in row.points]
+        cells.append("not run" if None in misses else " → ".join(f"{m * 100:.2f}" for m in misses))
+        cells.append("regenerated, changed" if any(p.population_changed for p in row.points) else "as shipped")
+        lines.append("| " + " | ".join(cells) + " |")
+    if not result.rows:
+        lines.append("| (none: every assumption with a range is drawn) |" + " |" * (len(head) - 1))
+    spread = ", ".join(
+        f"`{f.key}` {_number(f.value, f.unit)} ({_number(f.low, f.unit)} – {_number(f.high, f.unit)})"
+        for f in result.in_spread
+    )
+    not_rows = f" Not rows — their ranges are drawn, through the projection's organic growth (§2): {spread}."
+    lines += [
+        "",
+        f"Scenario {result.scenario} on {result.population}; each figure at the ends of its stated range, one at a "
+        f"time, the others as shipped; {result.draws} draws at every value (the shipped verdict run's), common random "
+        f"numbers (seed {result.seed}); the calibration (`[fitted]`) held as shipped, the 2022 back-test rerun at "
+        "every value and its largest distance from the three published growth figures it is fitted to reported; the "
+        "population regenerated at every value." + (not_rows if spread else ""),
+        "",
+        _stamp(f"{result.draws} draws, {result.seconds:.0f} s"),
     ]
     return "\n".join(lines)
 

@@ -1,0 +1,120 @@
+"""Fixed assumptions with a range at the ends of it (model/analyses/fixed_ranges.py, docs/VALIDATION.md §4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from model.analyses import calibrate
+from model.analyses import fixed_ranges as fr
+from model.cli.main import main
+from model.reports.validation import fixed_ranges_markdown
+from model.schema import calibration as cal
+from model.schema import fieldspec
+from model.schema.scenario import load_scenario
+
+CAPITAL = "population.project_capital_per_mu"
+LAND = "population.transferable_land_mean"
+
+
+def _scenario(land_transfer: bool):
+    """notice_2023 over 2023 at 8 fixed draws, its asset links all land transfers (or none) at 60 per million.
+
+    60 households per million: a stake of 16,667 yuan, just above the least effective one (`asset_min_yuan`), farms
+    2.1 mu at 8,000 yuan a mu and 0.56 mu at 30,000, against households' 1.5 mu on average: the bound binds.
+    """
+    modes = ("industry_participation", "land_transfer", "contract_planting", "contract_raising")
+    shares = {m: float(land_transfer) if m == "land_transfer" else float(not land_transfer) / 3 for m in modes}
+    return load_scenario("scenarios/notice_2023.toml").with_changes(
+        {
+            "linking.households_per_million_yuan": 60,
+            **{f"linking.share_{m}": v for m, v in shares.items()},
+            "simulation.draws": 8,
+            "simulation.max_standard_error": 0.0,
+            "simulation.end_quarter": "2023Q4",
+        }
+    )
+
+
+def _capital():
+    return tuple(f for f in fr.fixed_ranged_figures() if f.key == CAPITAL)
+
+
+@pytest.fixture(scope="module")
+def land_only():
+    return fr.fixed_ranges(_scenario(land_transfer=True), sample=2_000, backtest=False)
+
+
+def test_every_figure_with_a_range_is_either_drawn_or_a_row_of_the_analysis():
+    ranged = {f.key for f in fr.ranged_figures()}
+    fixed = fr.fixed_ranged_figures()
+    assert CAPITAL in {f.key for f in fixed}
+    assert {f.key for f in fixed} == ranged - set(calibrate.SPREAD_FIGURES)
+    for f in fixed:
+        assert f.low < f.value < f.high, f.key
+        assert f.key in cal.figures() and not f.key.startswith("fitted."), "the analysis can set it"
+        assert f.key not in fieldspec.by_path(), "a scenario field's range is drawn and in the sensitivity analysis"
+    capital = next(f for f in fixed if f.key == CAPITAL)
+    assert (capital.low, capital.value, capital.high) == (8_000, 19_000, 30_000)
+
+
+def test_the_ranges_left_out_are_in_the_drawn_organic_growths_spread():
+    ratio = cal.figures()[calibrate.RATIO]
+    total = cal.figures()[calibrate.LONG_RUN]
+    _, sd = calibrate.long_run_rate("production")
+    assert sd > ratio.value * total.sd, "the ratio's range widens production's long-run spread"
+    rho = cal.figures()[calibrate.PERSISTENCE]
+    _, with_rho = calibrate.projection_prior(0.20, 0.04, "production")
+    assert rho.half_width and with_rho > calibrate.projection_prior(0.05, 0.04, "production")[1]
+
+
+def test_a_figure_is_set_inside_the_block_only_and_the_population_follows_it():
+    shipped = fr.population(1_000)
+    with fr.figure_at(LAND, 3.0):
+        assert cal.value(LAND) == 3.0
+        changed = fr.population(1_000)
+        assert changed.fingerprint != shipped.fingerprint
+        assert changed.transferable_land_mu.mean() > 1.5 * shipped.transferable_land_mu.mean()
+    assert cal.value(LAND) == 1.5
+    assert fr.population(1_000).fingerprint == shipped.fingerprint
+    with pytest.raises(ValueError, match="fitted"), fr.figure_at("fitted.organic_growth_production", 0.1):
+        pass
+    with pytest.raises(ValueError, match="not a figure"), fr.figure_at("population.no_such_figure", 1.0):
+        pass
+
+
+def test_a_lower_capital_per_mu_rents_more_land_raising_property_and_lowering_production(land_only):
+    assert [r.figure.key for r in land_only.rows] == [f.key for f in fr.fixed_ranged_figures()]
+    row = next(r for r in land_only.rows if r.figure.key == CAPITAL)
+    assert row.low.value < row.default.value < row.high.value
+    n1, n2 = ([p.outcomes[k].value for p in row.points] for k in ("N1", "N2"))
+    assert n2[0] > n2[1] > n2[2], "rent for more land at 8,000 yuan a mu"
+    assert n1[0] < n1[1] < n1[2], "more of the households' own farming given up"
+    assert not any(p.population_changed for p in row.points), "the generator does not read it"
+    assert land_only.draws == 8 and all(p.backtest_miss is None for p in row.points)
+    for p in row.points:
+        assert 0 <= p.outcomes["N2"].probability <= 1 and p.outcomes["N2"].p_met_se > 0
+
+
+def test_without_land_transfer_links_the_capital_per_mu_changes_nothing():
+    result = fr.fixed_ranges(_scenario(land_transfer=False), sample=2_000, figures=_capital(), backtest=False)
+    (row,) = result.rows
+    for key in fr.OUTPUTS:
+        assert len({p.outcomes[key].value for p in row.points}) == 1, key
+
+
+def test_the_table_has_one_row_per_fixed_figure_and_names_the_ranges_drawn_instead(land_only):
+    text = fixed_ranges_markdown(land_only)
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(land_only.rows)
+    capital = next(line for line in rows if f"`{CAPITAL}`" in line)
+    assert "| 8,000 → 19,000 → 30,000 |" in capital and "not run" in capital and "as shipped" in capital
+    assert "N2 (≥ 18.0%)" in text.splitlines()[0]
+    for f in land_only.in_spread:
+        assert f"`{f.key}`" in text
+    assert {f.key for f in land_only.in_spread} == {f.key for f in fr.ranged_figures()} & set(calibrate.SPREAD_FIGURES)
+    assert "8 draws" in text and "sample of 2,000" in text
+
+
+def test_the_command_refuses_a_sample_out_of_range(capsys):
+    assert main(["fixed-ranges", "--sample", "499"]) == 2
+    assert "500–252,514" in capsys.readouterr().err
