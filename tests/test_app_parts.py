@@ -6,10 +6,11 @@ from hypothesis import strategies as st
 
 from model.schema import fieldspec
 from model.schema.scenario import ScenarioError, parse_scenario_bytes
-from ui import linking, widgets
-from ui.files import scenario_file_bytes, scenario_file_name
-from ui.formats import field_value, with_unit
-from ui.scenarios import SHIPPED, shipped
+from ui.draw import widgets
+from ui.language.formats import field_value, with_unit
+from ui.server.scenarios import SHIPPED, shipped
+from ui.session import linking
+from ui.session.files import scenario_file_bytes, scenario_file_name
 
 
 @given(st.integers(0, 100))
@@ -82,7 +83,7 @@ def test_rebalancing_keeps_the_other_shares_in_proportion():
 def test_run_cache_simulates_a_content_once_and_keeps_each_name(small_population, monkeypatch):
     import streamlit
 
-    from ui import cache, jobs
+    from ui.server import cache, jobs
 
     streamlit.cache_resource.clear()
     calls = []
@@ -103,7 +104,7 @@ def test_run_cache_simulates_a_content_once_and_keeps_each_name(small_population
 def test_other_panels_can_apply_changes_to_the_edited_scenario_or_be_refused():
     import streamlit
 
-    from ui import state
+    from ui.session import state
 
     streamlit.session_state.clear()
     try:
