@@ -1,8 +1,7 @@
 """Lever widgets built from the scenario's field specs: label, unit, range, step and the notice's floor or target.
 
-Shares are shown as percentages (0.6 ↔ 60). Only a moved widget writes its value back (see ui.session.state.on_lever),
-so values that were never touched keep their exact file value. A value below the notice's floor or target is
-allowed and shown as a breach.
+What a widget holds, and how it is seeded from a scenario, is :mod:`ui.session.lever_values`. A value below the
+notice's floor or target is allowed and shown as a breach.
 """
 
 from __future__ import annotations
@@ -16,68 +15,13 @@ from model.schema.fieldspec import FieldSpec
 from model.schema.scenario import Scenario, quarter_index, quarter_label
 from ui.language.formats import PERCENT, field_value, is_share, number, unit_text
 from ui.language.i18n import t
+from ui.session.lever_values import DIGITS, breached, editable, key, requirement
 
-KEY_PREFIX = "lever:"
 NUMBER_INPUT_SECTIONS = ("simulation",)
 NUMBER_INPUT_NAME_SUFFIX = "_yuan"  # money amounts are typed, not slid
 SETTINGS_SECTIONS = ("targets", "simulation")
 ASSUMPTION_SECTIONS = ("assumptions",)
 OPEN_CHANNELS = ("funds", "linking")
-DIGITS = 9
-
-
-def key(path: str) -> str:
-    """Session-state key of a lever widget."""
-    return KEY_PREFIX + path
-
-
-def editable(spec: FieldSpec) -> bool:
-    """Fields with a widget (per-county fund shares are set in a scenario file)."""
-    return spec.type != "county_shares"
-
-
-def to_widget(spec: FieldSpec, value: object) -> object:
-    """A scenario value in the widget's terms."""
-    if is_share(spec):
-        return round(float(value) * PERCENT, DIGITS)
-    if spec.type == "float":
-        return float(value)
-    return value
-
-
-def from_widget(spec: FieldSpec, shown: object) -> object:
-    """The scenario value for what the widget shows (exact for anything typed or stepped to)."""
-    if is_share(spec):
-        return round(float(shown) / PERCENT, DIGITS + 2)
-    if spec.type == "float":
-        return float(shown)
-    if spec.type == "int":
-        return int(shown)
-    return shown
-
-
-def read(spec: FieldSpec) -> object:
-    """The scenario value the widget of ``spec`` holds now."""
-    return from_widget(spec, st.session_state[key(spec.path)])
-
-
-def seed_field(spec: FieldSpec, value: object) -> None:
-    """Show ``value`` in the field's widget."""
-    st.session_state[key(spec.path)] = to_widget(spec, value)
-
-
-def seed_all(scenario: Scenario) -> None:
-    """Show every value of ``scenario`` in the levers."""
-    for spec in fieldspec.fields():
-        if editable(spec):
-            seed_field(spec, scenario.value(spec.path))
-
-
-def seed_missing(scenario: Scenario) -> None:
-    """Restore widgets Streamlit dropped while they were not drawn (e.g. on another page)."""
-    for spec in fieldspec.fields():
-        if editable(spec) and key(spec.path) not in st.session_state:
-            seed_field(spec, scenario.value(spec.path))
 
 
 def _bound(spec: FieldSpec, value: object) -> float | int:
@@ -95,21 +39,6 @@ def _format(spec: FieldSpec) -> str:
 def is_money(spec: FieldSpec) -> bool:
     """Money amounts (yuan or 万元, not rates such as households per million yuan) are typed, not slid."""
     return spec.name.endswith(NUMBER_INPUT_NAME_SUFFIX) and "_per_" not in spec.name
-
-
-def requirement(spec: FieldSpec) -> tuple[str, float] | None:
-    """The notice's minimum for a field: ("floor" | "target", value), or None."""
-    if spec.floor is not None:
-        return "floor", spec.floor
-    if spec.target is not None:
-        return "target", spec.target
-    return None
-
-
-def breached(spec: FieldSpec, value: object) -> bool:
-    """True when ``value`` is below the notice's floor or target."""
-    need = requirement(spec)
-    return need is not None and float(value) < need[1] - 1e-12
 
 
 def label(spec: FieldSpec, lang: str) -> str:
@@ -215,7 +144,8 @@ def draw_levers(scenario: Scenario, lang: str, on_change: Callable[[str], None])
 
     A closed group's levers are not drawn at all: fifty sliders are most of what a browser renders when the page
     opens. Opening a group reruns the page with its levers, their values taken from the edited scenario
-    (:func:`seed_missing`); ``st.session_state[group_key(name)]`` is True while group ``name`` is open.
+    (:func:`ui.session.lever_values.seed_missing`); ``st.session_state[group_key(name)]`` is True while group
+    ``name`` is open.
     """
     st.markdown(t("levers.inputs_heading", lang))
     channels: dict[str, list[fieldspec.SectionSpec]] = {}

@@ -14,11 +14,10 @@ from model.schema import fieldspec
 from model.schema.budget import check_work_budget
 from model.schema.fieldspec import FieldSpec
 from model.schema.scenario import MAX_FILE_BYTES, Scenario, ScenarioError, parse_scenario_bytes
-from ui.draw import widgets
 from ui.language.i18n import DEFAULT_LANG, t
 from ui.server.cache import current_population
 from ui.server.scenarios import DEFAULT_BASE, MAX_SLOTS, shipped
-from ui.session import linking, share, uploads
+from ui.session import lever_values, linking, share, uploads
 
 DEFAULT_SLOTS = ("baseline", "policy_floor", "notice_2023")
 MAX_UPLOAD_MB = MAX_FILE_BYTES // (1024 * 1024)  # the uploader's limit is the scenario files' own
@@ -113,7 +112,7 @@ def over_budget(households: int) -> ScenarioError | None:
 def init_session() -> None:
     """Seed the session once: default slots, then a share link from the URL if there is one."""
     if SLOTS in st.session_state:
-        widgets.seed_missing(active_slot().scenario)
+        lever_values.seed_missing(active_slot().scenario)
         st.session_state.setdefault(NAME_KEY, active_slot().name)
         return
     params = dict(st.query_params.to_dict())
@@ -155,7 +154,7 @@ def _replace_active(slot: Slot) -> None:
 def _reseed() -> None:
     """Put the edited slot's values into the lever widgets and its name into the name field."""
     slot = active_slot()
-    widgets.seed_all(slot.scenario)
+    lever_values.seed_all(slot.scenario)
     st.session_state[NAME_KEY] = slot.name
 
 
@@ -168,7 +167,7 @@ def on_lever(path: str) -> bool:
     """
     spec: FieldSpec = fieldspec.by_path()[path]
     slot = active_slot()
-    value = widgets.read(spec)
+    value = lever_values.read(spec)
     had_message = errors().pop("lever", None) is not None
     had_message |= notices().pop("lever", None) is not None
     changes = linking.rebalanced(slot.scenario, path, value) if linking.is_link_share(path) else {path: value}
@@ -176,15 +175,17 @@ def on_lever(path: str) -> bool:
         scenario = within_budget(slot.scenario.with_changes(changes))
     except ScenarioError as exc:
         errors()["lever"] = ("page.lever_error", exc)
-        widgets.seed_field(spec, slot.scenario.value(path))
+        lever_values.seed_field(spec, slot.scenario.value(path))
         return False
     slots()[active_index()] = Slot(scenario, slot.base)
     if len(changes) > 1:
         for other in changes:
-            widgets.seed_field(fieldspec.by_path()[other], scenario.value(other))
+            lever_values.seed_field(fieldspec.by_path()[other], scenario.value(other))
         notices()["lever"] = "page.link_shares_rebalanced"
         return False
-    return not (had_message or widgets.breached(spec, slot.scenario.value(path)) or widgets.breached(spec, value))
+    return not (
+        had_message or lever_values.breached(spec, slot.scenario.value(path)) or lever_values.breached(spec, value)
+    )
 
 
 def on_rename() -> None:
