@@ -2,7 +2,7 @@
 
 Order matters for speed: the page's content (target cards first) is drawn before the sidebar's levers, so the
 cards reach the browser first; the cards, the charts and the refinement progress are fragments that a lever move
-reruns on their own (ui/fragments.py).
+reruns on their own (ui/draw/fragments.py).
 """
 
 import logging
@@ -10,16 +10,16 @@ from functools import partial
 
 import streamlit as st
 
-from ui import state
-from ui.cache import current_population
-from ui.context import PageContext
-from ui.fragments import note_page, refine_status
-from ui.i18n import t
-from ui.jobs import run_now
-from ui.pages import build_pages, population_caption
-from ui.runs import remember_shown, session_owner, slot_runs
-from ui.sidebar import draw_sidebar
-from ui.warmup import warm_up
+from ui.draw.context import PageContext
+from ui.draw.fragments import note_page, refine_status
+from ui.draw.pages import build_pages, population_caption
+from ui.draw.sidebar import draw_sidebar
+from ui.language.i18n import t
+from ui.server.cache import current_population
+from ui.server.jobs import run_now
+from ui.server.warmup import warm_up
+from ui.session import state
+from ui.session.runs import remember_shown, session_owner, slot_runs
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ server. This script splits what one open costs, so that figure can be read:
   `goto` until its run has finished and the page has settled (``SETTLE_S``), median of ``--opens``.
 
 Processor time, not wall time, so the split holds on a loaded machine. Fill the disk cache first
-(`python -m ui.warmup`): otherwise the shipped scenarios' full runs compute in the background and count.
+(`python -m ui.server.warmup`): otherwise the shipped scenarios' full runs compute in the background and count.
 Run: python3 bench/bench_first_render.py [--sessions 7] [--opens 4]
 """
 
@@ -41,7 +41,7 @@ def script_cpu(sessions: int) -> tuple[float, float]:
     """Processor seconds of the first session's run in this process, and the median of ``sessions`` later ones."""
     from streamlit.testing.v1 import AppTest
 
-    from ui.jobs import full_runs
+    from ui.server.jobs import full_runs
 
     def first_run() -> float:
         app = AppTest.from_file(str(ROOT / PAGE["script"]), default_timeout=IDLE_TIMEOUT_S)

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 from model.io.household_files import MODES, read_household_file  # noqa: E402
 from model.schema.scenario import ScenarioError, parse_scenario_bytes  # noqa: E402
 from tests.fuzz_inputs import household_files, link_params, scenario_files  # noqa: E402
-from ui import share  # noqa: E402
+from ui.session import share  # noqa: E402
 
 FULL_SCALE_HOUSEHOLDS = 252_514
 

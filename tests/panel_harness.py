@@ -15,7 +15,7 @@ def render_panel(module: str, draws: int) -> None:
     from model.engine.run import run_scenario
     from model.population.synth import sample_population
     from model.schema.scenario import load_scenario
-    from ui.context import PageContext
+    from ui.draw.context import PageContext
 
     if "test_population" not in st.session_state:
         pop = sample_population(3_000)  # the tests' small_population: the panel and a direct call see the same

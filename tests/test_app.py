@@ -9,11 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from model.schema.scenario import parse_scenario_bytes
 from tests.expectations import expected_n7
-from ui import share, widgets
-from ui.files import scenario_file_bytes
-from ui.i18n import t
-from ui.jobs import full_runs
-from ui.scenarios import shipped
+from ui.draw import widgets
+from ui.language.i18n import t
+from ui.server.jobs import full_runs
+from ui.server.scenarios import shipped
+from ui.session import share
+from ui.session.files import scenario_file_bytes
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CARDS_PER_SLOT = 6
@@ -240,7 +241,7 @@ def test_work_beyond_the_budget_is_refused_from_a_link_and_from_a_lever():
 
 
 def test_an_unexpected_error_shows_a_short_message_and_no_traceback(monkeypatch):
-    from ui import pages
+    from ui.draw import pages
 
     def broken(ctx):
         raise RuntimeError("/srv/secret/path.py exploded")

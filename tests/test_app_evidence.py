@@ -9,7 +9,7 @@ import pytest
 
 from model.engine.targets import p_met_text
 from tests.panel_harness import started
-from ui.card_details import OTHER, growth_parts
+from ui.draw.card_details import OTHER, growth_parts
 
 OVER_CAPACITY = "超出可吸收能力"
 
@@ -30,8 +30,8 @@ def cards_script():
         notice = load_scenario(ROOT / "scenarios" / "notice_2023.toml").with_changes({"simulation.draws": 8})
         crowded = notice.with_changes({"name": "旅游过多", "tourism.households_reached": 100_000})
         st.session_state["test_runs"] = {s.name: run_scenario(pop, s) for s in (notice, crowded)}
-    from ui.cards import draw_cards
-    from ui.runs import SlotRun
+    from ui.draw.cards import draw_cards
+    from ui.session.runs import SlotRun
 
     runs = st.session_state["test_runs"]
     slots = {name: SlotRun(run, ("test", name), final=i == 0) for i, (name, run) in enumerate(runs.items())}

@@ -6,30 +6,31 @@ from hypothesis import strategies as st
 
 from model.schema import fieldspec
 from model.schema.scenario import ScenarioError, parse_scenario_bytes
-from ui import linking, widgets
-from ui.files import scenario_file_bytes, scenario_file_name
-from ui.formats import field_value, with_unit
-from ui.scenarios import SHIPPED, shipped
+from ui.draw import widgets
+from ui.language.formats import field_value, with_unit
+from ui.server.scenarios import SHIPPED, shipped
+from ui.session import lever_values, linking
+from ui.session.files import scenario_file_bytes, scenario_file_name
 
 
 @given(st.integers(0, 100))
 def test_percent_widgets_write_back_the_exact_share(percent):
     spec = fieldspec.by_path()["funds.industry_share_central"]
-    assert widgets.from_widget(spec, float(percent)) == float(f"0.{percent:02d}") if percent < 100 else 1.0
-    assert widgets.to_widget(spec, widgets.from_widget(spec, float(percent))) == percent
+    assert lever_values.from_widget(spec, float(percent)) == float(f"0.{percent:02d}") if percent < 100 else 1.0
+    assert lever_values.to_widget(spec, lever_values.from_widget(spec, float(percent))) == percent
 
 
 def test_breach_is_below_the_floor_or_target_only():
     floor = fieldspec.by_path()["funds.industry_share_central"]
     target = fieldspec.by_path()["training.person_times"]
-    assert widgets.breached(floor, 0.59) and not widgets.breached(floor, 0.60)
-    assert widgets.breached(target, 27_999.0) and not widgets.breached(target, 28_000.0)
-    assert widgets.requirement(fieldspec.by_path()["funds.central_10k_yuan"]) is None
+    assert lever_values.breached(floor, 0.59) and not lever_values.breached(floor, 0.60)
+    assert lever_values.breached(target, 27_999.0) and not lever_values.breached(target, 28_000.0)
+    assert lever_values.requirement(fieldspec.by_path()["funds.central_10k_yuan"]) is None
 
 
 def test_every_editable_field_gets_a_widget_kind_and_label_with_unit():
     for spec in fieldspec.fields():
-        if widgets.editable(spec):
+        if lever_values.editable(spec):
             assert spec.label("en") in widgets.label(spec, "en")
             assert "(" in widgets.label(spec, "en")
 
@@ -82,7 +83,7 @@ def test_rebalancing_keeps_the_other_shares_in_proportion():
 def test_run_cache_simulates_a_content_once_and_keeps_each_name(small_population, monkeypatch):
     import streamlit
 
-    from ui import cache, jobs
+    from ui.server import cache, jobs
 
     streamlit.cache_resource.clear()
     calls = []
@@ -103,7 +104,7 @@ def test_run_cache_simulates_a_content_once_and_keeps_each_name(small_population
 def test_other_panels_can_apply_changes_to_the_edited_scenario_or_be_refused():
     import streamlit
 
-    from ui import state
+    from ui.session import state
 
     streamlit.session_state.clear()
     try:
@@ -111,7 +112,7 @@ def test_other_panels_can_apply_changes_to_the_edited_scenario_or_be_refused():
         streamlit.session_state[state.ACTIVE] = 0
         applied = state.apply_to_active({"funds.industry_share_central": 0.8})
         assert state.active_slot().scenario == applied and applied.funds.industry_share_central == 0.8
-        assert streamlit.session_state[widgets.key("funds.industry_share_central")] == 80.0
+        assert streamlit.session_state[lever_values.key("funds.industry_share_central")] == 80.0
         with pytest.raises(ScenarioError):
             state.apply_to_active({"funds.industry_share_central": 1.8})
         assert state.active_slot().scenario == applied

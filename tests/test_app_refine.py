@@ -11,10 +11,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from ui import widgets
-from ui.cache import preview_store, run_store
-from ui.fragments import POLLING
-from ui.jobs import full_runs
+from ui.draw import widgets
+from ui.draw.fragments import POLLING
+from ui.server.cache import preview_store, run_store
+from ui.server.jobs import full_runs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CARDS_PER_SLOT = 6

@@ -178,8 +178,8 @@ def test_page_loads_a_slider_changes_a_card_and_a_scenario_downloads(app_url, tm
 def test_every_part_of_the_page_opens_without_an_error(app_url):
     from playwright.sync_api import sync_playwright
 
-    from ui.i18n import t
-    from ui.pages import RENDERS
+    from ui.draw.pages import RENDERS
+    from ui.language.i18n import t
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -210,8 +210,8 @@ def test_a_shared_comparison_opens_and_user_text_is_never_markup(app_url):
 
     from playwright.sync_api import sync_playwright
 
-    from ui import share
-    from ui.scenarios import shipped
+    from ui.server.scenarios import shipped
+    from ui.session import share
 
     beacon = "![t](http://127.0.0.1:9/beacon.png) **粗体** <img src=x onerror=alert(1)>"
     slots = [

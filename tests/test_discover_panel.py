@@ -12,7 +12,7 @@ def discover_panel_script():
     """A page holding only the discovery panel, on the 3,000-household sample with 4 draws."""
     from tests.panel_harness import render_panel
 
-    render_panel("ui.panels.discover", draws=4)
+    render_panel("ui.draw.panels.discover", draws=4)
 
 
 @pytest.fixture()

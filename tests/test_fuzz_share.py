@@ -7,7 +7,7 @@ from hypothesis import given, settings
 
 from model.schema.scenario import ScenarioError
 from tests.fuzz_inputs import CI, link_params
-from ui import share
+from ui.session import share
 
 FULL_SCALE_HOUSEHOLDS = 252_514
 MAX_MESSAGE_CHARS = 2_500

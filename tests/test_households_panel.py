@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from model.population.table import Population
 from tests.household_samples import HEAD, as_text, csv_bytes, good_frame, xlsx_bytes
-from ui.formats import plain
+from ui.language.formats import plain
 
 CSV = "text/csv"
 
@@ -19,8 +19,8 @@ def panel_script() -> None:
     import streamlit as st
 
     from model.io.household_files import read_household_file, template_csv_bytes
-    from ui.context import PageContext
-    from ui.panels.households import render
+    from ui.draw.context import PageContext
+    from ui.draw.panels.households import render
 
     if "test_default" not in st.session_state:
         st.session_state["test_default"] = read_household_file(template_csv_bytes(), "模板.csv").population

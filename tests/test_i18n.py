@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.i18n import catalogue, t
+from ui.language.i18n import catalogue, t
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_CODE = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
@@ -53,7 +53,7 @@ def test_no_chinese_string_literals_outside_the_translation_tables(path):
         and id(node) not in docstrings
         and _has_cjk(node.value)
     ]
-    assert not offending, f"{path.relative_to(ROOT)}: move {offending} to ui/texts/"
+    assert not offending, f"{path.relative_to(ROOT)}: move {offending} to ui/language/texts/"
 
 
 def test_lookup_fills_placeholders_in_the_chosen_language():
@@ -74,7 +74,7 @@ def test_labels_written_for_both_languages_show_one_half():
 
 
 def test_user_text_is_shown_literally_inside_markdown():
-    from ui.formats import plain
+    from ui.language.formats import plain
 
     assert plain("**粗体** [链接](javascript:x) :red[红] $x$ <b>") == (
         r"\*\*粗体\*\* \[链接\]\(javascript\:x\) \:red\[红\] \$x\$ \<b\>"

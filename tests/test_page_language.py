@@ -16,8 +16,8 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from model.schema.units import UNITS
-from ui.jobs import full_runs
-from ui.pages import RENDERS
+from ui.draw.pages import RENDERS
+from ui.server.jobs import full_runs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SHOWN_PROTO_FIELDS = {"label", "help", "body", "options", "placeholder", "text", "value", "delta", "caption"}

@@ -15,10 +15,10 @@ from model.engine.simulate import simulate
 from model.io import stored_results
 from model.population.sample import thinned, thinning_step
 from model.schema.scenario import Scenario
-from ui import disk_cache
-from ui.cache import ResultStore, relabelled, result_bytes, simulation_key
-from ui.jobs import Cancelled, FullRuns, JobStatus
-from ui.scenarios import shipped
+from ui.server import disk_cache
+from ui.server.cache import ResultStore, relabelled, result_bytes, simulation_key
+from ui.server.jobs import Cancelled, FullRuns, JobStatus
+from ui.server.scenarios import shipped
 
 NOTICE = shipped()["notice_2023"].with_changes({"simulation.draws": 4})
 

@@ -307,7 +307,7 @@ def _panel_script(panel: str, previews: tuple[str, ...] = ()) -> None:
     from model.engine.run import run_scenario
     from model.population.table import population_from_frame
     from model.schema.scenario import default_scenario
-    from ui.context import PageContext
+    from ui.draw.context import PageContext
 
     rows = [
         {
@@ -342,7 +342,7 @@ def _panel_script(panel: str, previews: tuple[str, ...] = ()) -> None:
         run_cached=lambda s: run_scenario(population, s),
         previews=frozenset(previews),
     )
-    importlib.import_module(f"ui.panels.{panel}").render(ctx)
+    importlib.import_module(f"ui.draw.panels.{panel}").render(ctx)
 
 
 def test_assessment_panel_shows_the_table_and_chart_and_follows_the_quarter():
@@ -382,8 +382,8 @@ def test_a_preview_is_marked_and_its_brief_waits_for_the_full_run():
 
 
 def test_the_panels_texts_exist_in_both_languages():
-    from ui.texts import assessment as assessment_texts
-    from ui.texts import brief as brief_texts
+    from ui.language.texts import assessment as assessment_texts
+    from ui.language.texts import brief as brief_texts
 
     for texts in (assessment_texts.TEXTS, brief_texts.TEXTS):
         for key, (zh, en) in texts.items():

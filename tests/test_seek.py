@@ -22,7 +22,7 @@ from model.reports.seek_charts import allocation_chart, allocation_data, frontie
 from model.schema.fieldspec import COUNTIES
 from model.schema.scenario import dump_scenario_toml, load_scenario
 from tests.panel_harness import charts, started
-from ui.panels.seek import level_key
+from ui.draw.panels.seek import level_key
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAWS = 8
@@ -360,7 +360,7 @@ def seek_panel_script() -> None:
     """A page holding only the goal-seeking panel, on the 3,000-household sample with 8 draws."""
     from tests.panel_harness import render_panel
 
-    render_panel("ui.panels.seek", draws=8)
+    render_panel("ui.draw.panels.seek", draws=8)
 
 
 @pytest.fixture()

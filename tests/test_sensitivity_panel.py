@@ -15,7 +15,7 @@ def sensitivity_panel_script():
     """A page holding only the sensitivity panel."""
     from tests.panel_harness import render_panel
 
-    render_panel("ui.panels.sensitivity", draws=2)
+    render_panel("ui.draw.panels.sensitivity", draws=2)
 
 
 @pytest.fixture(scope="module")

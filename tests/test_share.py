@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from model.schema import fieldspec
 from model.schema.scenario import Scenario, ScenarioError
-from ui import share
-from ui.scenarios import MAX_SLOTS, SHIPPED, shipped
+from ui.server.scenarios import MAX_SLOTS, SHIPPED, shipped
+from ui.session import share
 
 NUMERIC = [s for s in fieldspec.fields() if s.type in ("float", "int")]
 FULL_SCALE_HOUSEHOLDS = 252_514

@@ -43,7 +43,7 @@ def validation_panel_script():
     """A page holding only the model-validation panel."""
     from tests.panel_harness import render_panel
 
-    render_panel("ui.panels.validation", draws=2)
+    render_panel("ui.draw.panels.validation", draws=2)
 
 
 # ------------------------------------------------------------------------------------------ the stored record
@@ -161,7 +161,7 @@ def test_a_broken_stored_backtest_is_refused_without_a_traceback(folder):
 
 
 def test_a_backtest_runs_on_a_weighted_sample_when_asked_and_speaks_english(folder, monkeypatch):
-    from ui.panels import validation
+    from ui.draw.panels import validation
 
     monkeypatch.setattr(validation, "SAMPLE_SIZES", (SAMPLE, 6_000))
     panel = started(validation_panel_script)

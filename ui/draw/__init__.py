@@ -1,0 +1,1 @@
+"""What is drawn (top layer, below app.py only): sidebar, levers, cards, charts, fragments, pages and panels."""
