@@ -182,10 +182,10 @@ def capacity_flags(plan: Plan) -> dict[str, CapacityFlag]:
             borrower_cap,
             "万元/年",
             f"年新增贷款形成的稳定贷款余额使借款户占比超过云南2023年实际覆盖面{borrower_share:.0%}"
-            "（公开的实际水平，不是上限；模型中新增借款户的收益随覆盖面扩大而递减，主要体现在2024—2025年）",
+            "（公开的实际水平，不是上限；模型中新增借款户的收益随覆盖面扩大而递减）",
             "the loan stock this lending keeps outstanding would put more households in debt than Yunnan's 2023 "
             f"take-up of {borrower_share:.0%} (a realised level, not a ceiling; in the model, new borrowers' "
-            "returns fade as the share grows, mostly in 2024–2025)",
+            "returns fade as the share grows)",
             measure="borrower_share",
         ),
         CapacityFlag(
