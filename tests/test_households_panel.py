@@ -119,3 +119,21 @@ def test_removing_the_file_forgets_the_outcome(app):
     upload(app, "good.csv", csv_bytes(as_text(good_frame(6))))
     app.file_uploader(key="households.upload").set_value(None).run()
     assert not app.exception and not app.success
+
+
+def test_a_county_without_any_loan_is_named_in_a_warning(app):
+    """Every Qujing county lent in 2022: a county whose uploaded loans are all 0 is likely missing data, and the
+    model would read its every loan as a new borrower's (docs/MODEL.md §4.4), so the panel says so, by name."""
+    frame = good_frame(18)
+    frame[HEAD["microcredit_yuan"]] = 30_000.0
+    first = frame[HEAD["county"]] == frame.loc[0, HEAD["county"]]
+    frame.loc[first, HEAD["microcredit_yuan"]] = 0.0
+    upload(app, "loans.csv", csv_bytes(as_text(frame), "gbk"))
+    assert app.success
+    warnings = [w.value for w in app.warning if "小额信贷" in w.value]
+    assert len(warnings) == 1 and frame.loc[0, HEAD["county"]] in warnings[0]
+    assert sum(county in warnings[0] for county in frame[HEAD["county"]].unique()) == 1
+
+    frame[HEAD["microcredit_yuan"]] = 30_000.0
+    upload(app, "loans.csv", csv_bytes(as_text(frame), "gbk"))
+    assert not [w for w in app.warning if "小额信贷" in w.value]

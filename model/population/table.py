@@ -151,6 +151,18 @@ class Population:
         """Weighted persons per county, shape (9,)."""
         return np.bincount(self.county, weights=self.weight * self.size, minlength=self.n_counties)
 
+    def borrowers_by_county(self) -> np.ndarray:
+        """Weighted households with a microcredit loan outstanding at the end of the base year, per county."""
+        return np.bincount(self.county, weights=self.weight * (self.microcredit_yuan > 0), minlength=self.n_counties)
+
+    def counties_without_loans(self) -> list[int]:
+        """Counties with households but no loan at all: likely a missing loan column (docs/MODEL.md §4.4).
+
+        Every Qujing county lent in 2022; the model reads such a county as one whose every borrower is new, so
+        its loans' return fades from the first.
+        """
+        return [int(c) for c in np.flatnonzero((self.households_by_county() > 0) & (self.borrowers_by_county() == 0))]
+
     @property
     def unit_weights(self) -> bool:
         """True when every record is one household."""

@@ -143,6 +143,12 @@ def _outcome_message(outcome: ImportOutcome, lang: str) -> None:
                 encoding=outcome.encoding.upper(),
             )
         )
+    if outcome.population is not None and outcome.population.counties_without_loans():
+        names = [
+            COUNTIES[c] if lang == "zh" else COUNTY_NAMES_EN[COUNTIES[c]]
+            for c in outcome.population.counties_without_loans()
+        ]
+        st.warning(t("households.no_loans", lang, counties=t("households.separator", lang).join(names)))
     if outcome.dropped_personal_columns:
         st.info(
             t(

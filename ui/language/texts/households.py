@@ -56,6 +56,14 @@ TEXTS = {
         "已删除个人信息列（内容未读取）：{columns}",
         "Personal columns deleted unread: {columns}",
     ),
+    "households.no_loans": (
+        "以下县的上传表中没有任何小额信贷借款户（基年贷款余额全为 0）：{counties}。"
+        "模型会把这些县的每一笔贷款都视为新增借款户，收益从第一户起递减；"
+        "如是数据缺失，请补全“小额信贷余额（元）”列后重新上传。",
+        "No household of these counties has a microcredit loan in the uploaded table (every base-year balance is 0): "
+        "{counties}. The model reads every loan there as a new borrower's, whose return fades from the first; if the "
+        "column 小额信贷余额（元） (microcredit_yuan) is missing data, fill it in and upload again.",
+    ),
     "households.separator": ("、", ", "),
     "households.report_header": (
         "问题清单（行号与 Excel 中一致，表头为第 1 行）",
