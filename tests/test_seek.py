@@ -89,13 +89,16 @@ def test_coarse_search_is_rechecked_at_the_scenario_draws(small_population):
 
 
 def test_a_higher_required_probability_needs_at_least_as_much(small_population):
+    """25% then 50% of the draws: the level is met by half the draws at the middle of the range (so 50% is found
+    there or below). 75% is not asked: with 8 draws it needs 6 of them, and one poor common shock can keep the
+    second-worst draw below the level up to the lever's top."""
     s = _scenario("notice_2023").with_changes({"simulation.draw_assumptions": False})
     level = _level_in_reach(small_population, s, "N1", "microcredit")
     low = sk.seek(small_population, s, "N1", "microcredit", required_probability=0.25, level=level)
-    high = sk.seek(small_population, s, "N1", "microcredit", required_probability=0.75, level=level)
+    high = sk.seek(small_population, s, "N1", "microcredit", required_probability=0.5, level=level)
     assert low.status == high.status == "found"
     assert low.value <= high.value
-    assert high.probability >= 0.75 > high.probability_below
+    assert high.probability >= 0.5 > high.probability_below
 
 
 def test_no_value_in_range_is_said_plainly(small_population):

@@ -62,7 +62,7 @@ TEXTS = {
         "如是数据缺失，请补全“小额信贷余额（元）”列后重新上传。",
         "No household of these counties has a microcredit loan in the uploaded table (every base-year balance is 0): "
         "{counties}. The model reads every loan there as a new borrower's, whose return fades from the first; if the "
-        "column 小额信贷余额（元） (microcredit_yuan) is missing data, fill it in and upload again.",
+        "microcredit column (microcredit_yuan) is missing data, fill it in and upload again.",
     ),
     "households.separator": ("、", ", "),
     "households.report_header": (
