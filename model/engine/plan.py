@@ -422,19 +422,13 @@ def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first
                     pointer[c] = np.mod(line[chosen[-1]] + w[chosen[-1]], span)
             carried = max(budget, 0.0) if len(free) > len(chosen) else 0.0
             out[rows, i] = np.where(until[rows] > t, amount[rows], 0.0)
-    households = np.bincount(pop.county, weights=pop.weight, minlength=pop.n_counties)[:, None]
+    # Households holding a loan per county and quarter, who had one in the base year or not (one matrix product).
     had_loan = existing > 0
-
-    def holding(who: np.ndarray) -> np.ndarray:
-        """(county, projected quarter): the weighted share of households among ``who`` holding a loan."""
-        held = [
-            np.bincount(pop.county, weights=pop.weight * (who & (col > 0)), minlength=pop.n_counties) for col in out.T
-        ]
-        return np.stack(held, axis=1) / np.maximum(households, 1e-12)
-
-    factor = new_borrower_return(
-        holding(had_loan), holding(~had_loan), borrower_c[:, None] / np.maximum(households, 1e-12)
-    )
+    by_kind = np.stack([pop.weight * had_loan, pop.weight * ~had_loan])  # (kind, household)
+    holding = (out > 0).astype(np.float64)
+    held = np.stack([by_kind[:, a:b] @ holding[a:b] for a, b in pop.county_slices], axis=1)  # (kind, county, q)
+    households = np.maximum(np.bincount(pop.county, weights=pop.weight, minlength=pop.n_counties), 1e-12)[:, None]
+    factor = new_borrower_return(held[0] / households, held[1] / households, borrower_c[:, None] / households)
     return {"loan_outstanding": out, "loan_existing": existing, "credit_factor_c": factor}
 
 
