@@ -1,4 +1,5 @@
-"""Imports run downwards only: ui/'s layers (language ← server ← session ← draw), and model/ never imports the page.
+"""Imports run downwards only: ui/'s layers (language ← server ← session ← draw), model/'s sub-packages (schema ←
+… ← cli), and model/ never imports the page.
 
 Read from the source with ``ast`` (nothing is imported), so an import inside a function counts as well.
 """
@@ -80,3 +81,33 @@ def test_ui_modules_import_one_another_without_cycles():
 def test_the_model_never_imports_streamlit_or_the_page(path):
     page = {name for name in _imports(path) if name.split(".")[0] in ("streamlit", "ui")}
     assert not page, f"{_name(path)} imports {sorted(page)}"
+
+
+MODEL_LAYERS = ("schema", "population", "engine", "io", "sweep", "analyses", "reports", "cli")  # from the bottom
+
+
+def _model_layer(name: str) -> str | None:
+    """The sub-package of a name under ``model`` (None outside it, and for ``model`` and ``model.__main__``)."""
+    parts = name.split(".")
+    return parts[1] if parts[0] == "model" and len(parts) > 1 and parts[1] in MODEL_LAYERS else None
+
+
+def test_every_model_module_sits_in_a_sub_package():
+    loose = [
+        _name(p) for p in MODEL_MODULES if _name(p) not in ("model", "model.__main__") and not _model_layer(_name(p))
+    ]
+    assert not loose, f"move into one of model/{{{','.join(MODEL_LAYERS)}}}/: {loose}"
+
+
+@pytest.mark.parametrize("path", MODEL_MODULES, ids=_name)
+def test_a_model_module_imports_only_from_its_own_sub_package_or_below(path):
+    """README's order: schema ← population ← engine ← io ← sweep ← analyses ← reports ← cli."""
+    own = _model_layer(_name(path))
+    if own is None:
+        return
+    above = {
+        name
+        for name in _imports(path)
+        if _model_layer(name) is not None and MODEL_LAYERS.index(_model_layer(name)) > MODEL_LAYERS.index(own)
+    }
+    assert not above, f"{_name(path)} ({own}) imports from a sub-package above it: {sorted(above)}"
