@@ -55,17 +55,23 @@ def test_the_ui_package_describes_its_layers_from_the_bottom():
     assert -1 not in places and places == sorted(places), doc
 
 
-@pytest.mark.parametrize("path", UI_MODULES, ids=_name)
-def test_a_ui_module_imports_only_from_its_own_layer_or_below(path):
-    own = _layer(_name(path))
+def _imports_above(path: Path, layer_of, layers: tuple[str, ...]) -> set[str]:
+    """The names ``path`` imports from a layer above its own (a name in no listed layer of the package counts too)."""
+    own = layer_of(_name(path))
     if own is None:
-        return
-    above = {
+        return set()
+    return {
         name
         for name in _imports(path)
-        if _layer(name) is not None and (_layer(name) not in LAYERS or LAYERS.index(_layer(name)) > LAYERS.index(own))
+        if layer_of(name) is not None
+        and (layer_of(name) not in layers or layers.index(layer_of(name)) > layers.index(own))
     }
-    assert not above, f"{_name(path)} ({own}) imports from a layer above it: {sorted(above)}"
+
+
+@pytest.mark.parametrize("path", UI_MODULES, ids=_name)
+def test_a_ui_module_imports_only_from_its_own_layer_or_below(path):
+    above = _imports_above(path, _layer, LAYERS)
+    assert not above, f"{_name(path)} imports from a layer above its own: {sorted(above)}"
 
 
 def test_ui_modules_import_one_another_without_cycles():
@@ -102,12 +108,5 @@ def test_every_model_module_sits_in_a_sub_package():
 @pytest.mark.parametrize("path", MODEL_MODULES, ids=_name)
 def test_a_model_module_imports_only_from_its_own_sub_package_or_below(path):
     """README's order: schema ← population ← engine ← io ← sweep ← analyses ← reports ← cli."""
-    own = _model_layer(_name(path))
-    if own is None:
-        return
-    above = {
-        name
-        for name in _imports(path)
-        if _model_layer(name) is not None and MODEL_LAYERS.index(_model_layer(name)) > MODEL_LAYERS.index(own)
-    }
-    assert not above, f"{_name(path)} ({own}) imports from a sub-package above it: {sorted(above)}"
+    above = _imports_above(path, _model_layer, MODEL_LAYERS)
+    assert not above, f"{_name(path)} imports from a sub-package above its own: {sorted(above)}"
