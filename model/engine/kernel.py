@@ -11,7 +11,7 @@ the projected quarters' loop has no branch on a quarter-level condition (a year'
 base year has a loop of its own); the base year's loop is a function of its own (two loops sharing value
 names in one function leave values "used outside the loop", which stops the vectoriser); and a draw's numbers
 are read into scalars before the household loop (``x[d]`` read under a condition inside it became a masked
-gather per household: six of them cost 13% of the kernel).
+gather per household: six of them cost 8–11% of the kernel).
 
 Same numbers as the reference. The arithmetic is float64 with the reference's operations in the reference's order
 and no fast-math (no fused multiply-add, no reordering), so every value of a household, quarter and draw is the

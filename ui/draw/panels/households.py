@@ -100,6 +100,11 @@ def population_line(population: Population, imported: bool, lang: str) -> str:
     )
 
 
+def county_names(lang: str) -> list[str]:
+    """The counties' names in the page's language, in the population's county order."""
+    return list(COUNTIES) if lang == "zh" else [COUNTY_NAMES_EN[c] for c in COUNTIES]
+
+
 def county_preview(population: Population, lang: str) -> pd.DataFrame:
     """Weighted households, persons and 2022 income per capita by county (the planner's plausibility check)."""
     households = population.households_by_county()
@@ -108,7 +113,7 @@ def county_preview(population: Population, lang: str) -> pd.DataFrame:
     income_by_county = np.bincount(population.county, weights=income * population.weight, minlength=len(COUNTIES))
     with np.errstate(invalid="ignore", divide="ignore"):
         per_capita = np.where(persons > 0, income_by_county / persons, np.nan)
-    names = list(COUNTIES) if lang == "zh" else [COUNTY_NAMES_EN[c] for c in COUNTIES]
+    names = county_names(lang)
     frame = pd.DataFrame(
         {
             t("households.col.county", lang): names,
@@ -143,11 +148,9 @@ def _outcome_message(outcome: ImportOutcome, lang: str) -> None:
                 encoding=outcome.encoding.upper(),
             )
         )
-    if outcome.population is not None and outcome.population.counties_without_loans():
-        names = [
-            COUNTIES[c] if lang == "zh" else COUNTY_NAMES_EN[COUNTIES[c]]
-            for c in outcome.population.counties_without_loans()
-        ]
+    without_loans = outcome.population.counties_without_loans() if outcome.population is not None else []
+    if without_loans:
+        names = [county_names(lang)[c] for c in without_loans]
         st.warning(t("households.no_loans", lang, counties=t("households.separator", lang).join(names)))
     if outcome.dropped_personal_columns:
         st.info(
