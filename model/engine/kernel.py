@@ -419,7 +419,7 @@ def inputs(plan: Plan, dt: DrawTables, shared: Shared) -> tuple[Households, Draw
         dual_binding_ramp=c64(a["dual_binding_ramp_quarters"]),
         training_ramp=c64(a["training_ramp_quarters"]),
         growth_sd=c64(a["household_growth_sd"]),
-        common=np.ascontiguousarray(np.swapaxes(shared.common, 1, 2), dtype=np.float32),
+        common=np.ascontiguousarray(shared.common, dtype=np.float32),
         wage_shock=c64(shared.wage_shock),
         draw_golden=draw_golden,
         normal=normal_table(),

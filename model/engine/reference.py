@@ -65,7 +65,7 @@ class BlockSums:
 class Shared:
     """Per-run inputs every block reads: quarter-level tables of draws and the scenario's constants."""
 
-    common: np.ndarray  # (quarter, village, draw) relative production shock: price + county + village
+    common: np.ndarray  # (quarter, draw, village) relative production shock: price + county + village
     wage_shock: np.ndarray  # (quarter, draw) relative city wage shock
     draw_index: np.ndarray  # (draw,) absolute draw numbers (uint64)
     household_stream: np.uint64
@@ -231,7 +231,7 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
         ]
         det = sum(terms_p)
         bound = bound_base | (tau < t + 1)
-        shock = a["household_shock_sd"] * normal(word, 0) + shared.common[t - plan.base_quarter][village]
+        shock = a["household_shock_sd"] * normal(word, 0) + shared.common[t - plan.base_quarter][:, village].T
         multiplier = np.maximum(0.0, 1 + shock * (1 - bound * a["dual_binding_damping"]))
         ill = uniform(word, 2) < a["illness_rate"]
         ill_factor = (1 - a["illness_income_loss"] * ill) * ill_norm

@@ -14,32 +14,43 @@ from model.population.table import Population, text_keys
 
 
 def _normals(key: np.ndarray | np.uint64, quarters: np.ndarray, draws: np.ndarray, lane: int) -> np.ndarray:
-    """Normals of shape key.shape + (quarter, draw)."""
-    key = np.asarray(key, dtype=np.uint64)[..., None, None]
-    return normal(keyed(key, quarters[:, None], draws[None, :]), lane)
+    """Normals of shape (quarter, draw) + key.shape: ``normal(keyed(key, quarter, draw), lane)``.
+
+    The quarter is mixed in once per key and quarter, then the draw: the same words as keying every
+    (key, quarter, draw) from the start, for a draw-th of the first mix's work.
+    """
+    key = np.asarray(key, dtype=np.uint64)
+    ones = (1,) * key.ndim
+    per_quarter = keyed(key[None, ...], quarters.reshape(-1, *ones))
+    return normal(keyed(per_quarter[:, None, ...], draws.reshape(1, -1, *ones)), lane)
 
 
 def common_shocks(pop: Population, seed: int, quarters: np.ndarray, draws: np.ndarray, a: dict) -> np.ndarray:
-    """City price (AR(1)) + county weather + village shocks: shape (quarter, village, draw), relative deviations.
+    """City price (AR(1)) + county weather + village shocks: shape (quarter, draw, village), relative deviations.
 
     The price index is a stationary AR(1) of unit variance started in the first quarter simulated:
-    ``p₀ = z₀, p_t = φ·p_{t−1} + √(1 − φ²)·z_t``, scaled by ``price_shock_sd``.
+    ``p₀ = z₀, p_t = φ·p_{t−1} + √(1 − φ²)·z_t``, scaled by ``price_shock_sd``. Built a quarter at a time
+    (a verdict's hundreds of draws × every village would otherwise hold several arrays of hundreds of MB).
     """
     base = stream_key(seed, STREAM_COMMON)
     region = text_keys([pop.region.name])[0] ^ base
-    z_price = _normals(region, quarters, draws, 0)
-    z_county = _normals(text_keys(pop.counties) ^ base, quarters, draws, 1)
-    z_village = _normals(pop.village_key ^ base, quarters, draws, 2)
+    z_price = _normals(region, quarters, draws, 0)  # (quarter, draw)
     phi = a["price_shock_persistence"]
     innovation = np.sqrt(1 - phi**2)
     price = np.empty_like(z_price)
     price[0] = z_price[0]
     for i in range(1, len(quarters)):
         price[i] = phi * price[i - 1] + innovation * z_price[i]
-    county = z_county[pop.village_county].transpose(1, 0, 2)
-    village = z_village.transpose(1, 0, 2)
-    out = price[:, None, :] * a["price_shock_sd"] + county * a["county_shock_sd"] + village * a["village_shock_sd"]
-    return out.astype(np.float32)
+    county_keys, village_keys = text_keys(pop.counties) ^ base, pop.village_key ^ base
+    price_sd = a["price_shock_sd"][:, None]
+    county_sd, village_sd = a["county_shock_sd"][:, None], a["village_shock_sd"][:, None]
+    out = np.empty((len(quarters), len(draws), len(village_keys)), np.float32)
+    for i in range(len(quarters)):
+        quarter = quarters[i : i + 1]
+        county = _normals(county_keys, quarter, draws, 1)[0][:, pop.village_county]  # (draw, village)
+        village = _normals(village_keys, quarter, draws, 2)[0]
+        out[i] = price[i][:, None] * price_sd + county * county_sd + village * village_sd
+    return out
 
 
 def wage_shocks(pop: Population, seed: int, quarters: np.ndarray, draws: np.ndarray, wage_sd: np.ndarray) -> np.ndarray:
