@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from model.engine.draws import assumption_draws
@@ -299,16 +299,78 @@ def test_more_households_per_million_never_raise_the_per_household_benefit(small
     is off (its payment answers a household's own income with a lag, which is not the benefit).
 
     Why: the stake 10⁶ / n_L yuan only shrinks (it stays put once every household is linked) and G_A is
-    increasing; a contract link's gain and the premium are paid as max(premium, contract) under a fixed cap; land
-    rent does not depend on the stake; support packages, and every other channel, do not depend on n_L."""
-    scenario = scenario.with_changes({"safety_net.detection_rate": 0.0})
+    increasing; a contract link's gain and the premium are paid as max(premium, contract) under a fixed cap;
+    support packages, and every other channel, do not depend on n_L. Land-transfer links are made contract links
+    here: the land a household rents to a project is bounded by its stake, and where the rent is below the
+    production it forgoes a land link is a loss that a smaller stake makes smaller (the next test)."""
+    scenario = without_land_transfer(scenario.with_changes({"safety_net.detection_rate": 0.0}))
     n_l = scenario.linking.households_per_million_yuan
     broader = scenario.with_changes({"linking.households_per_million_yuan": min(n_l * factor, 100.0)})
     linked_a, income_a = industry_gain_2023(small_population, scenario)
     linked_b, income_b = industry_gain_2023(small_population, broader)
     both = linked_a & linked_b
-    assert both.any()
+    assume(both.any())  # an industry split without asset money links nobody
     assert (income_b[both] <= income_a[both] * (1 + 1e-12)).all()
+
+
+@SETTINGS
+@given(scenario=scenarios(), rent=st.floats(200.0, 1200.0), forgone=st.floats(0.0, 600.0), factor=st.floats(1.0, 10.0))
+def test_a_smaller_stake_rents_less_land(small_population, scenario, rent, forgone, factor):
+    """Land-transfer links only, assumptions as set: a smaller stake rents less of a household's land, so its land
+    link's net (rent − forgone production, per mu) shrinks towards zero — income falls where the rent well exceeds
+    the production forgone and rises where it is well below it. (Near parity the sign is the shocks': the forgone
+    production is shocked, the rent is not.)"""
+    scenario = scenario.with_changes(
+        {
+            "safety_net.detection_rate": 0.0,
+            "simulation.draw_assumptions": False,
+            "assumptions.land_rent_yuan_per_mu": rent,
+            "assumptions.land_forgone_yuan_per_mu": forgone,
+            "linking.share_land_transfer": 1.0,
+            "linking.share_industry_participation": 0.0,
+            "linking.share_contract_planting": 0.0,
+            "linking.share_contract_raising": 0.0,
+        }
+    )
+    n_l = scenario.linking.households_per_million_yuan
+    broader = scenario.with_changes({"linking.households_per_million_yuan": min(n_l * factor, 100.0)})
+    land_a = build_plan(small_population, scenario).land_rented_mu
+    land_b = build_plan(small_population, broader).land_rented_mu
+    linked_a, income_a = industry_gain_2023(small_population, scenario)
+    linked_b, income_b = industry_gain_2023(small_population, broader)
+    both = linked_a & linked_b
+    assume(both.any())
+    assert (land_b[both] <= land_a[both] + 1e-9).all()
+    tolerance = 1e-9 * np.abs(income_a[both]) + 1e-6
+    if rent >= 1.5 * forgone:  # a land link is a gain, a smaller one less of a gain
+        assert (income_b[both] <= income_a[both] + tolerance).all()
+    elif rent <= 0.5 * forgone:  # a land link is a loss, a smaller one less of a loss
+        assert (income_b[both] >= income_a[both] - tolerance).all()
+
+
+@pytest.mark.parametrize(("rent", "forgone", "direction"), [(200.0, 600.0, 1), (1200.0, 250.0, -1)])
+def test_a_quarter_of_the_stake_moves_a_land_households_income(small_population, rent, forgone, direction):
+    """The two sides of the property above, by example: four times the households per million yuan rent less land
+    and move some land household's income (up where the rent is a third of the production forgone, down where it
+    is almost five times it)."""
+    scenario = BASE.with_changes(
+        {
+            "safety_net.detection_rate": 0.0,
+            "assumptions.land_rent_yuan_per_mu": rent,
+            "assumptions.land_forgone_yuan_per_mu": forgone,
+            "linking.share_land_transfer": 1.0,
+            "linking.share_industry_participation": 0.0,
+            "linking.share_contract_planting": 0.0,
+            "linking.share_contract_raising": 0.0,
+        }
+    )
+    broader = scenario.with_changes({"linking.households_per_million_yuan": 40.0})
+    linked_a, income_a = industry_gain_2023(small_population, scenario)
+    linked_b, income_b = industry_gain_2023(small_population, broader)
+    both = linked_a & linked_b
+    land_a = build_plan(small_population, scenario).land_rented_mu[both]
+    assert (build_plan(small_population, broader).land_rented_mu[both] < land_a).any()
+    assert (direction * (income_b[both] - income_a[both]) > 1.0).any()
 
 
 @SETTINGS
