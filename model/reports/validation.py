@@ -95,7 +95,7 @@ def _stamp(draws: str) -> str:
 
 
 def _draws_text(draws: int, sample_draws: int) -> str:
-    """ "128 draws" or, for a two-level P(met), "128 draws + 512 on the 10,000-household sample"."""
+    """The draws as text: 128 draws, or 128 draws + 512 on the 10,000-household sample (a two-level P(met))."""
     if not sample_draws:
         return f"{draws} draws"
     return f"{draws} draws + {sample_draws} on the {two_level.SAMPLE_HOUSEHOLDS:,}-household sample"
