@@ -284,6 +284,14 @@ def test_more_industry_funds_never_lower_expected_production_income(small_popula
     assert_not_lower(before.income["production"], after.income["production"], lever)
 
 
+LAND_LINKS_ONLY = {
+    "linking.share_land_transfer": 1.0,
+    "linking.share_industry_participation": 0.0,
+    "linking.share_contract_planting": 0.0,
+    "linking.share_contract_raising": 0.0,
+}
+
+
 def industry_gain_2023(pop, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     """Per household: linked to an asset in 2023 (vintage 0) and expected income of 2023 (yuan per household)."""
     plan = build_plan(pop, scenario)
@@ -326,10 +334,7 @@ def test_a_smaller_stake_rents_less_land(small_population, scenario, rent, forgo
             "simulation.draw_assumptions": False,
             "assumptions.land_rent_yuan_per_mu": rent,
             "assumptions.land_forgone_yuan_per_mu": forgone,
-            "linking.share_land_transfer": 1.0,
-            "linking.share_industry_participation": 0.0,
-            "linking.share_contract_planting": 0.0,
-            "linking.share_contract_raising": 0.0,
+            **LAND_LINKS_ONLY,
         }
     )
     n_l = scenario.linking.households_per_million_yuan
@@ -358,10 +363,7 @@ def test_a_quarter_of_the_stake_moves_a_land_households_income(small_population,
             "safety_net.detection_rate": 0.0,
             "assumptions.land_rent_yuan_per_mu": rent,
             "assumptions.land_forgone_yuan_per_mu": forgone,
-            "linking.share_land_transfer": 1.0,
-            "linking.share_industry_participation": 0.0,
-            "linking.share_contract_planting": 0.0,
-            "linking.share_contract_raising": 0.0,
+            **LAND_LINKS_ONLY,
         }
     )
     broader = scenario.with_changes({"linking.households_per_million_yuan": 40.0})

@@ -146,20 +146,28 @@ def run_scenario(
             if progress is not None:
                 progress((have + f * (wanted - have)) / wanted)
 
-        extra = simulate(
-            pop,
-            scenario,
-            progress=batch_progress,
-            draws=wanted - have,
-            first_draw=have,
-            held=held,
-            threads=threads,
-            plan=plan,
-        )
-        return result.extend(extra)
+        return _with_draws(pop, scenario, plan, result, wanted, batch_progress, held, threads)
 
     first = simulate(pop, scenario, progress=progress, held=held, threads=threads, plan=plan)
     return Run(grow_draws(scenario, first, more, pop.n))
+
+
+def _with_draws(
+    pop: Population,
+    scenario: Scenario,
+    plan: Plan,
+    result: SimulationResult | None,
+    wanted: int,
+    progress: Callable[[float], None],
+    held: frozenset[str],
+    threads: int | None,
+) -> SimulationResult:
+    """``result`` (None: no draws yet) with draws up to ``wanted``: only the new draws are simulated."""
+    have = 0 if result is None else result.draws
+    extra = simulate(
+        pop, scenario, progress=progress, draws=wanted - have, first_draw=have, held=held, threads=threads, plan=plan
+    )
+    return extra if result is None else result.extend(extra)
 
 
 def _two_level_run(
@@ -197,17 +205,9 @@ def _two_level_run(
             if progress is not None:
                 progress((before + f * (wanted - have) * population.n) / planned)
 
-        extra = simulate(
-            population,
-            scenario,
-            progress=report,
-            draws=wanted - have,
-            first_draw=have,
-            held=held,
-            threads=threads,
-            plan=plans[id(population)],
+        runs[id(population)] = _with_draws(
+            population, scenario, plans[id(population)], current, wanted, report, held, threads
         )
-        runs[id(population)] = extra if current is None else current.extend(extra)
         done += (wanted - have) * population.n
 
     wanted = scenario.simulation.draws
