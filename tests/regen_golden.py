@@ -80,7 +80,6 @@ def summarize(run: Run) -> dict:
         "population": {"label": run.population_label, "fingerprint": default_population().fingerprint},
         "capacity_exceeded": sorted(k for k, f in run.capacity.items() if f.exceeded),
         "draws": r.draws,
-        "control_draws": r.control_draws,
         "inputs": inputs,
         "results": results,
         "outcomes": outcomes,

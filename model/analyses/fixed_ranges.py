@@ -15,8 +15,7 @@ Conventions (docs/VALIDATION.md §4):
   figures it is fitted to is reported, so a figure whose end would make the held fit incoherent shows it.
 * **The population follows the figure**: the embedded population is regenerated at each end, so a figure the
   generator reads changes the households; the row says whether they changed.
-* **Common random numbers**: every run uses the scenario's seed and the draws of the shipped verdict run (of all
-  households, and of the households' sample behind a two-level P(met): model/engine/two_level.py).
+* **Common random numbers**: every run uses the scenario's seed and the draws of the shipped verdict run.
 """
 
 from __future__ import annotations
@@ -179,7 +178,6 @@ class FixedRanges:
     draws: int
     seed: int
     rows: tuple[Row, ...]
-    sample_draws: int  # draws of the households' sample behind a two-level P(met) (0: plain)
     in_spread: tuple[RangedFigure, ...]  # figures with a range that is drawn through the organic growth
     seconds: float
     date: str
@@ -218,7 +216,7 @@ def fixed_ranges(
     shipped_pop = population(sample)
     say(f"{scenario.name}: the verdict run as shipped")
     verdict = run_scenario(shipped_pop, scenario)
-    draws, sample_draws = verdict.result.draws, verdict.result.control_draws or None
+    draws = verdict.result.draws
     fixed = scenario.with_changes({"simulation.draws": draws, "simulation.max_standard_error": 0.0})
     shipped_miss = backtest_miss(sample) if backtest else None
     rows = []
@@ -229,7 +227,7 @@ def fixed_ranges(
             with figure_at(figure.key, value):
                 pop = population(sample)
                 changed = pop.fingerprint != shipped_pop.fingerprint
-                run = run_scenario(pop if changed else shipped_pop, fixed, sample_draws=sample_draws)
+                run = run_scenario(pop if changed else shipped_pop, fixed)
                 miss = backtest_miss(sample) if backtest else None
             ends.append(_point(value, run, miss, changed))
         rows.append(Row(figure, ends[0], _point(figure.value, verdict, shipped_miss, False), ends[1]))
@@ -237,7 +235,6 @@ def fixed_ranges(
         scenario=scenario.name,
         population=shipped_pop.label,
         draws=draws,
-        sample_draws=sample_draws or 0,
         seed=scenario.simulation.seed,
         rows=tuple(rows),
         in_spread=tuple(f for f in ranged_figures() if f.key in SPREAD_FIGURES),

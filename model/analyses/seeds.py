@@ -28,7 +28,6 @@ class SeedRun:
     value: float
     probability: float
     p_met_se: float
-    sample_draws: int = 0  # draws of the households' sample behind a two-level P(met)
 
 
 def seed_runs(pop: Population, scenario: Scenario, target: str = "N1", seeds=SEEDS) -> list[SeedRun]:
@@ -37,9 +36,7 @@ def seed_runs(pop: Population, scenario: Scenario, target: str = "N1", seeds=SEE
     for seed in seeds:
         run = run_scenario(pop, scenario.with_changes({"simulation.seed": seed}))
         check = run.targets[target]
-        out.append(
-            SeedRun(seed, run.result.draws, check.value, check.probability, check.p_met_se, run.result.control_draws)
-        )
+        out.append(SeedRun(seed, run.result.draws, check.value, check.probability, check.p_met_se))
     return out
 
 

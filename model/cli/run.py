@@ -45,15 +45,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             "scenario": scenario.name,
             "population": run.population_label,
             "draws": run.result.draws,
-            "sample_draws": run.result.control_draws,
             **json_checks(run.targets),
             "capacity": {path: flag.as_dict() for path, flag in run.capacity.items()},
         }
         print(json_text(out))
     else:
-        r = run.result
-        two = f" + {r.control_draws} on a {r.control_households:,}-household sample (two-level P(met))"
-        print(f"{scenario.name} — {run.population_label}, {r.draws} draws{two if r.control_draws else ''}")
+        print(f"{scenario.name} — {run.population_label}, {run.result.draws} draws")
         print(render_table(run.targets, args.lang))
         for line in [*decomposition_lines(run, args.lang), *capacity_lines(run, args.lang)]:
             print(line)

@@ -75,10 +75,6 @@ class SimulationResult:
     group_names: tuple[str, ...] = ()
     total_name: tuple[str, str] = (CITY, "city")
     hist_counts: np.ndarray | None = None
-    # A verdict run's outcomes on the households' fixed sample, per draw 0 … N − 1 (N ≥ this run's draws), the
-    # control of a two-level P(met) (model/engine/two_level.py); empty for any other run.
-    control_outcomes: dict[str, np.ndarray] = field(default_factory=dict)
-    control_households: int = 0  # records of that sample
 
     def extend(self, other: SimulationResult) -> SimulationResult:
         """The result with ``other``'s draws appended (same scenario and population, further draws).
@@ -103,15 +99,6 @@ class SimulationResult:
             household_pc_sum=self.household_pc_sum + other.household_pc_sum,
             household_below_sum=self.household_below_sum + other.household_below_sum,
         )
-
-    def with_control(self, outcomes: dict[str, np.ndarray], households: int) -> SimulationResult:
-        """The result with its outcomes on the households' fixed sample (the control of a two-level P(met))."""
-        return replace(self, control_outcomes=dict(outcomes), control_households=int(households))
-
-    @property
-    def control_draws(self) -> int:
-        """Draws of the households' fixed sample behind a two-level P(met) (0: none)."""
-        return max((len(v) for v in self.control_outcomes.values()), default=0)
 
     @property
     def household_pc_mean(self) -> np.ndarray:
@@ -469,8 +456,6 @@ def _merged_arrays(results: Sequence[SimulationResult], join) -> dict:
         "household_below_sum": None,
         "household_weight": None,
         "hist_counts": sum((r.hist for r in results[1:]), start=first.hist),
-        "control_outcomes": {},  # a sample's control is of its own population, not of the merged one
-        "control_households": 0,
     }
 
 

@@ -3,9 +3,7 @@
 A verdict run starts with the scenario's draws and adds draws until every outcome's probability of meeting its
 target has a Monte Carlo standard error ≤ ``simulation.max_standard_error`` (0 keeps the draws fixed), up to the
 schema's largest draw count. Counter-based random numbers make the added draws new ones: the first ``n`` draws of
-a longer run are exactly the draws of a run of ``n``. A population of 80,000 records or more runs a fixed
-10,000-household sample beside it, and its P(met) is the two-level estimate of model/engine/two_level.py: the same
-error from far fewer draws of all households.
+a longer run are exactly the draws of a run of ``n``.
 """
 
 from __future__ import annotations
@@ -17,19 +15,11 @@ from functools import cached_property
 
 import pandas as pd
 
-from model.engine import two_level
 from model.engine.capacity import CapacityFlag
-from model.engine.plan import Plan, build_plan
+from model.engine.plan import build_plan
 from model.engine.result import SimulationResult
 from model.engine.simulate import simulate
-from model.engine.targets import (
-    OUTCOME_KEYS,
-    TargetCheck,
-    contributions_table,
-    evaluate_targets,
-    met_draws,
-    outcome_draws,
-)
+from model.engine.targets import OUTCOME_KEYS, TargetCheck, contributions_table, evaluate_targets
 from model.population.table import Population
 from model.schema import fieldspec
 from model.schema.budget import check_work_budget
@@ -117,27 +107,17 @@ def run_scenario(
     progress: Callable[[float], None] | None = None,
     held: frozenset[str] = frozenset(),
     threads: int | None = None,
-    sample_draws: int | None = None,
 ) -> Run:
     """Simulate ``scenario`` on ``pop``, adding draws until the verdicts' standard errors are small enough.
 
-    A run beyond the work budget is refused (ScenarioError) before any work; added draws stay within it. A large
-    population's verdict runs its draws on a fixed sample of the households as well, and its P(met) is the
-    two-level estimate (model/engine/two_level.py): the same error from far fewer draws of all households.
+    A run beyond the work budget is refused (ScenarioError) before any work; added draws stay within it.
 
     ``progress(fraction)`` is called as blocks finish (it may raise to cancel); a run that grows its draws
     reports each batch against the draws known so far, so the fraction can step back once. ``threads`` caps the
-    engine's threads (None: every core; Dask workers pass 1). ``sample_draws`` with fixed draws (no error
-    target): a two-level run at exactly the scenario's draws and these draws of the sample (common random numbers
-    with a verdict run of those draws).
+    engine's threads (None: every core; Dask workers pass 1).
     """
     check_work_budget(scenario, pop.n)
     plan = build_plan(pop, scenario)  # who each channel reaches: the same for every batch of draws
-    grows = scenario.simulation.max_standard_error > 0
-    sample = two_level.control_sample(pop) if grows or sample_draws else None
-    if sample is not None:
-        fixed = None if grows else (scenario.simulation.draws, max(sample_draws, scenario.simulation.draws))
-        return Run(_two_level_run(pop, sample, scenario, plan, progress, held, threads, fixed))
 
     def more(result: SimulationResult, wanted: int) -> SimulationResult:
         have = result.draws
@@ -146,102 +126,17 @@ def run_scenario(
             if progress is not None:
                 progress((have + f * (wanted - have)) / wanted)
 
-        return _with_draws(pop, scenario, plan, result, wanted, batch_progress, held, threads)
+        extra = simulate(
+            pop,
+            scenario,
+            progress=batch_progress,
+            draws=wanted - have,
+            first_draw=have,
+            held=held,
+            threads=threads,
+            plan=plan,
+        )
+        return result.extend(extra)
 
     first = simulate(pop, scenario, progress=progress, held=held, threads=threads, plan=plan)
     return Run(grow_draws(scenario, first, more, pop.n))
-
-
-def _with_draws(
-    pop: Population,
-    scenario: Scenario,
-    plan: Plan,
-    result: SimulationResult | None,
-    wanted: int,
-    progress: Callable[[float], None],
-    held: frozenset[str],
-    threads: int | None,
-) -> SimulationResult:
-    """``result`` (None: no draws yet) with draws up to ``wanted``: only the new draws are simulated."""
-    have = 0 if result is None else result.draws
-    extra = simulate(
-        pop, scenario, progress=progress, draws=wanted - have, first_draw=have, held=held, threads=threads, plan=plan
-    )
-    return extra if result is None else result.extend(extra)
-
-
-def _two_level_run(
-    pop: Population,
-    sample: Population,
-    scenario: Scenario,
-    plan: Plan,
-    progress: Callable[[float], None] | None,
-    held: frozenset[str],
-    threads: int | None,
-    fixed: tuple[int, int] | None = None,
-) -> SimulationResult:
-    """Draws of all households and at least as many of the sample, added to until every two-level error is met.
-
-    ``fixed`` (draws, sample draws): exactly these, nothing added. The result carries the sample's outcomes as its
-    control. Progress is the share of the work (households ×
-    draws of both runs) planned so far: it steps back when a round plans more.
-    """
-    plans = {id(pop): plan, id(sample): build_plan(sample, scenario)}
-    target = scenario.simulation.max_standard_error
-    ceiling = max(scenario.simulation.draws, min(max_draws(), budget_draws(scenario, pop.n)))
-    sample_ceiling = max(ceiling, min(two_level.MAX_SAMPLE_DRAWS, budget_draws(scenario, sample.n)))
-    runs: dict[int, SimulationResult] = {}
-    done = 0
-
-    def extend(population: Population, wanted: int, planned: int) -> None:
-        nonlocal done
-        current = runs.get(id(population))
-        have = 0 if current is None else current.draws
-        if wanted <= have:
-            return
-        before = done
-
-        def report(f: float) -> None:
-            if progress is not None:
-                progress((before + f * (wanted - have) * population.n) / planned)
-
-        runs[id(population)] = _with_draws(
-            population, scenario, plans[id(population)], current, wanted, report, held, threads
-        )
-        done += (wanted - have) * population.n
-
-    wanted = scenario.simulation.draws
-    sample_wanted = min(max(2 * two_level.SAMPLE_STEP, wanted), sample_ceiling)
-    if fixed is not None:
-        wanted, sample_wanted = fixed
-    while True:
-        planned = done + sum(
-            max(0, want - (runs[id(p)].draws if id(p) in runs else 0)) * p.n
-            for p, want in ((pop, wanted), (sample, sample_wanted))
-        )
-        extend(pop, wanted, planned)
-        extend(sample, sample_wanted, planned)
-        result, sample_result = runs[id(pop)], runs[id(sample)]
-        if fixed is not None:
-            break
-        parts = _two_level_parts(result, sample_result)
-        wanted, sample_wanted = two_level.draws_for(parts, target, two_level.cost_ratio(pop.n, sample.n), DRAW_STEP)
-        wanted = min(wanted, ceiling)
-        sample_wanted = min(max(sample_wanted, wanted), sample_ceiling)
-        if wanted <= result.draws and sample_wanted <= sample_result.draws:
-            break
-    controls = {key: o.values for key, o in outcome_draws(sample_result).items() if key in two_level.OUTCOMES}
-    return result.with_control(controls, sample.n)
-
-
-def _two_level_parts(result: SimulationResult, sample_result: SimulationResult) -> list[two_level.TwoLevel]:
-    """Each outcome's estimate from a run of all households and one of the sample (plain where it has no control)."""
-    controls = outcome_draws(sample_result)
-    out = []
-    for key, o in outcome_draws(result).items():
-        met_all = met_draws(o.values, o.target, o.comparison)
-        if key in two_level.OUTCOMES:
-            out.append(two_level.estimate(met_all, met_draws(controls[key].values, o.target, o.comparison)))
-        else:
-            out.append(two_level.plain(met_all))
-    return out

@@ -3,21 +3,17 @@
 "met" for an outcome means: the probability over draws of meeting the target is at least the scenario's
 ``targets.required_probability``. Money rules and programme inputs are deterministic (probability 0 or 1).
 The probability carries its Monte Carlo standard error (draws are independent, so binomial), computed with the
-Laplace-smoothed share p̃ = (k + 1) / (n + 2): a result met in 0 of n draws does not claim zero error. A verdict
-run of a large population carries its outcomes on a fixed sample of the households too (``control_outcomes``):
-its P(met) is then the two-level estimate of :mod:`model.engine.two_level`, with that estimate's error.
+Laplace-smoothed share p̃ = (k + 1) / (n + 2): a result met in 0 of n draws does not claim zero error.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from model.engine import two_level
 from model.engine.plan import industry_funds_10k_yuan, total_funds_10k_yuan
 from model.engine.reference import TERMS
 from model.engine.result import SimulationResult
@@ -64,7 +60,6 @@ class TargetCheck:
     detail: dict | None = None
     p_met_se: float | None = None
     draws: int | None = None
-    sample_draws: int | None = None  # draws of the households' fixed sample behind a two-level P(met)
     sd: float | None = None  # standard deviation of the value over draws (an outcome's Monte Carlo spread)
 
     def label(self, lang: str) -> str:
@@ -111,11 +106,6 @@ def p_met_text(check: TargetCheck) -> str:
     return f"{check.probability:.0%} ± {se:.1%}" if se < 0.01 else f"{check.probability:.0%} ± {se:.0%}"
 
 
-def met_draws(values: np.ndarray, target: float, comparison: str) -> np.ndarray:
-    """Per draw: does the outcome meet its target (a tolerance of 10⁻¹² for values computed in another order)."""
-    return values >= target - 1e-12 if comparison == ">=" else values <= target + 1e-12
-
-
 def _outcome(
     key,
     zh,
@@ -127,20 +117,12 @@ def _outcome(
     required: float,
     period: str,
     detail: dict | None = None,
-    control: np.ndarray | None = None,
 ) -> TargetCheck:
-    """``control``: the outcome on the households' fixed sample over at least as many draws (two-level P(met))."""
-    ok = met_draws(draws, target, comparison)
+    ok = draws >= target - 1e-12 if comparison == ">=" else draws <= target + 1e-12
     probability = float(ok.mean())
-    se = p_met_standard_error(probability, len(draws))
-    sample_draws = None
-    if control is not None and len(control) >= len(draws):
-        two = two_level.estimate(ok, met_draws(control, target, comparison))
-        probability, se, sample_draws = two.probability, two.standard_error, two.sample_draws
     return TargetCheck(
-        p_met_se=se,
+        p_met_se=p_met_standard_error(probability, len(draws)),
         draws=len(draws),
-        sample_draws=sample_draws,
         sd=float(np.std(draws, ddof=1)) if len(draws) > 1 else 0.0,
         key=key,
         label_zh=zh,
@@ -207,35 +189,6 @@ def _if_2022_repeats(result: SimulationResult, component: str, year: int) -> dic
     return {"if_2022_repeats": {"organic_rate": rate_2022, "value": value}}
 
 
-class OutcomeDraws(NamedTuple):
-    """One outcome's value in each draw, and the target it is checked against."""
-
-    values: np.ndarray  # (draw,)
-    target: float
-    comparison: str  # ">=" or "<="
-
-
-def outcome_draws(result: SimulationResult) -> dict[str, OutcomeDraws]:
-    """Every outcome target's per-draw values (empty when the run does not reach the assessment year)."""
-    s = result.scenario
-    year = assessment_year(result)
-    if year not in result.years:
-        return {}
-    year_quarters = [result.quarters.index(f"{year}Q{k}") for k in range(1, 5)]
-    yi = result.years.index(year)
-    return {
-        "N1": OutcomeDraws(result.growth("production", year), 0.20, ">="),
-        "N2": OutcomeDraws(result.growth("property", year), 0.18, ">="),
-        "N3": OutcomeDraws(result.city_falling[year_quarters].max(axis=0), s.targets.falling_share_max, "<="),
-        "N4": OutcomeDraws(
-            result.wudan_over([f"{year}Q{k}" for k in range(1, 5)]).sum(axis=0).astype(float), 0.0, "<="
-        ),
-        "below_line": OutcomeDraws(
-            result.below[:, yi].sum(axis=0) / result.households.sum(), s.targets.below_line_share_max, "<="
-        ),
-    }
-
-
 def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
     """Every target of the notice the model can check, keyed ``N1``, ``N2`` ... plus ``below_line``."""
     s = result.scenario
@@ -244,25 +197,22 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
     year = assessment_year(result)
     q4 = f"{year}Q4"
     counties = result.counties
-    outcomes = outcome_draws(result)
-
-    def outcome(key: str, zh: str, en: str, unit: str, period: str, detail: dict) -> TargetCheck:
-        o = outcomes[key]
-        control = result.control_outcomes.get(key)
-        return _outcome(key, zh, en, o.values, o.target, o.comparison, unit, required, period, detail, control)
-
-    if outcomes:
-        for key, component, zh, en in (
-            ("N1", "production", "生产经营性收入增幅", "growth of production/operating income"),
-            ("N2", "property", "财产性收入增幅", "growth of property income"),
+    if year in result.years:
+        for key, component, floor, zh, en in (
+            ("N1", "production", 0.20, "生产经营性收入增幅", "growth of production/operating income"),
+            ("N2", "property", 0.18, "财产性收入增幅", "growth of property income"),
         ):
-            out[key] = outcome(
+            out[key] = _outcome(
                 key,
                 f"{year}年{zh}",
                 f"{year} {en}",
+                result.growth(component, year),
+                floor,
+                ">=",
                 "share, year on year",
+                required,
                 f"{year} vs {year - 1}",
-                {
+                detail={
                     "decomposition": growth_decomposition(result, component, year),
                     **_if_2022_repeats(result, component, year),
                 },
@@ -272,27 +222,36 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
         year_quarters = [result.quarters.index(f"{year}Q{k}") for k in range(1, 5)]
         by_quarter = result.city_falling[year_quarters]  # quarter × draw
         scope_zh, scope_en = result.total_name
-        out["N3"] = outcome(
+        out["N3"] = _outcome(
             "N3",
             f"{scope_zh}生产经营收入下降户占比（年内最高季度，年度累计）",
             f"{scope_en.capitalize()} share of households whose production income fell"
             " (worst quarter of the year, year to date)",
+            by_quarter.max(axis=0),
+            s.targets.falling_share_max,
+            "<=",
             "share 0–1 of households",
+            required,
             str(year),
-            {
+            detail={
                 "share_by_quarter": {f"{year}Q{k + 1}": float(by_quarter[k].mean()) for k in range(4)},
                 "points_lost_by_county": {c: float(points[k].mean()) for k, c in enumerate(counties)},
                 "points_per_percentage_point": 0.5,
             },
         )
-        flag_probability = result.wudan_over([f"{year}Q{k}" for k in range(1, 5)]).mean(axis=1)  # per county
-        out["N4"] = outcome(
+        flagged_draws = result.wudan_over([f"{year}Q{k}" for k in range(1, 5)])  # county × draw
+        flag_probability = flagged_draws.mean(axis=1)
+        out["N4"] = _outcome(
             "N4",
             "纳入“五单式”管理的县数（期望值）",
             "Counties under “five-list” management (expected number)",
+            flagged_draws.sum(axis=0).astype(float),
+            0.0,
+            "<=",
             "counties",
+            required,
             str(year),
-            {
+            detail={
                 "rule": "average points lost per quarter in the year ≥ targets.wudan_points_threshold; "
                 "counties: flagged in at least half of the draws",
                 "counties": [c for k, c in enumerate(counties) if flag_probability[k] >= 0.5],
@@ -301,13 +260,17 @@ def evaluate_targets(result: SimulationResult) -> dict[str, TargetCheck]:
         )
         yi = result.years.index(year)
         households = result.households.sum()
-        out["below_line"] = outcome(
+        out["below_line"] = _outcome(
             "below_line",
             "人均纯收入低于监测线的户占比（帮扶后）",
             "Share of households below the monitoring line (after assistance)",
+            result.below[:, yi].sum(axis=0) / households,
+            s.targets.below_line_share_max,
+            "<=",
             "share 0–1 of households",
+            required,
             str(year),
-            {
+            detail={
                 "monitoring_line_yuan_per_capita": s.simulation.monitoring_line_yuan,
                 "share_before_assistance": float((result.below_before[:, yi].sum(axis=0) / households).mean()),
                 "assistance_cost_10k_yuan": float(result.annual(result.assistance, year).sum(axis=0).mean() / 1e4),

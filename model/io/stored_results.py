@@ -22,7 +22,7 @@ from model.engine.result import SimulationResult
 from model.population.table import Population, Region
 from model.schema.scenario import scenario_from_dict
 
-FORMAT = 3  # 2: capacity flags, regions, province groups; 3: a verdict's two-level control
+FORMAT = 2  # 2: capacity flags, regions, province groups
 HEADER = "header"
 
 

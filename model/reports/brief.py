@@ -351,19 +351,12 @@ def _targets_section(run: Run, lang: str) -> str:
             )
         )
     required = run.scenario.targets.required_probability
-    r = run.result
-    two = {
-        "zh": f"；两级估计另用 {r.control_households:,} 户固定样本的 {r.control_draws} 次抽样（县数 N4 除外）",
-        "en": f"; two-level: also {r.control_draws} draws on a fixed sample of {r.control_households:,} households "
-        "(not N4)",
-    }
-    key = "zh" if lang == "zh" else "en"
     note = {
         "zh": f"“达标”指达标概率 ≥ 要求的达标概率 {required * 100:.0f}%（输入）；± 后为达标概率的蒙特卡洛标准误"
-        f"（{r.draws} 次抽样{two['zh'] if r.control_draws else ''}）。",
+        f"（{run.result.draws} 次抽样）。",
         "en": f"“Met”: the probability of meeting the target is at least the required {required * 100:.0f}% (input); "
-        f"± its Monte Carlo standard error ({r.draws} draws{two['en'] if r.control_draws else ''}).",
-    }[key]
+        f"± its Monte Carlo standard error ({run.result.draws} draws).",
+    }["zh" if lang == "zh" else "en"]
     return "\n".join([f"<h2>{escape(text('s.targets', lang))}</h2>", _table(headers, rows), f"<p>{escape(note)}</p>"])
 
 

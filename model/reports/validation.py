@@ -17,7 +17,6 @@ from model.analyses.fixed_ranges import OUTPUTS as FIXED_OUTPUTS
 from model.analyses.fixed_ranges import FixedRanges
 from model.analyses.seeds import AGREEMENT_SE, SeedRun, largest_disagreement
 from model.analyses.sensitivity import OUTPUTS, depends_mostly_on, ranking
-from model.engine import two_level
 from model.engine.targets import p_met_text
 from model.schema import calibration as cal
 
@@ -94,13 +93,6 @@ def _stamp(draws: str) -> str:
     return f"*Computed {date} on {platform.machine()} · Python {platform.python_version()} · {draws}.*"
 
 
-def _draws_text(draws: int, sample_draws: int) -> str:
-    """The draws as text: 128 draws, or 128 draws + 512 on the 10,000-household sample (a two-level P(met))."""
-    if not sample_draws:
-        return f"{draws} draws"
-    return f"{draws} draws + {sample_draws} on the {two_level.SAMPLE_HOUSEHOLDS:,}-household sample"
-
-
 def backtest_markdown(checks: list[Check], population: str, draws: int, seconds: float) -> str:
     """The back-test table: published value, model mean, P10–P90, inside the band, role, source."""
     lines = [
@@ -145,8 +137,7 @@ def seeds_markdown(runs: list[SeedRun], scenario: str, population: str, target: 
         f"| seed | draws | {target} mean | P(met) ± standard error |",
         "|---|---|---|---|",
         *(
-            f"| {r.seed} | {_draws_text(r.draws, r.sample_draws)} | {_share(r.value)} | "
-            f"{r.probability * 100:.1f}% ± {r.p_met_se * 100:.1f}% |"
+            f"| {r.seed} | {r.draws} | {_share(r.value)} | {r.probability * 100:.1f}% ± {r.p_met_se * 100:.1f}% |"
             for r in runs
         ),
     ]
@@ -195,13 +186,12 @@ def fixed_ranges_markdown(result: FixedRanges) -> str:
     lines += [
         "",
         f"Scenario {result.scenario} on {result.population}; each figure at the ends of its stated range, one at a "
-        f"time, the others as shipped; {_draws_text(result.draws, result.sample_draws)} at every value (the shipped "
-        "verdict run's), common random "
+        f"time, the others as shipped; {result.draws} draws at every value (the shipped verdict run's), common random "
         f"numbers (seed {result.seed}); the calibration (`[fitted]`) held as shipped, the 2022 back-test rerun at "
         "every value and its largest distance from the three published growth figures it is fitted to reported; the "
         "population regenerated at every value." + (not_rows if spread else ""),
         "",
-        _stamp(f"{_draws_text(result.draws, result.sample_draws)}, {result.seconds:.0f} s"),
+        _stamp(f"{result.draws} draws, {result.seconds:.0f} s"),
     ]
     return "\n".join(lines)
 

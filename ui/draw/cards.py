@@ -75,19 +75,8 @@ def column_header(name: str, slot: SlotRun, active: str, lang: str) -> None:
     badges = [t("cards.editing", lang)] if name == active else []
     if not slot.final:
         badges.append(t("cards.preview_badge", lang))
-    result = slot.run.result
-    if not slot.final:
-        note = t("cards.preview_note", lang, draws=result.draws)
-    elif result.control_draws:
-        note = t(
-            "cards.draws_two_level",
-            lang,
-            draws=result.draws,
-            sample_draws=result.control_draws,
-            households=number(result.control_households, "households"),
-        )
-    else:
-        note = t("cards.draws", lang, draws=result.draws)
+    draws = slot.run.result.draws
+    note = t("cards.draws", lang, draws=draws) if slot.final else t("cards.preview_note", lang, draws=draws)
     st.caption(" ".join([*badges, note]))
 
 

@@ -3,11 +3,6 @@
 TEXTS = {
     "cards.heading": ("#### :green-badge[结果] 通知目标达成情况", "#### :green-badge[result] Targets of the notice"),
     "cards.draws": ("{draws} 次抽样的平均值", "mean over {draws} draws"),
-    "cards.draws_two_level": (
-        "{draws} 次抽样的平均值；P(达标) 另用 {households} 户固定样本的 {sample_draws} 次抽样（两级蒙特卡洛）",
-        "mean over {draws} draws; P(met) also uses {sample_draws} draws on a fixed sample of {households} "
-        "households (two-level Monte Carlo)",
-    ),
     "cards.label": ("{notice}{label}", "{notice}{label}"),
     "cards.period": ("时期 {period}", "period {period}"),
     "cards.target": ("目标 {comparison} {target}", "target {comparison} {target}"),
@@ -25,15 +20,10 @@ TEXTS = {
     ),
     "cards.help": (
         "结果：多次抽样的平均值；P(达标) 为达到目标的抽样所占比例，± 后为其蒙特卡洛标准误（抽样次数见栏首）；"
-        "农户多时，P(达标) 为两级估计：固定农户样本上的多次抽样比例，加上全部农户与样本在相同抽样中的差异，"
-        "误差相同而所需全部农户的抽样少得多（县数 N4 除外）。"
         "达标指 P(达标) 不低于“要求的达标概率”。卡片标题中的 N1、N2… 为通知中的条目。",
         "Result: mean over the draws; P(met) is the share of draws meeting the target, ± its Monte Carlo "
-        "standard error (the number of draws heads the column). For a large population P(met) is a two-level "
-        "estimate: the share over many draws on a fixed sample of the households, corrected by how all "
-        "households differ from the sample in the same draws — the same error from far fewer draws of all "
-        "households (not for N4's count of counties). Met means P(met) is at least the required probability. "
-        "N1, N2… in a card's title name the notice's requirement.",
+        "standard error (the number of draws heads the column); met means P(met) is at least the required "
+        "probability. N1, N2… in a card's title name the notice's requirement.",
     ),
     "cards.preview_mark": ("（预览）", " (preview)"),
     "cards.part": ("{label} {points}", "{label} {points}"),
