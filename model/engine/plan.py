@@ -129,6 +129,7 @@ class Queues:
     mode: np.ndarray
     bind: np.ndarray
     credit: np.ndarray
+    credit_order: tuple[np.ndarray, ...]  # per county: its rows (from the county's first) in willing line order
     tourism: np.ndarray
     training: np.ndarray
     term: np.ndarray
@@ -147,12 +148,15 @@ def queues(pop: Population, seed: int) -> Queues:
     willing = pop.industry_willing
     borrower = pop.microcredit_yuan > 0
     everyone = np.ones(pop.n, dtype=bool)
+    credit = _positions(pop, u[4] - borrower, willing | borrower)
+    willing_line = np.where(willing, credit, np.inf)
     return Queues(
         support=_positions(pop, u[0] + (~willing), everyone),
         assets=_positions(pop, u[1] + (~willing), everyone),
         mode=u[2],
         bind=_positions(pop, u[3] - pop.dual_bound, willing),
-        credit=_positions(pop, u[4] - borrower, willing | borrower),
+        credit=credit,
+        credit_order=tuple(np.argsort(willing_line[a:b], kind="stable") for a, b in pop.county_slices),
         tourism=_positions(pop, u[5], everyone),
         training=_positions(pop, u[6], pop.workers > 0),
         term=u[7],
@@ -391,7 +395,7 @@ def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first
         rows = slice(start, stop)
         w = pop.weight[rows]
         line = willing_line[rows]
-        by_line = np.argsort(line, kind="stable")  # once per county: each quarter filters this order
+        by_line = q.credit_order[c]  # each quarter filters this order
         line_sorted = line[by_line]
         span = max(float(np.sum(w[np.isfinite(q.credit[rows])])), 1e-12)  # the whole line, borrowers included
         carried = 0.0
