@@ -114,12 +114,6 @@ SCENARIOS = {
         "safety_net.lag_quarters": 3,
     },
     "microcredit stopped: the stock runs off": {"microcredit.new_lending_10k_yuan": 0.0},
-    "land links, the rent drawn across the production forgone (refused in some draws)": {
-        **_modes("share_land_transfer"),
-        "assumptions.land_rent_yuan_per_mu": 300.0,
-        "assumptions.land_forgone_yuan_per_mu": 300.0,
-        "simulation.draw_assumptions": True,
-    },
     "non-industry funds only": {
         "funds.industry_share_central": 0.0,
         "funds.industry_share_provincial": 0.0,

@@ -667,7 +667,6 @@ def simulate_rows(tile_bounds, at, own, hh, dr, k, scratch, sums):
             kappa_d = kappa[d]
             land_forgone_yuan_per_mu_d = land_forgone_yuan_per_mu[d]
             land_rent_yuan_per_mu_d = land_rent_yuan_per_mu[d]
-            land_taken_d = 1.0 if land_rent_yuan_per_mu_d >= land_forgone_yuan_per_mu_d else 0.0  # the reference's
             participation_wage_share_d = participation_wage_share[d]
             tourism_base_gain_d = tourism_base_gain[d]
             tourism_gain_d = tourism_gain[d]
@@ -797,7 +796,7 @@ def simulate_rows(tile_bounds, at, own, hh, dr, k, scratch, sums):
                     support = support_s[th, i]
                     assets = assets_s[th, i]
                     contract = assets if is_contract else 0.0
-                    land_running = land_running_s[th, i] * (1.0 if is_land else 0.0) * land * land_taken_d
+                    land_running = land_running_s[th, i] * (1.0 if is_land else 0.0) * land
                     fade_d = willing_unit * fade_c * fade_pow
                     premium = dual_binding_premium_d * trend_p * _ramp(t + 1 - tau, dual_binding_ramp_d)
                     premium = _max(premium - s_p * contract, 0.0)

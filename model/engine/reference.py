@@ -200,10 +200,7 @@ def simulate_block(plan: Plan, dt: DrawTables, shared: Shared, rows: slice) -> B
         fade = willing_unit * dt.support_fade_c[c] * (1 - dt.persistence_pow[j]) if j >= 1 else 0.0
         contract = assets * (mode >= 2)[:, None]
         participation = assets * (mode == 0)[:, None]
-        # a household rents out its land only where the rent covers the production it forgoes (it would refuse a
-        # link that costs it income): per draw, as both are drawn
-        land_taken = a["land_rent_yuan_per_mu"] >= a["land_forgone_yuan_per_mu"]
-        land_running = land_running * (mode == 1)[:, None] * land * land_taken
+        land_running = land_running * (mode == 1)[:, None] * land
 
         # Production: terms, one enterprise chain capped, clamping, shocks.
         trend_p = base["production"] * s["production"] * g_p
