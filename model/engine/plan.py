@@ -384,7 +384,7 @@ def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first
     per_quarter_c = scenario.microcredit.new_lending_10k_yuan * WAN / loan * a * pop.region.programme_scale / 4
     length = np.floor(term) + (q.term < term - np.floor(term))
     existing = pop.microcredit_yuan.copy()
-    borrower_c = np.bincount(pop.county, weights=pop.weight * (existing > 0), minlength=pop.n_counties)
+    borrower_c = pop.borrowers_by_county()
     rank = np.divide(q.credit, borrower_c[pop.county], out=np.zeros(pop.n), where=borrower_c[pop.county] > 0)
     until = np.where(existing > 0, first + np.floor(term * np.clip(rank, 0, 1)), -1.0)
     amount = existing.copy()
@@ -431,7 +431,7 @@ def _credit(pop: Population, scenario: Scenario, q: Queues, a: np.ndarray, first
     by_kind = np.stack([pop.weight * had_loan, pop.weight * ~had_loan])  # (kind, household)
     holding = (out > 0).astype(np.float64)
     held = np.stack([by_kind[:, a:b] @ holding[a:b] for a, b in pop.county_slices], axis=1)  # (kind, county, q)
-    households = np.maximum(np.bincount(pop.county, weights=pop.weight, minlength=pop.n_counties), 1e-12)[:, None]
+    households = np.maximum(pop.households_by_county(), 1e-12)[:, None]
     factor = new_borrower_return(held[0] / households, held[1] / households, borrower_c[:, None] / households)
     return {"loan_outstanding": out, "loan_existing": existing, "credit_factor_c": factor}
 
