@@ -40,6 +40,47 @@ def test_every_calibration_figure_has_unit_year_source_confidence():
     assert_provenance(figures)
 
 
+def _same_shape(a, b) -> bool:
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same_shape(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b)
+    return isinstance(b, int | float)
+
+
+def test_every_assumption_states_its_range():
+    """The guide's rule: a figure not published or derived is elicited with a range (docs/VALIDATION.md §4 runs it)."""
+    assumptions = {k: f for k, f in cal.figures().items() if f.assumption}
+    assert len(assumptions) >= 35
+    for key, fig in assumptions.items():
+        assert fig.stated_range is not None, f"{key}: an assumption states its range (half_width, or low and high)"
+        low, high = fig.stated_range
+        if isinstance(fig.value, dict):
+            assert _same_shape(fig.value, low) and _same_shape(fig.value, high), f"{key}: whole alternatives"
+            assert low != fig.value != high and low != high, key
+        else:
+            assert low < fig.value < high, key
+        assert "range" in (fig.source + fig.note).lower(), f"{key}: says why the range is what it is"
+
+
+@pytest.mark.parametrize("key", ["population.monitored_type_split", "income.seasonality"])
+def test_the_ends_of_a_table_of_shares_are_shares_that_add_up(key):
+    fig = cal.figures()[key]
+    for table in (fig.low, fig.value, fig.high):
+        rows = table.values() if key == "income.seasonality" else [list(table.values())]
+        for shares in rows:
+            assert sum(shares) == pytest.approx(1.0, abs=1e-9) and min(shares) >= 0, (key, shares)
+
+
+def test_the_ends_of_the_county_split_keep_the_published_totals():
+    fig = cal.figures()["population.county_households"]
+    poor = cal.value("population.former_poverty_counties")
+    for end in (fig.low, fig.high):
+        assert sum(end.values()) == sum(fig.value.values())
+        assert sum(end[c] for c in poor) == sum(fig.value[c] for c in poor)
+        assert {c: n for c, n in end.items() if c not in poor} == {c: n for c, n in fig.value.items() if c not in poor}
+
+
 def test_broken_calibration_file_is_refused_naming_the_key(tmp_path):
     path = tmp_path / "calibration.toml"
     path.write_text(
@@ -173,7 +214,7 @@ def test_programme_shares(frame):
     willing = frame["industry_willing"]
     assert willing.mean() == pytest.approx(cal.value("population.industry_willing_share"), abs=0.005)
     assert frame.loc[willing, "dual_bound"].mean() == pytest.approx(
-        cal.value("population.dual_bound_share_of_willing"), abs=0.005
+        cal.programmes(2022)["dual_binding_coverage"], abs=0.005
     )
     assert not (frame["dual_bound"] & ~willing).any()
     borrowers = frame["microcredit_yuan"] > 0

@@ -195,6 +195,7 @@ def test_the_report_command_writes_every_table_into_the_document(tmp_path, resul
     doc = tmp_path / "VALIDATION.md"
     doc.write_text(TEMPLATE.replace("(To be written: what the back-test", "Hand-written prose. (What"), "utf-8")
     args = ["validation-report", "--write", str(doc), "--sensitivity-result", str(stored), "--backtest-sample", "500"]
+    args += ["--figure", "population.project_capital_per_mu"]
     assert main(args) == 0
     text = doc.read_text(encoding="utf-8")
     assert "Hand-written prose." in text

@@ -31,9 +31,13 @@ from model.schema import calibration as cal
 RATES = dict(zip(("production", "wage", "transfer"), FITTED_RATES, strict=True))
 LONG_RUN, RATIO = "income.organic_long_run", "income.production_long_run_ratio"
 PERSISTENCE = "income.organic_persistence"
+YEAR_TO_YEAR = "income.organic_year_to_year_sd"
 # The figures whose uncertainty (sd or half width) this module folds into the projection's organic growth, an
 # assumption drawn in every verdict and varied by the sensitivity analysis: their ranges are drawn, through it.
 SPREAD_FIGURES = (LONG_RUN, RATIO, PERSISTENCE)
+# Figures the projection's spread in ``[fitted]`` is derived from (by :func:`projection_prior`) whose range is not
+# folded in: a figure at either end of its range re-derives that spread, the 2022 fit held.
+PROJECTION_INPUTS = (YEAR_TO_YEAR,)
 COMPONENTS = {"production": ("production",), "wage": ("wage",), "transfer": ("property", "transfer")}
 STEP = 0.02
 
@@ -88,7 +92,7 @@ def projection_prior(rate_2022: float, sd_2022: float, key: str) -> tuple[float,
     rho = cal.figures()[PERSISTENCE]
     g_lr, sd_lr = long_run_rate(key)
     var_rho = triangular_variance(rho.half_width)
-    year = cal.value("income.organic_year_to_year_sd")[key]
+    year = cal.value(YEAR_TO_YEAR)[key]
     mean = rho.value * rate_2022 + (1 - rho.value) * g_lr
     var = (rho.value * sd_2022) ** 2 + ((1 - rho.value) * sd_lr) ** 2 + (rate_2022 - g_lr) ** 2 * var_rho + year**2
     return mean, math.sqrt(var)

@@ -15,7 +15,7 @@ from pathlib import Path
 from model.analyses.backtest import Check, backtest_population, run_backtest
 from model.analyses.backtest_record import record_of, write_record
 from model.analyses.calibrate import fit, write_fit
-from model.analyses.fixed_ranges import fixed_ranges
+from model.analyses.fixed_ranges import RangedFigure, fixed_ranged_figures, fixed_ranges
 from model.analyses.seeds import seed_runs
 from model.cli.common import (
     BadInput,
@@ -40,6 +40,7 @@ from model.reports.validation import (
 )
 
 SAMPLE_HELP = "run on a weighted sample of this many households (quicker, less exact) instead of all 252,514"
+FIGURE_HELP = "a row of the fixed-ranges table, by key (repeat for more; default: every fixed figure with a range)"
 
 
 def _check_sample(option: str, sample: int | None) -> None:
@@ -139,11 +140,25 @@ def _write_sections(target: str, sections: dict[str, str]) -> None:
     print(f"{path} updated", file=sys.stderr)
 
 
+def _figures(keys: list[str] | None) -> tuple[RangedFigure, ...] | None:
+    """The rows ``--figure`` asks for (None: every fixed figure); an unknown key is refused, naming the known ones."""
+    if not keys:
+        return None
+    known = {f.key: f for f in fixed_ranged_figures()}
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise BadInput(f"--figure {unknown[0][:80]}: not a fixed figure with a range; known: {', '.join(known)}")
+    return tuple(known[k] for k in dict.fromkeys(keys))
+
+
 def cmd_fixed_ranges(args: argparse.Namespace) -> int:
     """``fixed-ranges``: the scenario with each fixed assumption at the ends of its range, one at a time."""
     _check_sample("--sample", args.sample)
+    figures = _figures(args.figure)
+    if figures is not None and args.write:
+        raise BadInput("--write needs every row: leave out --figure (a partial table would replace the whole one)")
     scenario = load_scenario_arg(args.scenario, args.lang)
-    result = fixed_ranges(scenario, args.sample, progress=lambda text: print(text, file=sys.stderr))
+    result = fixed_ranges(scenario, args.sample, figures, progress=lambda text: print(text, file=sys.stderr))
     if args.json:
         print(json_text(result.as_dict()))
     else:
@@ -156,13 +171,14 @@ def cmd_fixed_ranges(args: argparse.Namespace) -> int:
 def cmd_validation_report(args: argparse.Namespace) -> int:
     """``validation-report``: the back-test and the sensitivity tables, written into docs/VALIDATION.md."""
     _check_sample("--backtest-sample", args.backtest_sample)
+    figures = _figures(args.figure)
     start = time.perf_counter()
     run, checks = run_backtest(backtest_population(args.backtest_sample))
     backtest = backtest_markdown(checks, run.population_label, run.result.draws, time.perf_counter() - start)
     scenario = load_scenario_arg(args.scenario, args.lang)
     population = default_population() if args.backtest_sample is None else sample_population(args.backtest_sample)
     seeds = seeds_markdown(seed_runs(population, scenario), args.scenario, population.label)
-    fixed = fixed_ranges_markdown(fixed_ranges(scenario, args.backtest_sample))
+    fixed = fixed_ranges_markdown(fixed_ranges(scenario, args.backtest_sample, figures))
     if args.sensitivity_result:
         try:
             result = json.loads(Path(args.sensitivity_result).read_text(encoding="utf-8"))
@@ -202,11 +218,13 @@ def register(sub) -> None:
         "fixed-ranges",
         help="the scenario with each fixed (not drawn) assumption at the low and the high end of its range",
         description="Every parameter-file figure with a stated range (half_width, or low/high) that no run draws, "
-        "set to either end of its range one at a time, the others and the calibration as shipped: N1, N2, N3 and "
-        "their P(met) ± Monte Carlo error at each end, with the 2022 back-test's distance from its fitted figures.",
+        "set to either end of its range one at a time, the others and the calibration as shipped: N1, N2, N3, the "
+        "share below the line and their P(met) ± Monte Carlo error at each end, with the 2022 back-test's distance "
+        "from its fitted figures.",
     )
     fixed.add_argument("--scenario", default="scenarios/notice_2023.toml", help="the scenario (default: %(default)s)")
     fixed.add_argument("--sample", type=int, help=SAMPLE_HELP)
+    fixed.add_argument("--figure", action="append", help=FIGURE_HELP)
     fixed.add_argument("--json", action="store_true", help="print one JSON object")
     fixed.add_argument("--write", help="also write the table into this document's fixed_ranges section")
     fixed.set_defaults(func=cmd_fixed_ranges)
@@ -226,6 +244,7 @@ def register(sub) -> None:
     )
     report.add_argument("--sensitivity-result", help="a stored result of python -m model sensitivity (not rerun)")
     report.add_argument("--backtest-sample", type=int, help=SAMPLE_HELP)
+    report.add_argument("--figure", action="append", help=FIGURE_HELP)
     add_cluster_arguments(report, "one per core, here {cores}")
     add_budget_arguments(report)
     report.set_defaults(func=cmd_validation_report)

@@ -273,17 +273,23 @@ def generate_frame(seed: int | None = None, base_year: int = 2022) -> pd.DataFra
 
 
 @cache
-def default_population(base_year: int = 2022) -> Population:
-    """The embedded default population of ``base_year`` (2022, or 2021 for the back-test), built once per process."""
-    frame = generate_frame(base_year=base_year)
+def default_population(base_year: int = 2022, generator_seed: int | None = None) -> Population:
+    """The embedded default population of ``base_year`` (2022, or 2021 for the back-test), built once per process.
+
+    ``generator_seed`` (default: calibration.toml's) draws another population from the same calibration: how much
+    regenerating alone moves a result (docs/VALIDATION.md §4's noise floor).
+    """
+    frame = generate_frame(seed=generator_seed, base_year=base_year)
     label = DEFAULT_LABEL.format(year=base_year)
     return population_from_frame(frame, label, qujing_region(), base_year, frame.attrs["base_year_assistance"])
 
 
-def sample_population(households: int, base_year: int = 2022, seed: int = 1) -> Population:
+def sample_population(
+    households: int, base_year: int = 2022, seed: int = 1, generator_seed: int | None = None
+) -> Population:
     """A weighted sample of the default population: ``households`` records standing for all of them.
 
     City totals keep their scale (a ratio like growth or a share below the line is estimated with sampling error
     only). For quick runs: tests, the back-test's ``--sample``, the sensitivity analysis's Sobol' stage.
     """
-    return weighted_sample(default_population(base_year), households, seed)
+    return weighted_sample(default_population(base_year, generator_seed), households, seed)

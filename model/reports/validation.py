@@ -14,7 +14,7 @@ import platform
 from model.analyses.backtest import Check
 from model.analyses.calibrate import RATES, long_run_rate
 from model.analyses.fixed_ranges import OUTPUTS as FIXED_OUTPUTS
-from model.analyses.fixed_ranges import FixedRanges
+from model.analyses.fixed_ranges import FixedRanges, RangedFigure
 from model.analyses.seeds import AGREEMENT_SE, SeedRun, largest_disagreement
 from model.analyses.sensitivity import OUTPUTS, depends_mostly_on, ranking
 from model.engine.targets import p_met_text
@@ -88,6 +88,23 @@ def _number(x: float, unit: str) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3f}"
 
 
+def _figure_values(f: RangedFigure) -> str:
+    """Low → shipped → high; for a composite figure, each component that differs between its ends."""
+    low, value, high = f.low, f.value, f.high
+    if not (isinstance(low, dict) and isinstance(value, dict) and isinstance(high, dict)):
+        return " → ".join(_number(x, f.unit) for x in (low, value, high))  # type: ignore[arg-type]
+
+    def one(x: float | list) -> str:
+        return "/".join(f"{v:g}" for v in x) if isinstance(x, list) else f"{x:,.6g}"
+
+    parts = [
+        f"{name} {' → '.join(one(table[name]) for table in (low, value, high))}"
+        for name in value
+        if low[name] != high[name]
+    ]
+    return "; ".join(parts)
+
+
 def _stamp(draws: str) -> str:
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     return f"*Computed {date} on {platform.machine()} · Python {platform.python_version()} · {draws}.*"
@@ -153,22 +170,37 @@ def seeds_markdown(runs: list[SeedRun], scenario: str, population: str, target: 
     return "\n".join(lines)
 
 
+FIXED_LABELS = {"below_line": "below the line after assistance"}
+
+
 def fixed_ranges_markdown(result: FixedRanges) -> str:
-    """Per fixed figure with a range: N1, N2, N3 and their P(met) at the low end, as shipped and at the high end."""
+    """Per fixed figure with a range: N1–N3, the share below the line and their P(met) at each end and as shipped."""
     head = ["assumption", "unit", "low → shipped → high"]
     if result.rows:
         shipped = result.rows[0].default.outcomes
         for key in FIXED_OUTPUTS:
             o = shipped[key]
             sign = {">=": "≥", "<=": "≤"}.get(o.comparison, o.comparison)
-            head += [f"{key} ({sign} {_share(o.target)})", f"{key} P(met) ± error"]
+            name = FIXED_LABELS.get(key, key)
+            head += [f"{name} ({sign} {_share(o.target)})", f"{name} P(met) ± error"]
     else:
-        head += [x for key in FIXED_OUTPUTS for x in (key, f"{key} P(met) ± error")]
+        head += [x for key in FIXED_OUTPUTS for x in (key, f"{FIXED_LABELS.get(key, key)} P(met) ± error")]
     head += ["2022 back-test: largest miss of a fitted figure (pp)", "households"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    if result.rows:
+        shipped_point, noise = result.rows[0].default, result.noise_floor
+        cells = [
+            "(noise floor: every figure as shipped, the population regenerated from another generator seed)",
+            "generator seed",
+            f"{cal.generator_seed():,} → {result.noise_seed:,}",
+        ]
+        for key in FIXED_OUTPUTS:
+            cells.append(" → ".join(f"{p.outcomes[key].value * 100:.2f}%" for p in (shipped_point, noise)))
+            cells.append(" → ".join(p_met_text(p.outcomes[key]) for p in (shipped_point, noise)))
+        lines.append("| " + " | ".join([*cells, "not run", "regenerated, changed"]) + " |")
     for row in result.rows:
         f = row.figure
-        cells = [f"`{f.key}`", f.unit, " → ".join(_number(p.value, f.unit) for p in row.points)]
+        cells = [f"`{f.key}`", f.unit, _figure_values(f)]
         for key in FIXED_OUTPUTS:
             cells.append(" → ".join(f"{p.outcomes[key].value * 100:.2f}%" for p in row.points))
             cells.append(" → ".join(p_met_text(p.outcomes[key]) for p in row.points))
@@ -182,14 +214,35 @@ def fixed_ranges_markdown(result: FixedRanges) -> str:
         f"`{f.key}` {_number(f.value, f.unit)} ({_number(f.low, f.unit)} – {_number(f.high, f.unit)})"
         for f in result.in_spread
     )
-    not_rows = f" Not rows — their ranges are drawn, through the projection's organic growth (§2): {spread}."
+    not_rows = (
+        f" Not rows — their ranges are drawn, through the projection's organic growth (§2): {spread}." if spread else ""
+    )
+    spreads = "; ".join(
+        f"`{r.figure.key}`: production {' → '.join(f'{x * 100:.2f}' for x in r.sd['production'])} points, wage "
+        f"{' → '.join(f'{x * 100:.2f}' for x in r.sd['wage'])}, transfer "
+        f"{' → '.join(f'{x * 100:.2f}' for x in r.sd['transfer'])}"
+        for r in result.spreads
+    )
+    if spreads:
+        not_rows += (
+            " A row that acts through the projection's drawn spread re-derives that spread at each end (the 2022 "
+            "fit held); the drawn sd of the projected organic rates at the low end, as shipped and the high end: "
+            f"{spreads}."
+        )
+    rows = len(result.rows)
+    partial = "" if result.complete else f"**Partial table: the rows asked for (`--figure`), {rows} in all.** "
     lines += [
         "",
-        f"Scenario {result.scenario} on {result.population}; each figure at the ends of its stated range, one at a "
-        f"time, the others as shipped; {result.draws} draws at every value (the shipped verdict run's), common random "
-        f"numbers (seed {result.seed}); the calibration (`[fitted]`) held as shipped, the 2022 back-test rerun at "
-        "every value and its largest distance from the three published growth figures it is fitted to reported; the "
-        "population regenerated at every value." + (not_rows if spread else ""),
+        f"{partial}Scenario {result.scenario} on {result.population}; each figure at the ends of its stated range, one "
+        f"at a time, the others as shipped; {result.draws} draws at every value (the shipped verdict run's), common "
+        f"random numbers (seed {result.seed}); the calibration (`[fitted]`) held as shipped, the 2022 back-test rerun "
+        "at every value and its largest distance from the three published growth figures it is fitted to reported; the "
+        "population regenerated at every value (a county's households are redrawn whenever a figure it reads changes: "
+        "the first row is that noise alone). A figure derived from another moves with it (the base year's loan share "
+        "with its lending, 2021's binding coverage with 2022's). A composite figure (shares, a split, quarterly "
+        "profiles) is set whole to each of two alternatives; its cell shows the components that differ. A base-year "
+        "programme level the scenario also sets (funds, lending, coverage) is uncertainty about the change the "
+        "scenario makes: at its high end the scenario's own level is a smaller rise or a cut." + not_rows,
         "",
         _stamp(f"{result.draws} draws, {result.seconds:.0f} s"),
     ]

@@ -27,6 +27,17 @@ class Figure:
     note: str = ""
     sd: float | None = None  # fitted and derived figures: the standard deviation of the value
     half_width: float | None = None  # elicited figures: the half width of their symmetric range
+    low: Any = None  # elicited figures: the ends of their range (a composite figure: two whole alternative values)
+    high: Any = None
+
+    @property
+    def stated_range(self) -> tuple[Any, Any] | None:
+        """The ends of the figure's stated range (``half_width`` or ``low``/``high``); None: none stated."""
+        if self.half_width is not None:
+            return self.value - self.half_width, self.value + self.half_width
+        if self.low is not None and self.high is not None:
+            return self.low, self.high
+        return None
 
 
 class CalibrationError(ValueError):
@@ -44,7 +55,7 @@ def read_figures(path: Path, raw: dict[str, Any], groups: tuple[str, ...]) -> di
                 raise CalibrationError(f"{path.name}: {key} lacks {', '.join(missing)}")
             if entry["confidence"] not in ("H", "M", "L"):
                 raise CalibrationError(f"{path.name}: {key} confidence must be H, M or L")
-            extra = {k: entry.get(k) for k in ("sd", "half_width")}
+            extra = {k: entry.get(k) for k in ("sd", "half_width", "low", "high")}
             out[key] = Figure(key=key, **{k: v for k, v in entry.items() if k not in extra}, **extra)
     return out
 
