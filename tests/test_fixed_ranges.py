@@ -182,6 +182,22 @@ def test_a_follower_moves_with_its_figure_and_is_restored():
     assert (cal.value(share), cal.value(coverage_2021), cal.value(lending)) == (0.109, 0.70, 55_000)
 
 
+def test_a_2022_level_moves_its_2021_twin_so_the_back_test_keeps_its_change():
+    with fr.figure_at("programmes_2022.central_10k_yuan", 156_000):
+        assert cal.value("programmes_2021.central_10k_yuan") == 156_000
+    with fr.figure_at("programmes_2022.collective_dividends_10k_yuan", 4_000):
+        assert cal.value("programmes_2021.collective_dividends_10k_yuan") == pytest.approx(2_000 * 4_000 / 2_500)
+    with fr.figure_at("programmes_2021.central_10k_yuan", 117_000):
+        assert cal.value("programmes_2022.central_10k_yuan") == 130_000, "a 2021 row varies the change only"
+
+
+def test_a_figure_set_wrongly_leaves_the_calibration_as_shipped():
+    shipped = dict(cal.figures())
+    with pytest.raises(KeyError), fr.figure_at(calibrate.YEAR_TO_YEAR, {"production": 0.06}):
+        pass
+    assert cal.figures() == shipped
+
+
 def test_the_derived_loan_share_is_the_steady_state_of_the_base_years_lending():
     stock_households = (
         cal.value("programmes_2022.microcredit_new_lending_10k_yuan")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from model.analyses import fixed_ranges as fr
 from model.analyses import sensitivity as sa
 from model.cli.main import main
 from model.engine.draws import drawing_range
@@ -189,13 +190,14 @@ def test_sections_are_replaced_between_their_markers_and_the_prose_kept():
         assert f"<!-- {name}:start -->" in TEMPLATE and f"<!-- {name}:end -->" in TEMPLATE
 
 
-def test_the_report_command_writes_every_table_into_the_document(tmp_path, result):
+def test_the_report_command_writes_every_table_into_the_document(tmp_path, result, monkeypatch):
     stored = tmp_path / "result.json"
     stored.write_text(json.dumps(result), encoding="utf-8")
     doc = tmp_path / "VALIDATION.md"
     doc.write_text(TEMPLATE.replace("(To be written: what the back-test", "Hand-written prose. (What"), "utf-8")
     args = ["validation-report", "--write", str(doc), "--sensitivity-result", str(stored), "--backtest-sample", "500"]
-    args += ["--figure", "population.project_capital_per_mu"]
+    capital = tuple(f for f in fr.fixed_ranged_figures() if f.key == "population.project_capital_per_mu")
+    monkeypatch.setattr(fr, "fixed_ranged_figures", lambda: capital)  # one row: the table's every row is §4's job
     assert main(args) == 0
     text = doc.read_text(encoding="utf-8")
     assert "Hand-written prose." in text

@@ -24,8 +24,8 @@ Conventions (docs/VALIDATION.md §4):
 * **Derived figures follow**: a figure derived from another (:data:`FOLLOWS`) is set with it, so no row moves one
   without the other; a figure the projection's drawn spread is derived from
   (:data:`~model.analyses.calibrate.PROJECTION_INPUTS`) re-derives that spread at each end.
-* **A noise floor**: the population regenerated from another generator seed, every figure as shipped, shows how
-  much regenerating alone moves a result (a county's households are redrawn whenever its figures change).
+* **A noise floor**: one regeneration of the population from another generator seed, every figure as shipped, shows
+  how much regenerating alone moves a result (a county's households are redrawn whenever its figures change).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from model.analyses.backtest import backtest_population, run_backtest
 from model.analyses.calibrate import COMPONENTS, PROJECTION_INPUTS, SPREAD_FIGURES, projection_prior
 from model.engine.run import Run, run_scenario
 from model.engine.targets import TargetCheck
-from model.population import synth
+from model.population import province, synth
 from model.population.table import Population
 from model.schema import calibration as cal
 from model.schema import fieldspec
@@ -59,15 +59,28 @@ _DERIVED_CACHES = (
     synth.qujing_counties,
     synth.qujing_region,
     synth.county_household_counts,
+    province.yunnan,
     fieldspec.fields,
     fieldspec.by_path,
 )
 # Figures derived from another figure, set with it: (follower, how) — "ratio" scales the follower by the leader's
 # change, "difference" shifts it by the same amount. The base year's loan share is its lending's steady state
-# (calibration.toml); the back-test's 2021 coverage is 2022's less a year's progress.
+# (calibration.toml); a 2021 level is its 2022 twin less the year's change, so a 2022 row keeps the change the
+# back-test was fitted to (moving 2022 alone would invent a 2021 → 22 rise), and the 2021 row varies the change.
+_TWINS = {
+    "central_10k_yuan": "difference",
+    "provincial_10k_yuan": "difference",
+    "city_county_10k_yuan": "difference",
+    "industry_share_city_county": "difference",
+    "tourism_households": "difference",
+    "collective_dividends_10k_yuan": "ratio",
+    "collective_share_first": "difference",
+    "consumption_purchases_10k_yuan": "difference",
+    "dual_binding_coverage": "difference",
+}
 FOLLOWS: dict[str, tuple[tuple[str, str], ...]] = {
     "programmes_2022.microcredit_new_lending_10k_yuan": (("population.microcredit_share", "ratio"),),
-    "programmes_2022.dual_binding_coverage": (("programmes_2021.dual_binding_coverage", "difference"),),
+    **{f"programmes_2022.{name}": ((f"programmes_2021.{name}", how),) for name, how in _TWINS.items()},
 }
 
 
@@ -178,15 +191,15 @@ def figure_at(key: str, value: float | dict) -> Iterator[None]:
     table = cal.figures()
     if key not in table:
         raise ValueError(f"{key} is not a figure of {cal.CALIBRATION_PATH.name}")
-    shipped = {k: table[k] for k in (key, *(f for f, _ in FOLLOWS.get(key, ())))}
     values = {key: round(value) if isinstance(table[key].value, int) else value, **_followed(key, value, table)}
-    for k, v in values.items():
-        table[k] = replace(table[k], value=v)
-    if key in PROJECTION_INPUTS:
-        shipped |= {k: table[k] for k in (f"fitted.organic_growth_{rate}" for rate in COMPONENTS)}
-        table.update(_rederived_projection(table))
-    _forget_derived()
+    changed = {k: replace(table[k], value=v) for k, v in values.items()}
+    rederived = [f"fitted.organic_growth_{rate}" for rate in COMPONENTS] if key in PROJECTION_INPUTS else []
+    shipped = {k: table[k] for k in [*changed, *rederived]}
     try:
+        table.update(changed)
+        if rederived:
+            table.update(_rederived_projection(table))
+        _forget_derived()
         yield
     finally:
         table.update(shipped)
@@ -297,7 +310,9 @@ def fixed_ranges(
     shipped_miss = backtest_miss(sample) if backtest else None
     noise_seed = cal.generator_seed() + 1
     say(f"{scenario.name}: the population regenerated from seed {noise_seed}")
-    noise_floor = _point(float(noise_seed), run_scenario(population(sample, noise_seed), fixed), None, True)
+    noise_pop = population(sample, noise_seed)
+    noise_changed = noise_pop.fingerprint != shipped_pop.fingerprint
+    noise_floor = _point(float(noise_seed), run_scenario(noise_pop, fixed), None, noise_changed)
     rows = []
     every = fixed_ranged_figures()
     for figure in figures if figures is not None else every:

@@ -171,14 +171,13 @@ def cmd_fixed_ranges(args: argparse.Namespace) -> int:
 def cmd_validation_report(args: argparse.Namespace) -> int:
     """``validation-report``: the back-test and the sensitivity tables, written into docs/VALIDATION.md."""
     _check_sample("--backtest-sample", args.backtest_sample)
-    figures = _figures(args.figure)
     start = time.perf_counter()
     run, checks = run_backtest(backtest_population(args.backtest_sample))
     backtest = backtest_markdown(checks, run.population_label, run.result.draws, time.perf_counter() - start)
     scenario = load_scenario_arg(args.scenario, args.lang)
     population = default_population() if args.backtest_sample is None else sample_population(args.backtest_sample)
     seeds = seeds_markdown(seed_runs(population, scenario), args.scenario, population.label)
-    fixed = fixed_ranges_markdown(fixed_ranges(scenario, args.backtest_sample, figures))
+    fixed = fixed_ranges_markdown(fixed_ranges(scenario, args.backtest_sample))
     if args.sensitivity_result:
         try:
             result = json.loads(Path(args.sensitivity_result).read_text(encoding="utf-8"))
@@ -244,7 +243,6 @@ def register(sub) -> None:
     )
     report.add_argument("--sensitivity-result", help="a stored result of python -m model sensitivity (not rerun)")
     report.add_argument("--backtest-sample", type=int, help=SAMPLE_HELP)
-    report.add_argument("--figure", action="append", help=FIGURE_HELP)
     add_cluster_arguments(report, "one per core, here {cores}")
     add_budget_arguments(report)
     report.set_defaults(func=cmd_validation_report)

@@ -190,14 +190,15 @@ def fixed_ranges_markdown(result: FixedRanges) -> str:
     if result.rows:
         shipped_point, noise = result.rows[0].default, result.noise_floor
         cells = [
-            "(noise floor: every figure as shipped, the population regenerated from another generator seed)",
+            "(noise floor: every figure as shipped, the population regenerated once from another generator seed)",
             "generator seed",
             f"{cal.generator_seed():,} → {result.noise_seed:,}",
         ]
         for key in FIXED_OUTPUTS:
             cells.append(" → ".join(f"{p.outcomes[key].value * 100:.2f}%" for p in (shipped_point, noise)))
             cells.append(" → ".join(p_met_text(p.outcomes[key]) for p in (shipped_point, noise)))
-        lines.append("| " + " | ".join([*cells, "not run", "regenerated, changed"]) + " |")
+        regenerated = "regenerated, changed" if noise.population_changed else "regenerated, the same"
+        lines.append("| " + " | ".join([*cells, "not run", regenerated]) + " |")
     for row in result.rows:
         f = row.figure
         cells = [f"`{f.key}`", f.unit, _figure_values(f)]
@@ -235,14 +236,16 @@ def fixed_ranges_markdown(result: FixedRanges) -> str:
         "",
         f"{partial}Scenario {result.scenario} on {result.population}; each figure at the ends of its stated range, one "
         f"at a time, the others as shipped; {result.draws} draws at every value (the shipped verdict run's), common "
-        f"random numbers (seed {result.seed}); the calibration (`[fitted]`) held as shipped, the 2022 back-test rerun "
-        "at every value and its largest distance from the three published growth figures it is fitted to reported; the "
-        "population regenerated at every value (a county's households are redrawn whenever a figure it reads changes: "
-        "the first row is that noise alone). A figure derived from another moves with it (the base year's loan share "
-        "with its lending, 2021's binding coverage with 2022's). A composite figure (shares, a split, quarterly "
-        "profiles) is set whole to each of two alternatives; its cell shows the components that differ. A base-year "
+        f"random numbers (seed {result.seed}); the calibration (`[fitted]`: the 2022 fit and the projection's "
+        "means) held as shipped, the 2022 back-test rerun at every value and its largest distance from the three "
+        "published growth figures it is fitted to reported; the population regenerated at every value (a county's "
+        "households are redrawn whenever a figure it reads changes: the first row is one such regeneration alone). A "
+        "figure derived from another moves with it (the base year's loan share with its lending). A composite "
+        "figure (shares, a split, quarterly profiles) is set whole to each of two alternatives; its cell shows the "
+        "components that differ. A base-year "
         "programme level the scenario also sets (funds, lending, coverage) is uncertainty about the change the "
-        "scenario makes: at its high end the scenario's own level is a smaller rise or a cut." + not_rows,
+        "scenario makes: at its high end the scenario's own level is a smaller rise or a cut; its 2021 twin moves with "
+        "it, so the back-test keeps the change from 2021 to 2022 it was fitted to." + not_rows,
         "",
         _stamp(f"{result.draws} draws, {result.seconds:.0f} s"),
     ]

@@ -228,6 +228,16 @@ def _scenario_frame(run: Run, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _stated_range(ends: tuple | None) -> str:
+    """A calibration figure's stated range as text: "low – high", or its two whole alternatives."""
+    if ends is None:
+        return ""
+    low, high = ends
+    if isinstance(low, int | float) and isinstance(high, int | float):
+        return f"{low:,.6g} – {high:,.6g}"
+    return f"{low} | {high}"
+
+
 def _assumptions_frame(run: Run, lang: str) -> pd.DataFrame:
     s = run.scenario
     drawn = s.simulation.draw_assumptions
@@ -261,7 +271,7 @@ def _assumptions_frame(run: Run, lang: str) -> pd.DataFrame:
                 ("名称" if lang == "zh" else "Name"): fig.key,
                 _value_header(lang): value,
                 text("col.unit", lang): fig.unit,
-                text("col.range", lang): "",
+                text("col.range", lang): _stated_range(fig.stated_range),
                 text("col.year", lang): fig.year,
                 text("col.drawn", lang): text("no", lang),
                 text("col.source", lang): fig.source,
