@@ -32,6 +32,7 @@ def cards() -> None:
     runs = current_slot_runs()
     remember_shown(runs)
     draw_cards(runs, active_slot().name, lang)
+    let_cards_paint()
 
 
 @st.fragment(key=RESULTS)
@@ -46,5 +47,4 @@ def render(ctx: PageContext) -> None:
     show_error("link", ctx.lang)
     show_notice("link", ctx.lang)
     cards()
-    let_cards_paint()
     results()

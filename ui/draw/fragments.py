@@ -45,12 +45,12 @@ def note_page(url_path: str) -> None:
 
 
 def let_cards_paint() -> None:
-    """On a session's first run, pause briefly after the target cards, before the charts and the levers.
+    """On a session's first run and after each lever move, pause briefly after the target cards, before the rest.
 
     A browser renders the messages of one burst together: sent in one go, the cards wait until the charts and
     fifty widgets are rendered too (2–5 s on a loaded 2-core machine). A pause of a tenth of a second splits
-    the burst so the cards are painted first (bench/bench_page.py: open → first cards). The script thread sleeps;
-    no core is taken.
+    the burst so the cards are painted first (bench/bench_page.py: open → first cards; key → card 0.24 → 0.16 s
+    when a lever move's rerun pauses too). The script thread sleeps; no core is taken.
     """
     if not st.session_state.get(PAINTED):
         st.session_state[PAINTED] = True
@@ -63,6 +63,7 @@ def rerun_after_lever(waits: bool) -> None:
     Only on the comparison page, where those parts are drawn (another page's panels read the runs too), and only
     when the page polls already or ``waits`` for no full run (otherwise the whole page reruns to start the poll).
     """
+    st.session_state[PAINTED] = False  # the moved lever's cards paint before the charts and the levers follow
     if st.session_state.get(PAGE_KEY) == COMPARE_PAGE and (st.session_state.get(POLLING) or not waits):
         st.rerun(list(RESULT_PARTS))
 
