@@ -14,7 +14,7 @@ import platform
 from model.analyses.backtest import Check
 from model.analyses.calibrate import RATES, long_run_rate
 from model.analyses.fixed_ranges import OUTPUTS as FIXED_OUTPUTS
-from model.analyses.fixed_ranges import FixedRanges, RangedFigure
+from model.analyses.fixed_ranges import FixedRanges, Point, RangedFigure
 from model.analyses.seeds import AGREEMENT_SE, SeedRun, largest_disagreement
 from model.analyses.sensitivity import OUTPUTS, depends_mostly_on, ranking
 from model.engine.targets import p_met_text
@@ -173,6 +173,15 @@ def seeds_markdown(runs: list[SeedRun], scenario: str, population: str, target: 
 FIXED_LABELS = {"below_line": "below the line after assistance"}
 
 
+def _outcome_cells(points: tuple[Point, ...]) -> list[str]:
+    """Per output of the fixed-ranges table: its value, then its P(met) ± error, at each of ``points``."""
+    cells = []
+    for key in FIXED_OUTPUTS:
+        cells.append(" → ".join(f"{p.outcomes[key].value * 100:.2f}%" for p in points))
+        cells.append(" → ".join(p_met_text(p.outcomes[key]) for p in points))
+    return cells
+
+
 def fixed_ranges_markdown(result: FixedRanges) -> str:
     """Per fixed figure with a range: N1–N3, the share below the line and their P(met) at each end and as shipped."""
     head = ["assumption", "unit", "low → shipped → high"]
@@ -194,17 +203,12 @@ def fixed_ranges_markdown(result: FixedRanges) -> str:
             "generator seed",
             f"{cal.generator_seed():,} → {result.noise_seed:,}",
         ]
-        for key in FIXED_OUTPUTS:
-            cells.append(" → ".join(f"{p.outcomes[key].value * 100:.2f}%" for p in (shipped_point, noise)))
-            cells.append(" → ".join(p_met_text(p.outcomes[key]) for p in (shipped_point, noise)))
+        cells += _outcome_cells((shipped_point, noise))
         regenerated = "regenerated, changed" if noise.population_changed else "regenerated, the same"
         lines.append("| " + " | ".join([*cells, "not run", regenerated]) + " |")
     for row in result.rows:
         f = row.figure
-        cells = [f"`{f.key}`", f.unit, _figure_values(f)]
-        for key in FIXED_OUTPUTS:
-            cells.append(" → ".join(f"{p.outcomes[key].value * 100:.2f}%" for p in row.points))
-            cells.append(" → ".join(p_met_text(p.outcomes[key]) for p in row.points))
+        cells = [f"`{f.key}`", f.unit, _figure_values(f), *_outcome_cells(row.points)]
         misses = [p.backtest_miss for p in row.points]
         cells.append("not run" if None in misses else " → ".join(f"{m * 100:.2f}" for m in misses))
         cells.append("regenerated, changed" if any(p.population_changed for p in row.points) else "as shipped")
@@ -242,10 +246,10 @@ def fixed_ranges_markdown(result: FixedRanges) -> str:
         "households are redrawn whenever a figure it reads changes: the first row is one such regeneration alone). A "
         "figure derived from another moves with it (the base year's loan share with its lending). A composite "
         "figure (shares, a split, quarterly profiles) is set whole to each of two alternatives; its cell shows the "
-        "components that differ. A base-year "
-        "programme level the scenario also sets (funds, lending, coverage) is uncertainty about the change the "
-        "scenario makes: at its high end the scenario's own level is a smaller rise or a cut; its 2021 twin moves with "
-        "it, so the back-test keeps the change from 2021 to 2022 it was fitted to." + not_rows,
+        "components that differ. A base-year programme level the scenario also sets (funds, lending, coverage) is "
+        "uncertainty about the change the scenario makes: at its high end the scenario's own level is a smaller rise "
+        "or a cut; its 2021 twin moves with it, so the back-test keeps the change from 2021 to 2022 it was fitted to."
+        + not_rows,
         "",
         _stamp(f"{result.draws} draws, {result.seconds:.0f} s"),
     ]
